@@ -1,0 +1,411 @@
+//! Quote extraction: find every quoted span in an article.
+//!
+//! News text uses every kind of mark: curly “ ” and straight " (paired by
+//! where they stand: an opening mark follows a space and precedes a word),
+//! `''` as a double mark (the New York Times' archive), ``` `` ```, « », „ “,
+//! and ‘ ’ for headlines written in the British style. Apostrophes are never
+//! marks. Quotes do not cross paragraphs: a paragraph left open runs to its
+//! end, which is the multi-paragraph convention (the next paragraph opens
+//! with a mark of its own), and a new opening mark while one is open closes
+//! the first (an outlet dropped the closing mark). Markup such as
+//! `<tweet author="x">` is skipped.
+//!
+//! A paragraph that ends with a colon and is followed by a paragraph with no
+//! marks yields a [`QuoteForm::Block`] candidate: a block quote if the
+//! lead-in has a speech cue, which the attribution stage decides.
+//!
+//! Extraction does not judge whether a span is somebody's words; that needs
+//! the attribution context and happens in [`crate::attribute`].
+
+use crate::span::Span;
+
+/// How a quotation is marked in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QuoteForm {
+    /// Between quotation marks.
+    Marked,
+    /// A paragraph introduced by a colon lead-in, with no marks.
+    Block,
+}
+
+impl QuoteForm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteForm::Marked => "marked",
+            QuoteForm::Block => "block",
+        }
+    }
+}
+
+/// One quoted span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// The quoted words, without the marks and surrounding white space.
+    pub span: Span,
+    /// The span with its marks (equal to `span` for a block quote or where a
+    /// closing mark is missing).
+    pub outer: Span,
+    pub form: QuoteForm,
+    /// Index of the paragraph the quote stands in (see [`paragraphs`]).
+    pub paragraph: usize,
+    /// Whether a closing mark ended the quote (false: it ran to the end of
+    /// its paragraph or to the next opening mark).
+    pub closed: bool,
+}
+
+/// The paragraphs of `text`: its non-blank lines (any of `\n`, `\r\n`,
+/// `\r`), trimmed of surrounding white space.
+pub fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut push = |s: usize, e: usize| {
+        let line = &text[s..e];
+        let lead = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            out.push(Span::new(s + lead, s + lead + trimmed.len()));
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' || bytes[i] == b'\r' {
+            push(start, i);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    push(start, text.len());
+    out
+}
+
+/// Every quoted span in `text`, in order.
+pub fn extract_quotes(text: &str) -> Vec<Quote> {
+    let paras = paragraphs(text);
+    let mut quotes = Vec::new();
+    for (index, &para) in paras.iter().enumerate() {
+        let before = quotes.len();
+        extract_marked(text, para, index, &mut quotes);
+        if quotes.len() == before {
+            extract_single(text, para, index, &mut quotes);
+        }
+    }
+    for (index, pair) in paras.windows(2).enumerate() {
+        let (lead, body) = (pair[0], pair[1]);
+        if lead.slice(text).ends_with(':')
+            && !quotes.iter().any(|q| q.paragraph == index + 1)
+            && body.slice(text).split_whitespace().count() >= 5
+        {
+            quotes.push(Quote {
+                span: body,
+                outer: body,
+                form: QuoteForm::Block,
+                paragraph: index + 1,
+                closed: true,
+            });
+        }
+    }
+    quotes.sort_by_key(|q| q.span.start);
+    quotes
+}
+
+/// The kind of a double quotation mark, which decides what may close it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    /// “ (English opening), also the closing mark after „.
+    CurlyOpen,
+    /// ”
+    CurlyClose,
+    /// „ (German opening).
+    Low,
+    /// « and »: which is which depends on the language, so either direction.
+    Guillemet,
+    /// " and `''`: direction from the flanking characters.
+    Straight,
+    /// ``` `` ``` (always opening).
+    Backticks,
+}
+
+/// A mark found in a paragraph: its byte span and whether it may open or
+/// close a quote.
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    span: Span,
+    mark: Mark,
+    may_open: bool,
+    may_close: bool,
+}
+
+fn extract_marked(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>) {
+    let marks = find_marks(text, para);
+    let mut open: Option<Found> = None;
+    for m in marks {
+        match open {
+            None => {
+                if m.may_open {
+                    open = Some(m);
+                }
+            }
+            Some(o) => {
+                if closes(o.mark, m.mark) && m.may_close {
+                    push_quote(text, o.span, m.span.start, Some(m.span.end), paragraph, out);
+                    open = None;
+                } else if m.may_open {
+                    // A second opening mark while one is open: the outlet
+                    // dropped the first quote's closing mark.
+                    push_quote(text, o.span, m.span.start, None, paragraph, out);
+                    open = Some(m);
+                }
+            }
+        }
+    }
+    if let Some(o) = open {
+        push_quote(text, o.span, para.end, None, paragraph, out);
+    }
+}
+
+fn closes(open: Mark, close: Mark) -> bool {
+    match open {
+        Mark::CurlyOpen => matches!(close, Mark::CurlyClose | Mark::Straight),
+        Mark::Low => matches!(close, Mark::CurlyOpen | Mark::CurlyClose),
+        Mark::Guillemet => close == Mark::Guillemet,
+        Mark::Straight | Mark::Backticks => {
+            matches!(close, Mark::Straight | Mark::CurlyClose)
+        }
+        Mark::CurlyClose => matches!(close, Mark::CurlyClose | Mark::Straight),
+    }
+}
+
+fn push_quote(
+    text: &str,
+    open: Span,
+    end: usize,
+    close_end: Option<usize>,
+    paragraph: usize,
+    out: &mut Vec<Quote>,
+) {
+    let inner = Span::new(open.end, end);
+    let raw = inner.slice(text);
+    let lead = raw.len() - raw.trim_start().len();
+    let words = raw.trim();
+    if !words.chars().any(char::is_alphanumeric) {
+        return;
+    }
+    let span = Span::new(inner.start + lead, inner.start + lead + words.len());
+    out.push(Quote {
+        span,
+        outer: Span::new(open.start, close_end.unwrap_or(span.end)),
+        form: QuoteForm::Marked,
+        paragraph,
+        closed: close_end.is_some(),
+    });
+}
+
+/// Characters after which a straight mark opens ("(" or a dash) and before
+/// which it closes.
+fn is_open_context(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => c.is_whitespace() || "([{—–-/:;".contains(c),
+    }
+}
+
+fn is_close_context(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => c.is_whitespace() || ".,;:!?)]}—–-…/".contains(c),
+    }
+}
+
+fn find_marks(text: &str, para: Span) -> Vec<Found> {
+    let p = para.slice(text);
+    let mut out = Vec::new();
+    let mut chars = p.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        // Skip markup such as <tweet author="@x" datetime="...">.
+        if c == '<' && p[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/') {
+            if let Some(close) = p[i..].find('>') {
+                let end = i + close;
+                while chars.peek().is_some_and(|&(j, _)| j <= end) {
+                    chars.next();
+                }
+                prev = Some('>');
+                continue;
+            }
+        }
+        let (mark, len) = match c {
+            '\u{201C}' => (Mark::CurlyOpen, 3),
+            '\u{201D}' => (Mark::CurlyClose, 3),
+            '\u{201E}' => (Mark::Low, 3),
+            '\u{00AB}' | '\u{00BB}' => (Mark::Guillemet, 2),
+            '"' => (Mark::Straight, 1),
+            '`' if p[i + 1..].starts_with('`') => (Mark::Backticks, 2),
+            '\'' if p[i + 1..].starts_with('\'') => {
+                // `'''`: a nested single mark beside a double one. Which
+                // side it stands on is settled by the pairing: take the two
+                // that leave a word beside the third.
+                let run = p[i..].chars().take_while(|&x| x == '\'').count();
+                if run >= 3 && prev.is_some_and(|x| !x.is_whitespace()) {
+                    // closing: "...independence,'''" → ' then ''
+                    prev = Some('\'');
+                    continue;
+                }
+                (Mark::Straight, 2)
+            }
+            _ => {
+                prev = Some(c);
+                continue;
+            }
+        };
+        // Two-character marks ('' and ``): step over the second one.
+        if len == 2 && matches!(mark, Mark::Straight | Mark::Backticks) {
+            chars.next();
+        }
+        let start = para.start + i;
+        let width = match mark {
+            Mark::Straight | Mark::Backticks => len,
+            _ => c.len_utf8(),
+        };
+        let next = p[i + width..].chars().next();
+        let may_open_flank = is_open_context(prev) && next.is_some_and(|n| !n.is_whitespace());
+        let may_close_flank = is_close_context(next) && prev.is_some_and(|n| !n.is_whitespace());
+        let (may_open, may_close) = match mark {
+            Mark::CurlyOpen | Mark::Low | Mark::Backticks => (true, true),
+            // A lone ” before a word after a space is used as an opening
+            // mark by some outlets.
+            Mark::CurlyClose => (may_open_flank && !may_close_flank, true),
+            Mark::Guillemet => (true, true),
+            Mark::Straight => {
+                if may_open_flank || may_close_flank {
+                    (may_open_flank, may_close_flank)
+                } else {
+                    // Between two words or two spaces: either.
+                    (true, true)
+                }
+            }
+        };
+        out.push(Found {
+            span: Span::new(start, start + width),
+            mark,
+            may_open,
+            may_close,
+        });
+        prev = Some(if matches!(mark, Mark::Straight) { '"' } else { c });
+    }
+    out
+}
+
+/// ‘Single-quoted’ spans in a paragraph with no double marks: the British
+/// headline style. ’ is also the apostrophe, so a closing ’ must not be
+/// followed by a letter ("Russia’s") and the opening ‘ must start a word.
+fn extract_single(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>) {
+    let p = para.slice(text);
+    let mut search = 0;
+    while let Some(rel) = p[search..].find('\u{2018}') {
+        let open = search + rel;
+        let before = p[..open].chars().next_back();
+        search = open + '\u{2018}'.len_utf8();
+        if before.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let mut close = None;
+        for (j, c) in p[search..].char_indices() {
+            if c == '\u{2019}' {
+                let after = p[search + j + c.len_utf8()..].chars().next();
+                if !after.is_some_and(char::is_alphanumeric) {
+                    close = Some(search + j);
+                    break;
+                }
+            }
+        }
+        let Some(close) = close else { break };
+        let open_span = Span::new(para.start + open, para.start + search);
+        push_quote(
+            text,
+            open_span,
+            para.start + close,
+            Some(para.start + close + '\u{2019}'.len_utf8()),
+            paragraph,
+            out,
+        );
+        search = close + '\u{2019}'.len_utf8();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        extract_quotes(text)
+            .iter()
+            .map(|q| q.span.slice(text))
+            .collect()
+    }
+
+    #[test]
+    fn curly_and_straight_marks() {
+        assert_eq!(quoted("He said “a b,” then \"c d.\""), ["a b,", "c d."]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_marks() {
+        assert_eq!(
+            quoted("Russia’s view of the companies’ deal: “ok”"),
+            ["ok"]
+        );
+    }
+
+    #[test]
+    fn missing_closing_mark_before_new_opening() {
+        let text = "he said: “I note hopes. “There is a mood.” Zakharova said.";
+        assert_eq!(quoted(text), ["I note hopes.", "There is a mood."]);
+    }
+
+    #[test]
+    fn open_paragraph_runs_to_its_end() {
+        let text = "“First part.\n“Second part.”";
+        assert_eq!(quoted(text), ["First part.", "Second part."]);
+    }
+
+    #[test]
+    fn double_apostrophes_nyt_style() {
+        let text = "''It's fine,'' he said. Nadella ''had me at 'independence,''' Mr. Weiner wrote.";
+        assert_eq!(quoted(text), ["It's fine,", "had me at 'independence,'"]);
+    }
+
+    #[test]
+    fn markup_attributes_are_skipped() {
+        let text = "<tweet author=\"@x\" datetime=\"2016\">“Very good,” he wrote.";
+        assert_eq!(quoted(text), ["Very good,"]);
+    }
+
+    #[test]
+    fn block_quote_after_colon_lead_in() {
+        let text = "TASS relates he told the FSB that:\n\nWe all see how rapidly the world is changing.\n";
+        let quotes = extract_quotes(text);
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].form, QuoteForm::Block);
+        assert_eq!(
+            quotes[0].span.slice(text),
+            "We all see how rapidly the world is changing."
+        );
+    }
+
+    #[test]
+    fn guillemets_low_marks_and_backticks() {
+        assert_eq!(
+            quoted("«Bonjour» and „Hallo“ and ``hello''"),
+            ["Bonjour", "Hallo", "hello"]
+        );
+    }
+
+    #[test]
+    fn british_single_quotes_in_headlines() {
+        assert_eq!(
+            quoted("Putin says contacts ‘inspire hopes’ in Russia’s view"),
+            ["inspire hopes"]
+        );
+    }
+}

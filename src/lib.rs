@@ -1,0 +1,15 @@
+//! quotetrail: find every direct quotation in news articles, attribute it to
+//! its speaker with evidence, and store it in SQLite.
+//!
+//! The modules follow the pipeline (see ARCHITECTURE.md): [`article`] loads
+//! and decodes files, [`extract`] finds quoted spans, [`attribute`] finds
+//! who said them, [`analyze`] ties the two per article, [`store`] writes and
+//! queries the database, [`report`] renders listings. [`cmd`] holds one
+//! module per CLI command on top of them.
+
+pub mod analyze;
+pub mod attribute;
+pub mod extract;
+pub mod fold;
+pub mod registry;
+pub mod span;

@@ -1,0 +1,309 @@
+//! The speaker registry: who quotetrail knows by name, alias or role.
+//!
+//! A registry is a data file (JSON, see `samples/speakers.json`, which is also
+//! the embedded default) listing speakers with their canonical name, aliases
+//! and transliterations, the roles that name them in context ("Kremlin
+//! spokesman" → Dmitry Peskov) and their gender for pronoun resolution, plus
+//! the media that articles credit as intermediaries ("told TASS").
+//!
+//! All of it is compiled into one aho-corasick automaton, matched
+//! leftmost-longest over [`Folded`] text so "Sergey LAVROV" and "Keçeli"
+//! match their entries and every match maps back to original bytes. Speakers
+//! that are not in the registry are still attributed (the attribution stage
+//! discovers names); the registry only makes the known ones certain.
+
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::fold::{Folded, fold};
+use crate::span::Span;
+
+/// The registry shipped with quotetrail (the five speakers of the samples).
+pub const DEFAULT_REGISTRY: &str = include_str!("../samples/speakers.json");
+
+/// What sort of source a speaker is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    Person,
+    Institution,
+}
+
+impl SpeakerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "person",
+            SpeakerKind::Institution => "institution",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// One known speaker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpeakerEntry {
+    pub name: String,
+    #[serde(default = "person")]
+    pub kind: SpeakerKind,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+fn person() -> SpeakerKind {
+    SpeakerKind::Person
+}
+
+/// The registry file's shape.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryFile {
+    #[serde(default)]
+    pub speakers: Vec<SpeakerEntry>,
+    #[serde(default)]
+    pub media: Vec<String>,
+}
+
+/// How a registry match names its entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The canonical name or an alias ("Peskov", "Sergey Lavrov").
+    Name,
+    /// A role that names the speaker in context ("Kremlin spokesman").
+    Role,
+    /// A news medium credited as an intermediary ("TASS").
+    Media,
+}
+
+/// One occurrence of a registry pattern in an article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistryMatch {
+    /// The speaker entry, or for [`Via::Media`] the index into `media`.
+    pub entry: usize,
+    pub via: Via,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    entry: usize,
+    via: Via,
+}
+
+/// A compiled speaker registry.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    speakers: Vec<SpeakerEntry>,
+    media: Vec<String>,
+    patterns: Vec<Pattern>,
+    matcher: AhoCorasick,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        // The embedded file is checked by a unit test, so this cannot fail
+        // at run time.
+        let file: RegistryFile =
+            serde_json::from_str(DEFAULT_REGISTRY).unwrap_or_else(|_| RegistryFile::default());
+        Registry::new(file)
+    }
+}
+
+impl Registry {
+    /// Compile a registry from its file form.
+    pub fn new(file: RegistryFile) -> Registry {
+        let mut needles = Vec::new();
+        let mut patterns = Vec::new();
+        for (i, s) in file.speakers.iter().enumerate() {
+            for name in std::iter::once(&s.name).chain(&s.aliases) {
+                needles.push(fold(name));
+                patterns.push(Pattern {
+                    entry: i,
+                    via: Via::Name,
+                });
+            }
+            for role in &s.roles {
+                needles.push(fold(role));
+                patterns.push(Pattern {
+                    entry: i,
+                    via: Via::Role,
+                });
+            }
+        }
+        for (i, m) in file.media.iter().enumerate() {
+            needles.push(fold(m));
+            patterns.push(Pattern {
+                entry: i,
+                via: Via::Media,
+            });
+        }
+        // Leftmost-longest: "Russian Foreign Ministry spokeswoman" wins over
+        // "Russian", and "Sergey Lavrov" over "Lavrov".
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&needles)
+            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+        Registry {
+            speakers: file.speakers,
+            media: file.media,
+            patterns,
+            matcher,
+        }
+    }
+
+    /// Parse a registry file's JSON text.
+    pub fn parse(json: &str) -> anyhow::Result<RegistryFile> {
+        let file: RegistryFile = serde_json::from_str(json)?;
+        for (i, s) in file.speakers.iter().enumerate() {
+            if s.name.trim().is_empty() {
+                bail!("speaker #{} has an empty name", i + 1);
+            }
+        }
+        Ok(file)
+    }
+
+    /// Read a registry file; `extend` adds its entries to the default
+    /// registry instead of replacing it.
+    pub fn load(path: &Path, extend: bool) -> anyhow::Result<Registry> {
+        let json = std::fs::read_to_string(path)
+            .with_context(|| format!("reading speaker registry {}", path.display()))?;
+        let file = Registry::parse(&json)
+            .with_context(|| format!("{}: not a valid speaker registry", path.display()))?;
+        if !extend {
+            return Ok(Registry::new(file));
+        }
+        let mut base: RegistryFile = serde_json::from_str(DEFAULT_REGISTRY)?;
+        for s in file.speakers {
+            match base.speakers.iter_mut().find(|b| fold(&b.name) == fold(&s.name)) {
+                Some(b) => {
+                    b.aliases.extend(s.aliases);
+                    b.roles.extend(s.roles);
+                    b.gender = s.gender.or(b.gender);
+                    b.kind = s.kind;
+                }
+                None => base.speakers.push(s),
+            }
+        }
+        base.media.extend(file.media);
+        Ok(Registry::new(base))
+    }
+
+    pub fn speakers(&self) -> &[SpeakerEntry] {
+        &self.speakers
+    }
+
+    pub fn speaker(&self, entry: usize) -> &SpeakerEntry {
+        &self.speakers[entry]
+    }
+
+    pub fn media(&self) -> &[String] {
+        &self.media
+    }
+
+    /// Every registry match in `text`, in order, on word boundaries. Names
+    /// and media must be capitalised as written in the article ("Time" the
+    /// magazine is not "time"); roles may be in any case.
+    pub fn find_all(&self, text: &str) -> Vec<RegistryMatch> {
+        let folded = Folded::new(text);
+        self.find_in(text, &folded)
+    }
+
+    /// [`Registry::find_all`] over text already folded.
+    pub fn find_in(&self, text: &str, folded: &Folded) -> Vec<RegistryMatch> {
+        let f = folded.as_str();
+        let mut out = Vec::new();
+        for m in self.matcher.find_iter(f) {
+            if !is_word_boundary(f, m.start()) || !is_word_boundary(f, m.end()) {
+                continue;
+            }
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            let span = folded.original(m.start(), m.end());
+            let first = span.slice(text).chars().next();
+            if pattern.via != Via::Role && !first.is_some_and(char::is_uppercase) {
+                continue;
+            }
+            out.push(RegistryMatch {
+                entry: pattern.entry,
+                via: pattern.via,
+                span,
+            });
+        }
+        out
+    }
+
+    /// Find a speaker by a forgiving name: any case, accents optional, an
+    /// alias or transliteration, or a surname alone ("putin", "Sergey
+    /// Lavrov").
+    pub fn lookup(&self, name: &str) -> Option<&SpeakerEntry> {
+        let wanted = fold(name.trim());
+        self.speakers.iter().find(|s| {
+            std::iter::once(&s.name)
+                .chain(&s.aliases)
+                .any(|n| fold(n) == wanted)
+        })
+    }
+}
+
+fn is_word_boundary(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_registry_parses() {
+        let file = Registry::parse(DEFAULT_REGISTRY).unwrap();
+        assert_eq!(file.speakers.len(), 5);
+        assert!(file.media.iter().any(|m| m == "TASS"));
+    }
+
+    #[test]
+    fn matches_transliterations_roles_and_media_on_word_boundaries() {
+        let r = Registry::default();
+        let text = "Russian Foreign Minister Sergey Lavrov told TASS; Lavrovsky did not.";
+        let found: Vec<(&str, Via)> = r
+            .find_all(text)
+            .iter()
+            .map(|m| (m.span.slice(text), m.via))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Russian Foreign Minister", Via::Role),
+                ("Sergey Lavrov", Via::Name),
+                ("TASS", Via::Media),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_must_be_capitalised_in_the_article() {
+        let r = Registry::default();
+        assert!(r.find_all("the putin doctrine").is_empty());
+    }
+
+    #[test]
+    fn lookup_is_forgiving() {
+        let r = Registry::default();
+        assert_eq!(r.lookup("putin").unwrap().name, "Vladimir Putin");
+        assert_eq!(r.lookup("Sergey Lavrov").unwrap().name, "Sergei Lavrov");
+        assert_eq!(r.lookup("DMITRI PESKOV").unwrap().name, "Dmitry Peskov");
+        assert!(r.lookup("Biden").is_none());
+    }
+}
