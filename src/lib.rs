@@ -8,8 +8,13 @@
 //! module per CLI command on top of them.
 
 pub mod analyze;
+pub mod article;
 pub mod attribute;
+pub mod cli;
+pub mod cmd;
 pub mod extract;
 pub mod fold;
 pub mod registry;
+pub mod report;
 pub mod span;
+pub mod store;

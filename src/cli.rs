@@ -1,0 +1,202 @@
+//! The command line, as clap derive types.
+//!
+//! These types stop at the command layer: each `cmd::<name>::run` turns its
+//! args into a plain options struct and calls library functions that never
+//! see clap (ripgrep's low-level/high-level args split). Help text here is
+//! user documentation and is snapshot-tested.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+/// Find direct quotations in news articles, attribute them to their
+/// speakers, and store them in SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "quotetrail", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The SQLite database to read or write.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "QUOTETRAIL_DB",
+        default_value = "./quotetrail.db"
+    )]
+    pub db: PathBuf,
+    /// A speaker registry (JSON) that extends the built-in one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub speakers: Option<PathBuf>,
+    /// Let --speakers replace the built-in registry instead of extending it.
+    #[arg(long, global = true, requires = "speakers")]
+    pub replace_speakers: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Ingest(IngestArgs),
+    Quotes(QuotesArgs),
+    Speakers(SpeakersArgs),
+    Search(SearchArgs),
+    Export(ExportArgs),
+}
+
+/// Read articles, find and attribute their quotations, and store them.
+///
+/// PATHs are .txt files or directories (searched recursively; other files
+/// are skipped with a note). A manifest.tsv or manifest.csv at the root of
+/// a directory gives each article's outlet, url, published date and title.
+/// Re-ingesting an unchanged file does nothing; a changed file has its
+/// quotations replaced.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Article files or directories.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Read article metadata from this manifest (TSV or CSV with a header:
+    /// file, outlet, url, published, title) instead of the directories' own.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Print who said what in the ingested articles.
+    #[arg(long)]
+    pub report: bool,
+    /// Format of the --report listing [default: table on a terminal, else
+    /// tsv].
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "report")]
+    pub format: Option<FormatArg>,
+}
+
+/// List stored quotations, by article then position.
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    /// Only quotations of this speaker: a name, alias, role or surname, in
+    /// any case ("putin", "Sergey Lavrov", "Kremlin spokesman").
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+    /// Only quotations from this outlet.
+    #[arg(long, value_name = "OUTLET")]
+    pub outlet: Option<String>,
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// List speakers with the number of quotations attributed to them.
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// Full-text search in the quotations, best match first.
+///
+/// Plain text is searched as a phrase. Text with FTS5 operators (AND, OR,
+/// NOT, NEAR, "quotes", prefix*, parentheses) is passed to SQLite's FTS5 as
+/// a query.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for.
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// Print every stored quotation for other programs, by article path then
+/// offset.
+///
+/// Fields: article, outlet, start, end (byte offsets of the quoted words in
+/// the article), quote, speaker, speaker_span, cue, cited, utterance,
+/// rendering, form, partial, rule, confidence, published.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "jsonl")]
+    pub format: ExportFormat,
+}
+
+/// `--format` for the listing commands.
+#[derive(Debug, Args)]
+pub struct FormatOpt {
+    /// Output format [default: table on a terminal, else tsv].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+}
+
+impl FormatOpt {
+    /// The format asked for, or the default for where stdout goes.
+    pub fn resolve(&self) -> Format {
+        resolve(self.format)
+    }
+}
+
+/// The chosen format, or the default for where stdout goes.
+pub fn resolve(format: Option<FormatArg>) -> Format {
+    format.map_or_else(Format::for_stdout, Format::from)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table sized to the terminal.
+    Table,
+    /// One JSON array.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header.
+    Csv,
+    /// Tab-separated values with a header.
+    Tsv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Format {
+        match arg {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Tsv => Format::Tsv,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// Comma-separated values with a header.
+    Csv,
+}
+
+impl From<ExportFormat> for Format {
+    fn from(arg: ExportFormat) -> Format {
+        match arg {
+            ExportFormat::Jsonl => Format::Jsonl,
+            ExportFormat::Json => Format::Json,
+            ExportFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

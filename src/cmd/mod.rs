@@ -1,0 +1,66 @@
+//! One module per CLI command (jj's `commands/<cmd>.rs`).
+//!
+//! Each module has a `run` that takes the clap args, builds a plain options
+//! struct, opens what it needs and calls a function that does the work on
+//! that struct: the work functions never see clap types, so they can be
+//! called from tests and other front ends. [`run`] dispatches; `main` prints
+//! the error chain once.
+
+pub mod export;
+pub mod ingest;
+pub mod quotes;
+pub mod search;
+pub mod speakers;
+
+use std::io::{self, BufWriter, StdoutLock, Write};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::registry::Registry;
+use crate::store::{OpenMode, Store};
+
+/// Run the command `cli` names. `Ok` carries the exit code: a command can
+/// finish and still report that something failed (an ingest with a bad
+/// article).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Ingest(args) => ingest::run(global, args),
+        Command::Quotes(args) => quotes::run(global, args),
+        Command::Speakers(args) => speakers::run(global, args),
+        Command::Search(args) => search::run(global, args),
+        Command::Export(args) => export::run(global, args),
+    }
+}
+
+/// Open the database of `--db` for a listing: it must exist.
+fn open_existing(global: &GlobalArgs) -> anyhow::Result<Store> {
+    Store::open(&global.db, OpenMode::Existing)
+}
+
+/// The speaker registry: the built-in one, extended or replaced by
+/// `--speakers`.
+fn registry(global: &GlobalArgs) -> anyhow::Result<Registry> {
+    match &global.speakers {
+        Some(path) => Registry::load(path, !global.replace_speakers),
+        None => Ok(Registry::default()),
+    }
+}
+
+/// Locked, buffered stdout. Callers flush it themselves so a write error
+/// (a closed pipe) is seen instead of lost on drop.
+fn stdout() -> BufWriter<StdoutLock<'static>> {
+    BufWriter::new(io::stdout().lock())
+}
+
+/// Write a listing to stdout and flush it: the last step of every listing
+/// command.
+fn print<F>(write: F) -> anyhow::Result<ExitCode>
+where
+    F: FnOnce(&mut dyn Write) -> anyhow::Result<usize>,
+{
+    let mut out = stdout();
+    write(&mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,66 @@
+//! Schema migrations, tracked by `PRAGMA user_version`.
+//!
+//! The shape is cargo's `util/sqlite.rs`: an ordered list of SQL files
+//! compiled into the binary, applied in one EXCLUSIVE transaction from the
+//! database's `user_version` up to the end of the list, which then becomes
+//! the new `user_version`. Either every pending migration applies or none
+//! does. Never edit or remove a shipped migration (the version is its
+//! position in the list); add `migrations/NNNN_name.sql` and a line here.
+
+use anyhow::{Context, bail};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The migrations, in order: (name, SQL).
+const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_core", include_str!("../../migrations/0001_core.sql"))];
+
+/// The schema version this binary creates and understands.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Bring the database up to [`SCHEMA_VERSION`]; refuse one that is newer.
+pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let version: u32 = tx.query_row("SELECT user_version FROM pragma_user_version", [], |row| {
+        row.get(0)
+    })?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the database has schema version {version}, newer than this quotetrail \
+             understands ({SCHEMA_VERSION}); use a newer quotetrail"
+        );
+    }
+    for (name, sql) in MIGRATIONS.iter().skip(version as usize) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("applying migration {name}"))?;
+    }
+    if version < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer than this quotetrail"), "{err}");
+    }
+}

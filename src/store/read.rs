@@ -1,0 +1,262 @@
+//! The queries behind the listings: quotations (filtered or searched) and
+//! speakers.
+//!
+//! Rows come out in a fixed order (article path, then offset; ties broken
+//! by id) so two runs over the same database print the same thing. Filters
+//! are bound as JSON arrays and unpacked with `json_each`, which keeps each
+//! query one static, cached statement whatever the number of ids.
+//!
+//! Name matching ("putin", "DMITRI PESKOV", "Kremlin spokesman") happens
+//! here in Rust with [`fold`], not in SQL: SQLite's `lower()` knows
+//! only ASCII, and the same folding is what the registry matcher uses.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, bail};
+use rusqlite::{Row, params};
+use serde::Serialize;
+
+use crate::fold::fold;
+
+use super::Store;
+
+/// One quotation as every listing and the export print it.
+///
+/// The field names are a contract with external readers (the scorer reads
+/// `export --format jsonl`): keep them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuotationRow {
+    /// The article's path as ingested.
+    pub article: String,
+    pub outlet: String,
+    /// Byte offsets of the quoted words (without marks) in the article text.
+    pub start: i64,
+    pub end: i64,
+    /// Exactly the text between `start` and `end`.
+    pub quote: String,
+    pub speaker: Option<String>,
+    /// Byte offsets of the mention the attribution rests on.
+    pub speaker_span: Option<[i64; 2]>,
+    /// The speech cue's text ("said").
+    pub cue: Option<String>,
+    /// The intermediary the article credits ("TASS").
+    pub cited: Option<String>,
+    /// Not computed yet: which statement the quotation renders. Always
+    /// null, the key kept for readers that expect it.
+    pub utterance: Option<String>,
+    /// Not computed yet: which wording family of the utterance. Always null.
+    pub rendering: Option<String>,
+    pub form: String,
+    pub partial: bool,
+    pub rule: String,
+    pub confidence: f64,
+    pub published: Option<String>,
+}
+
+/// One speaker with the number of quotations attributed to them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SpeakerRow {
+    pub speaker: String,
+    pub kind: String,
+    pub gender: Option<String>,
+    /// Whether the speaker comes from the registry (else discovered).
+    pub registered: bool,
+    pub quotations: i64,
+}
+
+/// Which quotations to list. `None` means no restriction; an empty list
+/// matches nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub speakers: Option<Vec<i64>>,
+    pub outlets: Option<Vec<i64>>,
+    pub articles: Option<Vec<i64>>,
+}
+
+/// The columns and joins every quotation listing shares, as a literal so
+/// `concat!` can finish each query.
+macro_rules! select_quotations {
+    () => {
+        "SELECT a.path, o.name, q.start, q.end, q.text, s.name, q.mention_start,
+                q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule, q.confidence,
+                a.published
+         FROM quotations AS q
+         JOIN articles AS a ON a.id = q.article_id
+         JOIN outlets AS o ON o.id = a.outlet_id
+         LEFT JOIN speakers AS s ON s.id = q.speaker_id "
+    };
+}
+
+fn quotation_row(row: &Row<'_>) -> rusqlite::Result<QuotationRow> {
+    let mention: (Option<i64>, Option<i64>) = (row.get(6)?, row.get(7)?);
+    Ok(QuotationRow {
+        article: row.get(0)?,
+        outlet: row.get(1)?,
+        start: row.get(2)?,
+        end: row.get(3)?,
+        quote: row.get(4)?,
+        speaker: row.get(5)?,
+        speaker_span: match mention {
+            (Some(s), Some(e)) => Some([s, e]),
+            _ => None,
+        },
+        cue: row.get(8)?,
+        cited: row.get(9)?,
+        utterance: None,
+        rendering: None,
+        form: row.get(10)?,
+        partial: row.get(11)?,
+        rule: row.get(12)?,
+        confidence: row.get(13)?,
+        published: row.get(14)?,
+    })
+}
+
+fn json_ids(ids: &Option<Vec<i64>>) -> anyhow::Result<Option<String>> {
+    Ok(ids.as_ref().map(serde_json::to_string).transpose()?)
+}
+
+impl Store {
+    /// Call `each` on every quotation that passes `filter`, ordered by
+    /// article path then start offset; returns how many there were.
+    /// Streaming, so an export of a large database holds one row at a time.
+    pub fn each_quotation(
+        &self,
+        filter: &Filter,
+        mut each: impl FnMut(QuotationRow) -> anyhow::Result<()>,
+    ) -> anyhow::Result<usize> {
+        let mut stmt = self.conn.prepare_cached(concat!(
+            select_quotations!(),
+            "WHERE (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))
+               AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
+               AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
+             ORDER BY a.path, q.start, q.id"
+        ))?;
+        let params = params![
+            json_ids(&filter.speakers)?,
+            json_ids(&filter.outlets)?,
+            json_ids(&filter.articles)?
+        ];
+        let mut rows = stmt.query(params)?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            each(quotation_row(row)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Quotations whose text matches the FTS5 query `query`, best match
+    /// first (bm25), ties in path and offset order. Bad FTS5 syntax is an
+    /// error that says so.
+    pub fn search(
+        &self,
+        query: &str,
+        mut each: impl FnMut(QuotationRow) -> anyhow::Result<()>,
+    ) -> anyhow::Result<usize> {
+        let mut stmt = self.conn.prepare_cached(concat!(
+            select_quotations!(),
+            "JOIN quotations_fts ON quotations_fts.rowid = q.id
+             WHERE quotations_fts MATCH ?1
+             ORDER BY quotations_fts.rank, a.path, q.start, q.id"
+        ))?;
+        let invalid = |err: rusqlite::Error| -> anyhow::Error {
+            let message = err.to_string();
+            if message.contains("fts5") || message.contains("no such column") {
+                anyhow::anyhow!(
+                    "invalid search {query:?}: {message} \
+                     (put text in double quotes to search for it as it is)"
+                )
+            } else {
+                anyhow::Error::new(err).context(format!("searching for {query:?}"))
+            }
+        };
+        let mut rows = stmt.query([query]).map_err(invalid)?;
+        let mut n = 0;
+        while let Some(row) = rows.next().map_err(invalid)? {
+            each(quotation_row(row)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every speaker with their quotation count, most quoted first, then by
+    /// name.
+    pub fn speakers(&self) -> anyhow::Result<Vec<SpeakerRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.name, s.kind, s.gender, s.registered, count(q.id) AS quotations
+             FROM speakers AS s
+             LEFT JOIN quotations AS q ON q.speaker_id = s.id
+             GROUP BY s.id
+             ORDER BY quotations DESC, s.name",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(SpeakerRow {
+                speaker: row.get(0)?,
+                kind: row.get(1)?,
+                gender: row.get(2)?,
+                registered: row.get(3)?,
+                quotations: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of the speakers `name` designates, forgivingly: a speaker's
+    /// name, alias or role in any case and with or without accents, or a
+    /// surname alone ("putin", "Sergey Lavrov", "DMITRI PESKOV", "Kremlin
+    /// spokesman"). Empty when nobody matches.
+    pub fn find_speakers(&self, name: &str) -> anyhow::Result<Vec<i64>> {
+        let wanted = fold(name.trim());
+        if wanted.is_empty() {
+            bail!("the speaker name is empty");
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, s.name, a.alias
+             FROM speakers AS s
+             LEFT JOIN speaker_aliases AS a ON a.speaker_id = s.id
+             ORDER BY s.id",
+        )?;
+        let mut names: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, alias) = row.context("reading speakers")?;
+            let entry = names.entry(id).or_insert_with(|| vec![name]);
+            entry.extend(alias);
+        }
+        Ok(names
+            .into_iter()
+            .filter(|(_, names)| {
+                let canonical = fold(&names[0]);
+                let surname = canonical.split_whitespace().next_back().unwrap_or_default();
+                surname == wanted || names.iter().any(|n| fold(n) == wanted)
+            })
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// The ids of the outlets named `name`, compared folded ("Arise.TV").
+    pub fn find_outlets(&self, name: &str) -> anyhow::Result<Vec<i64>> {
+        let wanted = fold(name.trim());
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name FROM outlets ORDER BY id")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut ids = Vec::new();
+        for row in rows {
+            let (id, outlet) = row?;
+            if fold(&outlet) == wanted {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}

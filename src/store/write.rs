@@ -1,0 +1,311 @@
+//! The writes of an ingest batch.
+//!
+//! A [`Batch`] is one IMMEDIATE transaction (it takes the write lock up
+//! front, so a second writer waits on the busy timeout instead of failing
+//! half-way). Each article is written inside its own savepoint: an article
+//! that fails to store is rolled back alone, leaving what the database held
+//! for it before, and the batch goes on. Nothing is visible to readers until
+//! [`Batch::commit`].
+//!
+//! Every statement is `prepare_cached` with bound parameters: a batch runs
+//! the same handful of statements thousands of times.
+
+use anyhow::{Context, bail};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use crate::analyze::{Analysis, Quotation};
+use crate::article::Article;
+use crate::attribute::Speaker;
+use crate::registry::Registry;
+
+use super::Store;
+
+/// What storing an article did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The path was not in the database.
+    New,
+    /// The path was there with other content: its quotations and asides
+    /// were replaced.
+    Changed,
+    /// Same path, same content hash: nothing to do.
+    Unchanged,
+}
+
+/// The outcome of storing one article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub article_id: i64,
+    pub change: Change,
+    /// Quotations written (0 when unchanged).
+    pub quotations: usize,
+}
+
+/// One ingest batch: a write transaction (see the module docs).
+pub struct Batch<'s> {
+    tx: Transaction<'s>,
+}
+
+impl Store {
+    /// Start an ingest batch.
+    pub fn batch(&mut self) -> anyhow::Result<Batch<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("starting a write transaction")?;
+        Ok(Batch { tx })
+    }
+}
+
+impl Batch<'_> {
+    /// Upsert every registry speaker (registered = 1) and replace their
+    /// aliases and roles with the registry's.
+    pub fn put_registry(&mut self, registry: &Registry) -> anyhow::Result<()> {
+        let tx = &self.tx;
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO speakers (name, kind, gender, registered) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT (name) DO UPDATE
+                 SET kind = excluded.kind, gender = excluded.gender, registered = 1
+             RETURNING id",
+        )?;
+        let mut clear = tx.prepare_cached("DELETE FROM speaker_aliases WHERE speaker_id = ?1")?;
+        let mut alias = tx.prepare_cached(
+            "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias, kind) VALUES (?1, ?2, ?3)",
+        )?;
+        for entry in registry.speakers() {
+            let gender = entry.gender.and_then(|g| serde_json::to_value(g).ok());
+            let id: i64 = upsert
+                .query_row(
+                    params![
+                        entry.name,
+                        entry.kind.as_str(),
+                        gender.as_ref().and_then(|g| g.as_str())
+                    ],
+                    |row| row.get(0),
+                )
+                .with_context(|| format!("storing registry speaker {}", entry.name))?;
+            clear.execute([id])?;
+            for name in &entry.aliases {
+                alias.execute(params![id, name, "alias"])?;
+            }
+            for role in &entry.roles {
+                alias.execute(params![id, role, "role"])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The content hash stored for `path`, if the article is there.
+    pub fn content_hash(&self, path: &str) -> anyhow::Result<Option<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT content_hash FROM articles WHERE path = ?1")?;
+        Ok(stmt.query_row([path], |row| row.get(0)).optional()?)
+    }
+
+    /// Store a new or changed article with its analysis, replacing any
+    /// quotations and asides stored for its path. All or nothing.
+    pub fn put_article(
+        &mut self,
+        article: &Article,
+        analysis: &Analysis,
+    ) -> anyhow::Result<Stored> {
+        let sp = self.tx.savepoint()?;
+        let stored = write_article(&sp, article, analysis)?;
+        sp.commit()?;
+        Ok(stored)
+    }
+
+    /// Keep an article whose content is already stored; only its metadata
+    /// (outlet, url, published, title) is brought up to date, so a manifest
+    /// added later still applies.
+    pub fn keep_article(&mut self, article: &Article) -> anyhow::Result<Stored> {
+        let sp = self.tx.savepoint()?;
+        let (id, hash): (i64, String) = sp
+            .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
+            .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?
+            .with_context(|| format!("{} is not stored", article.path))?;
+        if hash != article.content_hash {
+            bail!("{} changed since it was checked", article.path);
+        }
+        let outlet_id = outlet_id(&sp, &article.meta.outlet)?;
+        let meta = &article.meta;
+        sp.prepare_cached(
+            "UPDATE articles SET outlet_id = ?2, url = ?3, published = ?4, title = ?5
+             WHERE id = ?1
+               AND (outlet_id, url, published, title) IS NOT (?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![id, outlet_id, meta.url, meta.published, meta.title])?;
+        sp.commit()?;
+        Ok(Stored {
+            article_id: id,
+            change: Change::Unchanged,
+            quotations: 0,
+        })
+    }
+
+    /// Make the batch's writes durable and visible.
+    pub fn commit(self) -> anyhow::Result<()> {
+        self.tx.commit().context("committing the ingest")
+    }
+}
+
+fn write_article(
+    conn: &Connection,
+    article: &Article,
+    analysis: &Analysis,
+) -> anyhow::Result<Stored> {
+    let outlet_id = outlet_id(conn, &article.meta.outlet)?;
+    let meta = &article.meta;
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM articles WHERE path = ?1")?
+        .query_row([&article.path], |row| row.get(0))
+        .optional()?;
+    let (article_id, change) = match existing {
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE articles
+                 SET outlet_id = ?2, url = ?3, published = ?4, title = ?5, content_hash = ?6,
+                     text = ?7, bytes = ?8, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                outlet_id,
+                meta.url,
+                meta.published,
+                meta.title,
+                article.content_hash,
+                article.text,
+                article.bytes,
+            ])?;
+            conn.prepare_cached("DELETE FROM quotations WHERE article_id = ?1")?
+                .execute([id])?;
+            conn.prepare_cached("DELETE FROM asides WHERE article_id = ?1")?
+                .execute([id])?;
+            (id, Change::Changed)
+        }
+        None => {
+            let id = conn
+                .prepare_cached(
+                    "INSERT INTO articles
+                         (path, outlet_id, url, published, title, content_hash, text, bytes,
+                          ingested_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                     RETURNING id",
+                )?
+                .query_row(
+                    params![
+                        article.path,
+                        outlet_id,
+                        meta.url,
+                        meta.published,
+                        meta.title,
+                        article.content_hash,
+                        article.text,
+                        article.bytes,
+                    ],
+                    |row| row.get(0),
+                )?;
+            (id, Change::New)
+        }
+    };
+    for quotation in &analysis.quotations {
+        insert_quotation(conn, article_id, &article.text, quotation)?;
+    }
+    let mut aside = conn.prepare_cached(
+        "INSERT INTO asides (article_id, start, end, text, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for a in &analysis.asides {
+        let span = a.quote.span;
+        aside.execute(params![
+            article_id,
+            span.start,
+            span.end,
+            span.slice(&article.text),
+            a.reason
+        ])?;
+    }
+    Ok(Stored {
+        article_id,
+        change,
+        quotations: analysis.quotations.len(),
+    })
+}
+
+fn insert_quotation(
+    conn: &Connection,
+    article_id: i64,
+    text: &str,
+    quotation: &Quotation,
+) -> anyhow::Result<()> {
+    let quote = &quotation.quote;
+    let attribution = &quotation.attribution;
+    let speaker_id = match &attribution.speaker {
+        Some(speaker) => Some(speaker_id(conn, speaker)?),
+        None => None,
+    };
+    let mention = attribution.mention;
+    let cue = attribution.cue;
+    // SQLite stores NaN as NULL, which the NOT NULL column would refuse and
+    // so lose the article; a confidence that is not a number says nothing.
+    let confidence = if attribution.confidence.is_finite() {
+        attribution.confidence
+    } else {
+        0.0
+    };
+    conn.prepare_cached(
+        "INSERT INTO quotations
+             (article_id, start, end, text, form, partial, speaker_id,
+              mention_start, mention_end, mention_text, cue, cue_start, cue_end,
+              cited, rule, confidence, paragraph)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        article_id,
+        quote.span.start,
+        quote.span.end,
+        quote.span.slice(text),
+        quote.form.as_str(),
+        attribution.partial,
+        speaker_id,
+        mention.map(|m| m.start),
+        mention.map(|m| m.end),
+        mention.map(|m| m.slice(text)),
+        cue.map(|c| c.slice(text)),
+        cue.map(|c| c.start),
+        cue.map(|c| c.end),
+        attribution.cited,
+        attribution.rule,
+        confidence,
+        quote.paragraph,
+    ])?;
+    Ok(())
+}
+
+fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<i64> {
+    conn.prepare_cached("INSERT INTO outlets (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")?
+        .execute([name])?;
+    Ok(conn
+        .prepare_cached("SELECT id FROM outlets WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))?)
+}
+
+/// The id of a quotation's speaker, creating a discovered speaker
+/// (registered = 0) the first time its name is seen. A registry speaker is
+/// already there from [`Batch::put_registry`].
+fn speaker_id(conn: &Connection, speaker: &Speaker) -> anyhow::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO speakers (name, kind, gender, registered) VALUES (?1, ?2, NULL, ?3)
+         ON CONFLICT (name) DO NOTHING",
+    )?
+    .execute(params![
+        speaker.name,
+        speaker.kind.as_str(),
+        speaker.registered
+    ])?;
+    Ok(conn
+        .prepare_cached("SELECT id FROM speakers WHERE name = ?1")?
+        .query_row([&speaker.name], |row| row.get(0))?)
+}
