@@ -1,13 +1,47 @@
-//! Attribution (placeholder while the real stage is written).
-use crate::analyze::{Analysis, Quotation};
-use crate::extract::Quote;
-use crate::registry::{Registry, SpeakerKind};
+//! Attribution: who said each quotation, and the words that say so.
+//!
+//! The stage works on a token stream of the whole article in which every
+//! token knows its paragraph and whether it stands inside a quote. For each
+//! quote it reads the reporter's words of the same sentence around it and
+//! applies, in order:
+//!
+//! 1. **after** the quote: `“…,” he said`, `“…,” said Sen. Ted Cruz`,
+//!    `“…,” Peskov, the Kremlin's spokesman, told reporters`;
+//! 2. **before** it: the reporting verb nearest the quote and its subject
+//!    (`Lavrov said the meetings sought to resolve “…”`), `according to X`,
+//!    `X quoted Y as saying`, a colon lead-in (`he said: “…”`, `Trump: “…”`);
+//! 3. **continuation**: a quote with no cue of its own takes the speaker of
+//!    the previous quote in its paragraph, or, when it opens a paragraph, of
+//!    the last quote in the paragraph before (the multi-paragraph
+//!    convention).
+//!
+//! A subject is a noun phrase: a registry name or role ("A Kremlin
+//! spokesman" → Dmitry Peskov), a capitalised name with its titles, a
+//! described source ("a state department spokesperson"), or a pronoun,
+//! resolved to the latest compatible person named outside quotes. The
+//! mention recorded as evidence is always the words in the sentence (the
+//! pronoun, not its antecedent), so a user can check it in place.
+//!
+//! Quoted spans that no rule attributes and that do not read as speech
+//! (short phrases, titles in Title Case) become [`Aside`]s: scare quotes
+//! and names of works are nobody's words.
+
+use crate::analyze::{Analysis, Aside, Quotation};
+use crate::extract::{Quote, QuoteForm, paragraphs};
+use crate::fold::fold;
+use crate::lexicon::{
+    QUOTING_VERBS, first_name_gender, is_cue_verb, is_determiner, is_institution_word, is_not_name,
+    is_place_word, is_role_noun, is_title, is_verb_filler, pronoun_gender, title_gender,
+};
+use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
 use crate::span::Span;
 
 /// Who a quotation is attributed to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Speaker {
-    /// Canonical name for a registry speaker, else the name as discovered.
+    /// Canonical name for a registry speaker, else the name as discovered
+    /// (the longest form the article uses) or the description ("state
+    /// department spokesperson").
     pub name: String,
     pub kind: SpeakerKind,
     /// Whether the speaker is in the registry.
@@ -18,36 +52,1697 @@ pub struct Speaker {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribution {
     pub speaker: Option<Speaker>,
-    /// The words in this article the attribution rests on: a name, title or pronoun.
+    /// The words in this article the attribution rests on: a name, title or
+    /// pronoun (for a continuation, the mention of the quote it continues).
     pub mention: Option<Span>,
-    /// The speech cue ("said", "told", "according to").
+    /// The speech cue ("said", "told", "according").
     pub cue: Option<Span>,
     /// The intermediary the article credits ("TASS", "Fox News").
     pub cited: Option<String>,
-    /// The rule that made the attribution.
+    /// The rule that made the attribution: see [`Rule`].
     pub rule: &'static str,
+    /// How sure the rule is, from 0 to 1.
     pub confidence: f64,
-    /// A fragment inside the reporter's own sentence.
+    /// A fragment inside the reporter's own sentence ("“below zero”").
     pub partial: bool,
 }
 
-pub fn attribute(_text: &str, quotes: Vec<Quote>, _registry: &Registry) -> Analysis {
-    Analysis {
-        quotations: quotes
-            .into_iter()
-            .map(|quote| Quotation {
-                quote,
-                attribution: Attribution {
-                    speaker: None,
-                    mention: None,
-                    cue: None,
-                    cited: None,
-                    rule: "none",
-                    confidence: 0.0,
-                    partial: false,
-                },
-            })
-            .collect(),
-        asides: Vec::new(),
+/// Attribute every quote of `text`; quotes that are nobody's words become
+/// asides.
+pub fn attribute(text: &str, quotes: Vec<Quote>, registry: &Registry) -> Analysis {
+    let doc = Doc::new(text, &quotes, registry);
+    doc.run(quotes)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Punct,
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    span: Span,
+    lower: String,
+    kind: Kind,
+    cap: bool,
+    /// The quote whose marks enclose this token.
+    quote: Option<usize>,
+    para: usize,
+}
+
+/// A noun phrase: tokens `first..=last`.
+#[derive(Clone, Copy, Debug)]
+struct Np {
+    first: usize,
+    last: usize,
+}
+
+/// A person or institution named outside quotes, for pronoun resolution.
+#[derive(Clone, Debug)]
+struct Entity {
+    at: usize,
+    speaker: Speaker,
+    gender: Option<Gender>,
+}
+
+/// A found attribution before it becomes an [`Attribution`].
+#[derive(Clone, Debug)]
+struct Found {
+    np: Np,
+    cue: Option<usize>,
+    rule: &'static str,
+    confidence: f64,
+    /// The subject of a quoting verb ("TASS" in "TASS quoted Putin").
+    via: Option<Np>,
+}
+
+struct Doc<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+    paras: Vec<Span>,
+    registry: &'a Registry,
+    matches: Vec<RegistryMatch>,
+    /// Persons and institutions named outside quotes, in text order.
+    entities: Vec<Entity>,
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "adm", "pres",
+    "st", "jr", "sr", "prof", "rev", "hon", "vs", "inc", "co", "corp", "ltd", "jan", "feb", "aug",
+    "sept", "sep", "oct", "nov", "dec", "no", "amb", "sec", "atty", "messrs", "calif", "fla", "ga",
+    "ill", "mass", "mich", "minn", "nev", "pa", "tenn", "va", "wash", "wis", "ariz", "ark", "colo",
+    "conn", "del", "ind", "kan", "ky", "la", "md", "miss", "mo", "mont", "neb", "okla", "ore",
+    "vt", "wyo", "n.h", "n.j", "n.y", "n.c", "s.c", "n.d", "s.d", "w.va", "r.i", "d.c", "u.s",
+    "u.k", "u.n", "e.u",
+];
+
+fn tokenize(text: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = iter.peek() {
+                if d.is_alphanumeric() {
+                    end = j + d.len_utf8();
+                    iter.next();
+                } else if matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
+                    && text[j + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+                {
+                    end = j + d.len_utf8();
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &text[i..end];
+            // An abbreviation keeps its period: "Mr.", "U.S.", "R.".
+            if text[end..].starts_with('.') {
+                let lower = word.to_lowercase();
+                let single_cap = word.chars().count() == 1 && c.is_uppercase();
+                if single_cap || lower.contains('.') || ABBREVIATIONS.contains(&lower.as_str()) {
+                    end += 1;
+                    iter.next();
+                }
+            }
+            let span = Span::new(i, end);
+            toks.push(Tok {
+                span,
+                lower: fold(span.slice(text)),
+                kind: Kind::Word,
+                cap: c.is_uppercase(),
+                quote: None,
+                para: 0,
+            });
+        } else {
+            let span = Span::new(i, i + c.len_utf8());
+            toks.push(Tok {
+                span,
+                lower: fold(span.slice(text)),
+                kind: Kind::Punct,
+                cap: false,
+                quote: None,
+                para: 0,
+            });
+        }
     }
+    toks
+}
+
+impl<'a> Doc<'a> {
+    fn new(text: &'a str, quotes: &[Quote], registry: &'a Registry) -> Doc<'a> {
+        let mut toks = tokenize(text);
+        let paras = paragraphs(text);
+        let (mut p, mut q) = (0, 0);
+        for t in &mut toks {
+            while p + 1 < paras.len() && t.span.start >= paras[p].end {
+                p += 1;
+            }
+            t.para = p;
+            while q < quotes.len() && quotes[q].outer.end <= t.span.start {
+                q += 1;
+            }
+            if q < quotes.len() && quotes[q].outer.start <= t.span.start {
+                t.quote = Some(q);
+            }
+        }
+        let matches = registry.find_all(text);
+        let mut doc = Doc {
+            text,
+            toks,
+            paras,
+            registry,
+            matches,
+            entities: Vec::new(),
+        };
+        doc.entities = doc.collect_entities();
+        doc
+    }
+
+    fn word(&self, i: usize) -> &str {
+        &self.toks[i].lower
+    }
+
+    fn is_punct(&self, i: usize, c: &str) -> bool {
+        self.toks[i].kind == Kind::Punct && self.toks[i].lower == c
+    }
+
+    fn is_possessive(&self, i: usize) -> bool {
+        let w = self.word(i);
+        w.ends_with("'s") || (w.ends_with("s'") && self.toks[i].cap)
+    }
+
+    /// A capitalised word that can be part of a name.
+    fn is_name_word(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.kind == Kind::Word && t.cap && !is_not_name(t.lower.trim_end_matches('.'))
+    }
+
+    fn np_span(&self, np: Np) -> Span {
+        Span::new(self.toks[np.first].span.start, self.toks[np.last].span.end)
+    }
+
+    // ----- noun phrases ---------------------------------------------------
+
+    /// A noun phrase ending at token `end`, going no further left than
+    /// `floor`.
+    fn np_left(&self, end: usize, floor: usize) -> Option<Np> {
+        let t = &self.toks[end];
+        if t.kind != Kind::Word || t.quote.is_some() {
+            return None;
+        }
+        if pronoun_gender(&t.lower).is_some() {
+            return Some(Np {
+                first: end,
+                last: end,
+            });
+        }
+        if self.is_possessive(end) {
+            // "Rubio's proposed credit": a possessive modifies what follows.
+            return None;
+        }
+        let head_ok = self.is_name_word(end) || is_role_noun(&t.lower);
+        if !head_ok {
+            return self.generic_np_left(end, floor);
+        }
+        let mut first = end;
+        let mut modifiers = 0;
+        while first > floor {
+            let j = first - 1;
+            let tj = &self.toks[j];
+            if tj.quote.is_some() || tj.kind != Kind::Word || tj.para != t.para {
+                break;
+            }
+            let w = tj.lower.as_str();
+            if is_determiner(w) {
+                first = j;
+                break;
+            }
+            if self.is_name_word(j) || is_title(w) || is_role_noun(w) {
+                first = j;
+                continue;
+            }
+            if w == "of" && j > floor && (self.is_name_word(j - 1) || is_title(self.word(j - 1))) {
+                first = j;
+                continue;
+            }
+            // An adjective after a determiner: "an angry Hollande".
+            if !tj.cap && j > floor && is_determiner(self.word(j - 1)) && is_plain_word(w) {
+                first = j - 1;
+                break;
+            }
+            // Lower-case modifiers of a role: "state department spokesperson".
+            if !tj.cap
+                && modifiers < 2
+                && is_role_noun(self.word(first))
+                && !is_cue_verb(w)
+                && !is_verb_filler(w)
+                && !is_not_name(w)
+                && w.chars().all(char::is_alphabetic)
+            {
+                modifiers += 1;
+                first = j;
+                continue;
+            }
+            break;
+        }
+        Some(Np { first, last: end })
+    }
+
+    /// A common noun after a determiner, up to two adjectives between:
+    /// "the heckler", "a senior aide".
+    fn generic_np_left(&self, end: usize, floor: usize) -> Option<Np> {
+        if !is_plain_word(self.word(end)) || self.toks[end].cap {
+            return None;
+        }
+        let mut j = end;
+        while j > floor && end - j < 3 {
+            j -= 1;
+            let t = &self.toks[j];
+            if t.kind != Kind::Word || t.quote.is_some() {
+                return None;
+            }
+            if is_determiner(&t.lower) && t.lower != "that" {
+                return Some(Np {
+                    first: j,
+                    last: end,
+                });
+            }
+            if !is_plain_word(&t.lower) || t.cap {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// A noun phrase starting at token `start`, ending before `ceil`.
+    fn np_right(&self, start: usize, ceil: usize) -> Option<Np> {
+        if start >= ceil {
+            return None;
+        }
+        let t = &self.toks[start];
+        if t.kind != Kind::Word || t.quote.is_some() {
+            return None;
+        }
+        if pronoun_gender(&t.lower).is_some() {
+            return Some(Np {
+                first: start,
+                last: start,
+            });
+        }
+        let mut i = start;
+        if is_determiner(&t.lower) {
+            i += 1;
+            // "one of those advisers", "some of his aides"
+            if i + 1 < ceil && self.word(i) == "of" {
+                i += 1;
+                if is_determiner(self.word(i)) {
+                    i += 1;
+                }
+            }
+        }
+        let mut last = None;
+        while i < ceil {
+            let ti = &self.toks[i];
+            if ti.quote.is_some() || ti.kind != Kind::Word || ti.para != t.para {
+                break;
+            }
+            let w = ti.lower.as_str();
+            if self.is_name_word(i) || is_title(w) || is_role_noun(w) {
+                last = Some(i);
+                i += 1;
+                continue;
+            }
+            if w == "of" && last.is_some() && i + 1 < ceil && self.is_name_word(i + 1) {
+                i += 1;
+                continue;
+            }
+            // Lower-case modifiers before a role noun: "a senior
+            // administration official".
+            let role_ahead = (i + 1..ceil.min(i + 4))
+                .take_while(|&k| {
+                    let tk = &self.toks[k];
+                    tk.kind == Kind::Word && tk.quote.is_none() && !tk.cap
+                })
+                .any(|k| is_role_noun(self.word(k)));
+            if !ti.cap && is_plain_word(w) && !w.ends_with("ed") && role_ahead {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let verb_or_stop = |k: usize| {
+            k >= ceil
+                || self.toks[k].kind == Kind::Punct
+                || (!self.toks[k].cap && is_verbish(self.word(k)))
+        };
+        if last.is_none() && is_determiner(&t.lower) {
+            // "said the heckler.", "the company said"
+            let end = (i..ceil.min(i + 3))
+                .take_while(|&k| {
+                    is_plain_word(self.word(k)) && !self.toks[k].cap && !is_verbish(self.word(k))
+                })
+                .last()?;
+            return verb_or_stop(end + 1).then_some(Np {
+                first: start,
+                last: end,
+            });
+        }
+        // A common noun closing the phrase: "the Lincoln actor says".
+        if let Some(l) = last
+            && l + 1 == i
+            && i < ceil
+            && is_plain_word(self.word(i))
+            && !self.toks[i].cap
+            && !is_verbish(self.word(i))
+            && verb_or_stop(i + 1)
+        {
+            return Some(Np {
+                first: start,
+                last: i,
+            });
+        }
+        last.map(|last| Np { first: start, last })
+    }
+
+    /// Whether token `k` is a reporting verb here: in lower case (or opening
+    /// its sentence at `floor`), and for the weak cues ("continued",
+    /// "read") only right before punctuation or a quote.
+    fn is_cue(&self, k: usize, floor: usize) -> bool {
+        let t = &self.toks[k];
+        if t.kind != Kind::Word || t.quote.is_some() || !is_cue_verb(&t.lower) {
+            return false;
+        }
+        if t.cap && k != floor {
+            return false;
+        }
+        if is_weak_cue(&t.lower) {
+            return self
+                .toks
+                .get(k + 1)
+                .is_none_or(|n| n.kind == Kind::Punct || n.quote.is_some());
+        }
+        true
+    }
+
+    /// Skip, leftwards from `i` (exclusive), what stands between a subject
+    /// and its verb: adverbs, auxiliaries, a time ("later Thursday", "on
+    /// Monday") and a parenthesis ("Harry Reid (D-Nev.)").
+    fn skip_fillers_left(&self, mut i: usize, floor: usize) -> usize {
+        loop {
+            if i <= floor {
+                return i;
+            }
+            let t = &self.toks[i - 1];
+            if t.quote.is_some() {
+                return i;
+            }
+            if t.kind == Kind::Word && (is_verb_filler(&t.lower) || is_time_word(&t.lower)) {
+                i -= 1;
+                continue;
+            }
+            if t.kind == Kind::Punct && t.lower == ")" {
+                let open = (i.saturating_sub(10).max(floor)..i - 1)
+                    .rev()
+                    .find(|&k| self.is_punct(k, "("));
+                if let Some(open) = open {
+                    i = open;
+                    continue;
+                }
+            }
+            return i;
+        }
+    }
+
+    /// The subject of the reporting verb at `cue`.
+    fn subject_of(&self, cue: usize, floor: usize) -> Option<Np> {
+        let j = self.skip_fillers_left(cue, floor);
+        if j <= floor {
+            return None;
+        }
+        let prev = j - 1;
+        if self.toks[prev].quote.is_some() {
+            return None;
+        }
+        if self.is_punct(prev, ",") {
+            // "Trump, who spoke in Iowa, said" / "Sen. X, D-Calif., said":
+            // the subject stands before the comma-delimited aside. A
+            // participle's subject is never behind a comma ("Reached by
+            // POLITICO, Bennett denied it, explaining ...").
+            if self.word(cue).ends_with("ing") {
+                return None;
+            }
+            let mut k = prev;
+            let limit = prev.saturating_sub(14).max(floor);
+            while k > limit {
+                k -= 1;
+                if self.toks[k].quote.is_some() {
+                    return None;
+                }
+                if self.is_punct(k, ",") {
+                    return if k > floor {
+                        self.np_left(k - 1, floor)
+                    } else {
+                        None
+                    };
+                }
+            }
+            return None;
+        }
+        let np = self.np_left(prev, floor)?;
+        // "Trump at the time said", "a source speaking to Fox News said":
+        // the phrase before the verb is a complement; the subject stands
+        // before it.
+        if np.first > floor && is_preposition(self.word(np.first - 1)) {
+            let mut k = np.first - 1;
+            if k > floor && self.word(k - 1).ends_with("ing") && !self.toks[k - 1].cap {
+                k -= 1;
+            }
+            let k = self.skip_fillers_left(k, floor);
+            if k > floor
+                && let Some(subject) = self.np_left(k - 1, floor)
+            {
+                return Some(subject);
+            }
+            if matches!(
+                self.word(np.last),
+                "time" | "moment" | "point" | "end" | "start"
+            ) {
+                return None;
+            }
+        }
+        Some(np)
+    }
+
+    // ----- entities and names --------------------------------------------
+
+    /// Persons and institutions named outside quotes, in order: registry
+    /// names and roles, and capitalised names of two words or more.
+    fn collect_entities(&self) -> Vec<Entity> {
+        let mut out = Vec::new();
+        let mut covered = vec![false; self.text.len() + 1];
+        for m in &self.matches {
+            let Some(ti) = self.token_at(m.span.start) else {
+                continue;
+            };
+            if self.toks[ti].quote.is_some() || m.via == Via::Media {
+                continue;
+            }
+            let end_tok = self.token_at(m.span.end.saturating_sub(1)).unwrap_or(ti);
+            for c in &mut covered[m.span.start..m.span.end] {
+                *c = true;
+            }
+            if self.is_possessive(end_tok) {
+                continue;
+            }
+            let entry = self.registry.speaker(m.entry);
+            out.push(Entity {
+                at: m.span.start,
+                speaker: Speaker {
+                    name: entry.name.clone(),
+                    kind: entry.kind,
+                    registered: true,
+                },
+                gender: entry.gender,
+            });
+        }
+        let mut i = 0;
+        while i < self.toks.len() {
+            if !self.is_name_word(i)
+                || self.toks[i].quote.is_some()
+                || covered[self.toks[i].span.start]
+            {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < self.toks.len()
+                && self.is_name_word(i)
+                && self.toks[i].quote.is_none()
+                && !covered[self.toks[i].span.start]
+                && self.toks[i].para == self.toks[start].para
+            {
+                i += 1;
+                if self.is_possessive(i - 1) {
+                    break;
+                }
+            }
+            let np = Np {
+                first: start,
+                last: i - 1,
+            };
+            let titled =
+                start > 0 && is_title(self.word(start - 1)) && self.toks[start - 1].quote.is_none();
+            let words = (start..i).filter(|&k| !is_title(self.word(k))).count();
+            // A person, not a place or a thing: titled, a known first name,
+            // or a surname the article also uses alone ("Bayh said").
+            let personal = titled
+                || first_name_gender(self.word(start)).is_some()
+                || (start..i)
+                    .any(|k| title_gender(self.word(k)).is_some() || is_title(self.word(k)))
+                || self.used_alone(self.word(i - 1), start);
+            if (words >= 2 || titled)
+                && personal
+                && !self.is_possessive(i - 1)
+                && let Some((speaker, gender)) = self.name_speaker(np, titled)
+            {
+                out.push(Entity {
+                    at: self.toks[start].span.start,
+                    speaker,
+                    gender,
+                });
+            }
+        }
+        out.sort_by_key(|e| e.at);
+        out
+    }
+
+    /// Whether `surname` also stands alone as a name somewhere other than
+    /// the run starting at `run`.
+    fn used_alone(&self, surname: &str, run: usize) -> bool {
+        self.toks.iter().enumerate().any(|(k, t)| {
+            k > run + 3
+                && t.cap
+                && t.quote.is_none()
+                && t.lower.trim_end_matches("'s") == surname
+                && !self
+                    .toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.cap && n.kind == Kind::Word)
+                && !(k > 0 && self.toks[k - 1].cap && self.toks[k - 1].kind == Kind::Word)
+        })
+    }
+
+    fn token_at(&self, byte: usize) -> Option<usize> {
+        let i = self.toks.partition_point(|t| t.span.end <= byte);
+        (i < self.toks.len() && self.toks[i].span.start <= byte).then_some(i)
+    }
+
+    /// A speaker from a run of capitalised words (titles dropped), with the
+    /// surname completed from a fuller form the article used earlier.
+    fn name_speaker(&self, np: Np, titled: bool) -> Option<(Speaker, Option<Gender>)> {
+        let mut words: Vec<usize> = (np.first..=np.last)
+            .filter(|&k| self.is_name_word(k))
+            .collect();
+        // Leading titles and roles: "Sen. Ted Cruz", "Kremlin spokesperson Dmitry Peskov".
+        let mut gender = None;
+        for k in np.first..=np.last {
+            if let Some(g) = title_gender(self.word(k)) {
+                gender = Some(g);
+            }
+        }
+        let last_non_name = (np.first..=np.last)
+            .rev()
+            .find(|&k| !self.is_name_word(k) || is_title(self.word(k)));
+        if let Some(cut) = last_non_name {
+            words.retain(|&k| k > cut);
+        }
+        if words.is_empty() {
+            return None;
+        }
+        // Countries and cities speak in the news ("Russia said"), but they are
+        // never "he" or "she".
+        let institution = words
+            .iter()
+            .any(|&k| is_institution_word(self.word(k).trim_end_matches("'s")))
+            || words
+                .last()
+                .is_some_and(|&k| is_place_word(self.word(k).trim_end_matches("'s")));
+        let raw: Vec<&str> = words
+            .iter()
+            .map(|&k| {
+                let s = self.toks[k].span.slice(self.text);
+                s.strip_suffix("'s")
+                    .or_else(|| s.strip_suffix("\u{2019}s"))
+                    .unwrap_or(s)
+            })
+            .collect();
+        let mut name = raw.join(" ");
+        if institution {
+            return Some((
+                Speaker {
+                    name,
+                    kind: SpeakerKind::Institution,
+                    registered: false,
+                },
+                None,
+            ));
+        }
+        if words.len() == 1 && !titled {
+            // A surname alone: complete it from an earlier full name.
+            if let Some(full) = self.entities.iter().rev().find(|e| {
+                e.speaker.kind == SpeakerKind::Person
+                    && e.speaker.name.split(' ').next_back() == Some(name.as_str())
+                    && e.speaker.name.contains(' ')
+            }) {
+                return Some((full.speaker.clone(), full.gender.or(gender)));
+            }
+        } else if words.len() == 1 {
+            if let Some(full) = self.entities.iter().find(|e| {
+                e.speaker.name.split(' ').next_back() == Some(name.as_str())
+                    && e.speaker.name.contains(' ')
+            }) {
+                name = full.speaker.name.clone();
+                gender = gender.or(full.gender);
+            }
+        }
+        if gender.is_none() {
+            gender = first_name_gender(&fold(raw[0]));
+        }
+        Some((
+            Speaker {
+                name,
+                kind: SpeakerKind::Person,
+                registered: false,
+            },
+            gender,
+        ))
+    }
+
+    /// The speaker a noun phrase names, and its gender.
+    fn resolve(&self, np: Np) -> (Option<Speaker>, Option<Gender>) {
+        let span = self.np_span(np);
+        let w = self.word(np.last);
+        if np.first == np.last
+            && let Some(g) = pronoun_gender(w)
+        {
+            return self.resolve_pronoun(np.first, w, g);
+        }
+        // A registry match, the last one that is not a possessive.
+        let hit = self.matches.iter().rev().find(|m| {
+            span.contains(m.span)
+                && !self
+                    .token_at(m.span.end.saturating_sub(1))
+                    .is_some_and(|k| self.is_possessive(k) && k < np.last)
+        });
+        if let Some(m) = hit {
+            if m.via == Via::Media {
+                let name = &self.registry.media()[m.entry];
+                return (
+                    Some(Speaker {
+                        name: name.clone(),
+                        kind: SpeakerKind::Institution,
+                        registered: false,
+                    }),
+                    None,
+                );
+            }
+            let entry = self.registry.speaker(m.entry);
+            return (
+                Some(Speaker {
+                    name: entry.name.clone(),
+                    kind: entry.kind,
+                    registered: true,
+                }),
+                entry.gender,
+            );
+        }
+        if self.is_name_word(np.last) && !is_title(w) {
+            let titled = np.first < np.last;
+            if let Some((s, g)) = self.name_speaker(np, titled) {
+                return (Some(s), g);
+            }
+        }
+        // A description: "a state department spokesperson", "the campaign".
+        let first = if is_determiner(self.word(np.first)) && np.first < np.last {
+            np.first + 1
+        } else {
+            np.first
+        };
+        let text = Span::new(self.toks[first].span.start, span.end).slice(self.text);
+        let gender = (np.first..=np.last).find_map(|k| title_gender(self.word(k)));
+        let institution = is_institution_word(w);
+        (
+            Some(Speaker {
+                name: text.to_string(),
+                kind: if institution {
+                    SpeakerKind::Institution
+                } else {
+                    SpeakerKind::Person
+                },
+                registered: false,
+            }),
+            gender,
+        )
+    }
+
+    fn resolve_pronoun(
+        &self,
+        at: usize,
+        word: &str,
+        gender: Option<Gender>,
+    ) -> (Option<Speaker>, Option<Gender>) {
+        let pos = self.toks[at].span.start;
+        let before = self.entities.partition_point(|e| e.at < pos);
+        let candidates = self.entities[..before].iter().rev();
+        let found = match word {
+            "he" | "she" => candidates.take(12).find(|e| {
+                e.speaker.kind == SpeakerKind::Person && (e.gender.is_none() || e.gender == gender)
+            }),
+            "it" => candidates
+                .take(6)
+                .find(|e| e.speaker.kind == SpeakerKind::Institution),
+            "who" => {
+                // The antecedent stands just before the comma before "who".
+                return match at.checked_sub(2) {
+                    Some(k) if self.is_punct(at - 1, ",") => match self.np_left(k, 0) {
+                        Some(np) => self.resolve(np),
+                        None => (None, None),
+                    },
+                    _ => (None, None),
+                };
+            }
+            _ => None,
+        };
+        match found {
+            Some(e) => (Some(e.speaker.clone()), e.gender),
+            None => (None, gender),
+        }
+    }
+
+    // ----- sentences -------------------------------------------------------
+
+    /// Whether token `i` ends a sentence: terminal punctuation outside
+    /// quotes, or a quote whose words end with it and after which a new
+    /// sentence starts.
+    fn ends_sentence(&self, i: usize, quotes: &[Quote]) -> bool {
+        let t = &self.toks[i];
+        match t.quote {
+            None => {
+                t.kind == Kind::Punct
+                    && matches!(t.lower.as_str(), "." | "?" | "!")
+                    // "(R-Ky.) said", "p.m. on": a period before a closing
+                    // bracket, a comma or a lower-case word ends no sentence.
+                    && !self.toks.get(i + 1).is_some_and(|n| {
+                        n.para == t.para
+                            && n.quote.is_none()
+                            && (matches!(n.lower.as_str(), ")" | "," | ";") || (n.kind == Kind::Word && !n.cap))
+                    })
+            }
+            Some(q) => {
+                let last_of_quote = self.toks.get(i + 1).is_none_or(|n| n.quote != Some(q));
+                if !last_of_quote {
+                    return false;
+                }
+                let words = quotes[q]
+                    .span
+                    .slice(self.text)
+                    .trim_end_matches(['"', '\'', ')', '\u{2019}', '\u{201D}']);
+                let terminal = words.ends_with(['.', '?', '!', '\u{2026}']);
+                let next_cap = self
+                    .toks
+                    .get(i + 1)
+                    .is_none_or(|n| n.para != t.para || n.cap || n.quote.is_some());
+                terminal && next_cap
+            }
+        }
+    }
+
+    // ----- the rules ---------------------------------------------------------
+
+    fn run(mut self, quotes: Vec<Quote>) -> Analysis {
+        let mut quotations: Vec<Quotation> = Vec::new();
+        let mut asides = Vec::new();
+        // The first and last token of each quote.
+        let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
+        for (i, t) in self.toks.iter().enumerate() {
+            if let Some(q) = t.quote {
+                if bounds[q].0 == usize::MAX {
+                    bounds[q].0 = i;
+                }
+                bounds[q].1 = i;
+            }
+        }
+        for (qi, quote) in quotes.iter().enumerate() {
+            let (first, last) = bounds[qi];
+            if first == usize::MAX {
+                continue;
+            }
+            let (sent_start, sent_end) = self.sentence_around(first, last, &quotes);
+            let found = if quote.form == QuoteForm::Block {
+                self.block_lead_in(first)
+            } else {
+                self.after(last, sent_end, quote, &quotes)
+                    .or_else(|| self.before(first, sent_start))
+                    .or_else(|| {
+                        // "Dr. Ward stated:" ¶ "The U.S. Department ..."
+                        let opens = self.paras[quote.paragraph].start == quote.outer.start;
+                        let led = quote.paragraph > 0
+                            && self.paras[quote.paragraph - 1]
+                                .slice(self.text)
+                                .ends_with(':');
+                        (opens && led).then(|| self.block_lead_in(first)).flatten()
+                    })
+            };
+            let attribution = match found {
+                Some(f) => Some(self.make(f, sent_start, sent_end, first)),
+                None if quote.form == QuoteForm::Block => {
+                    // A colon paragraph with no speech cue: a list or a
+                    // caption, not a block quote.
+                    continue;
+                }
+                None => {
+                    let partial = self.is_partial(first, quote);
+                    let subject = partial
+                        .then(|| self.sentence_subject(sent_start, first))
+                        .flatten()
+                        .map(|f| self.make(f, sent_start, sent_end, first));
+                    subject.or_else(|| self.continuation(quote, &quotations))
+                }
+            };
+            let partial = self.is_partial(first, quote);
+            if quote.form == QuoteForm::Marked && self.names_a_work(first, quote) {
+                asides.push(Aside {
+                    quote: *quote,
+                    reason: "title",
+                });
+                continue;
+            }
+            match attribution {
+                Some(mut a) => {
+                    a.partial = partial && quote.form != QuoteForm::Block;
+                    if let Some(s) = &a.speaker
+                        && let Some(m) = a.mention
+                    {
+                        self.note_entity(m.start, s.clone());
+                    }
+                    quotations.push(Quotation {
+                        quote: *quote,
+                        attribution: a,
+                    });
+                }
+                None => match self.aside_reason(quote) {
+                    Some(reason) => asides.push(Aside {
+                        quote: *quote,
+                        reason,
+                    }),
+                    None => quotations.push(Quotation {
+                        quote: *quote,
+                        attribution: Attribution {
+                            speaker: None,
+                            mention: None,
+                            cue: None,
+                            cited: None,
+                            rule: "unattributed",
+                            confidence: 0.0,
+                            partial,
+                        },
+                    }),
+                },
+            }
+        }
+        Analysis { quotations, asides }
+    }
+
+    /// Record an attributed speaker at its mention, so later pronouns can
+    /// refer to it.
+    fn note_entity(&mut self, at: usize, speaker: Speaker) {
+        if speaker.kind != SpeakerKind::Person {
+            return;
+        }
+        let gender = self
+            .entities
+            .iter()
+            .find(|e| e.speaker.name == speaker.name)
+            .and_then(|e| e.gender)
+            .or_else(|| {
+                self.registry
+                    .speakers()
+                    .iter()
+                    .find(|s| s.name == speaker.name)
+                    .and_then(|s| s.gender)
+            });
+        let pos = self.entities.partition_point(|e| e.at <= at);
+        self.entities.insert(
+            pos,
+            Entity {
+                at,
+                speaker,
+                gender,
+            },
+        );
+    }
+
+    /// The first and one-past-last token of the sentence holding the quote
+    /// whose tokens are `first..=last`, within its paragraph.
+    fn sentence_around(&self, first: usize, last: usize, quotes: &[Quote]) -> (usize, usize) {
+        let para = self.toks[first].para;
+        let mut start = first;
+        while start > 0
+            && self.toks[start - 1].para == para
+            && !self.ends_sentence(start - 1, quotes)
+        {
+            start -= 1;
+        }
+        let mut end = last + 1;
+        while end < self.toks.len() && self.toks[end].para == para {
+            let stop = self.ends_sentence(end, quotes);
+            end += 1;
+            if stop {
+                break;
+            }
+        }
+        (start, end)
+    }
+
+    /// A clause that closes the quote's sentence: `“…” that is blatantly
+    /// sexist, Brock said.`
+    fn sentence_final(&self, last: usize, ceil: usize) -> Option<Found> {
+        let end = (last + 1..ceil)
+            .rev()
+            .find(|&k| self.toks[k].kind == Kind::Word)?;
+        let floor = (last + 1).max(end.saturating_sub(8));
+        for k in (floor..=end).rev() {
+            if self.toks[k].quote.is_some() {
+                return None;
+            }
+            if !self.is_cue(k, usize::MAX) || self.word(k).ends_with("ing") {
+                continue;
+            }
+            // ", Brock said." / ", said Brock."
+            let np = self.subject_of(k, last + 1).or_else(|| {
+                self.np_right(k + 1, ceil)
+                    .filter(|_| k > 0 && self.is_punct(k - 1, ","))
+            })?;
+            let before = if np.first < k { np.first } else { k };
+            if before == 0 || !self.is_punct(before - 1, ",") {
+                return None;
+            }
+            return Some(Found {
+                np,
+                cue: Some(k),
+                rule: "after",
+                confidence: 0.85,
+                via: None,
+            });
+        }
+        None
+    }
+
+    /// `“…,” he said` / `“…,” said Peskov` / `“…,” Peskov, the Kremlin's
+    /// spokesman, told reporters`.
+    fn after(&self, last: usize, ceil: usize, quote: &Quote, quotes: &[Quote]) -> Option<Found> {
+        self.right_after(last, ceil, quote, quotes)
+            .or_else(|| self.sentence_final(last, ceil))
+    }
+
+    fn right_after(
+        &self,
+        last: usize,
+        ceil: usize,
+        quote: &Quote,
+        quotes: &[Quote],
+    ) -> Option<Found> {
+        let mut a = last + 1;
+        while a < ceil
+            && self.toks[a].kind == Kind::Punct
+            && matches!(self.word(a), "," | "\u{2014}" | "-" | "\u{2013}")
+        {
+            a += 1;
+        }
+        if a >= ceil || self.toks[a].quote.is_some() {
+            return None;
+        }
+        // After a quote that ends its sentence, only a lower-case
+        // continuation ("he said") or a bare "Name said." attributes it.
+        let words = quote.span.slice(self.text);
+        let ended = words.ends_with('.');
+        let _ = quotes;
+        if ended && self.toks[a].cap {
+            let np = self.np_right(a, ceil)?;
+            let v = self.skip_fillers_right(np.last + 1, ceil);
+            let bare = v < ceil
+                && self.is_cue(v, usize::MAX)
+                && (v + 1 >= ceil || self.toks[v + 1].kind == Kind::Punct);
+            return bare.then_some(Found {
+                np,
+                cue: Some(v),
+                rule: "after",
+                confidence: 0.8,
+                via: None,
+            });
+        }
+        let w = self.word(a);
+        if w == "according" && a + 2 < ceil && self.word(a + 1) == "to" {
+            let np = self.np_right(a + 2, ceil)?;
+            return Some(Found {
+                np,
+                cue: Some(a),
+                rule: "according-to",
+                confidence: 0.9,
+                via: None,
+            });
+        }
+        if self.is_cue(a, usize::MAX) {
+            // Inversion: "said Kremlin spokesman Dmitry Peskov".
+            let np = self.np_right(a + 1, ceil)?;
+            return Some(Found {
+                np,
+                cue: Some(a),
+                rule: "after",
+                confidence: 0.95,
+                via: None,
+            });
+        }
+        // “a unifier” who soon wanted...: the relative clause is about the
+        // quoted words, not their speaker.
+        if matches!(w, "who" | "which" | "that") {
+            return None;
+        }
+        let np = self.np_right(a, ceil)?;
+        let mut v = self.skip_fillers_right(np.last + 1, ceil);
+        if v < ceil && self.is_punct(v, ",") {
+            // "Peskov, the Kremlin's spokesman, said"
+            let close = (v + 1..ceil.min(v + 16)).find(|&k| self.is_punct(k, ","))?;
+            v = self.skip_fillers_right(close + 1, ceil);
+        }
+        if v >= ceil {
+            return None;
+        }
+        let cue = self.word(v);
+        // After `,”` any verb reports the quote: “…,” an angry Hollande
+        // retaliated.
+        let open_end = !words.ends_with(['.', ':', ';']);
+        if open_end
+            && !self.toks[v].cap
+            && self.toks[v].kind == Kind::Word
+            && is_verbish(cue)
+            && !is_cue_verb(cue)
+        {
+            return Some(Found {
+                np,
+                cue: Some(v),
+                rule: "after",
+                confidence: 0.8,
+                via: None,
+            });
+        }
+        if QUOTING_VERBS.contains(&cue) {
+            // "TASS quoted Putin as saying"
+            let speaker = self.np_right(v + 1, ceil)?;
+            return Some(Found {
+                np: speaker,
+                cue: Some(v),
+                rule: "quoted-as",
+                confidence: 0.9,
+                via: Some(np),
+            });
+        }
+        if self.is_cue(v, usize::MAX) {
+            return Some(Found {
+                np,
+                cue: Some(v),
+                rule: "after",
+                confidence: 0.95,
+                via: None,
+            });
+        }
+        // Words the phrase parser does not take, then the speaker and the
+        // verb: "CBS This Morning co-anchor DeMarco Morgan said".
+        let cue = (a + 1..ceil.min(a + 9))
+            .take_while(|&k| self.toks[k].kind == Kind::Word && self.toks[k].quote.is_none())
+            .find(|&k| self.is_cue(k, usize::MAX))?;
+        let np = self.np_left(cue - 1, a)?;
+        Some(Found {
+            np,
+            cue: Some(cue),
+            rule: "after",
+            confidence: 0.8,
+            via: None,
+        })
+    }
+
+    /// [`Doc::skip_fillers_left`], rightwards.
+    fn skip_fillers_right(&self, mut i: usize, ceil: usize) -> usize {
+        loop {
+            if i >= ceil {
+                return i;
+            }
+            let t = &self.toks[i];
+            if t.quote.is_some() {
+                return i;
+            }
+            if t.kind == Kind::Word && (is_verb_filler(&t.lower) || is_time_word(&t.lower)) {
+                i += 1;
+                continue;
+            }
+            if t.kind == Kind::Punct && t.lower == "(" {
+                if let Some(close) = (i + 1..ceil.min(i + 10)).find(|&k| self.is_punct(k, ")")) {
+                    i = close + 1;
+                    continue;
+                }
+            }
+            return i;
+        }
+    }
+
+    /// The reporting verb nearest before the quote, within its sentence, and
+    /// its subject.
+    fn before(&self, first: usize, floor: usize) -> Option<Found> {
+        // "Trump: “…”" — a name and a colon opening the sentence.
+        if first > floor + 1 && self.is_punct(first - 1, ":") {
+            if let Some(np) = self.np_left(first - 2, floor)
+                && np.first == floor
+            {
+                return Some(Found {
+                    np,
+                    cue: Some(first - 1),
+                    rule: "colon",
+                    confidence: 0.8,
+                    via: None,
+                });
+            }
+        }
+        let mut k = first;
+        while k > floor {
+            k -= 1;
+            let t = &self.toks[k];
+            if t.quote.is_some() || t.kind != Kind::Word {
+                continue;
+            }
+            let w = t.lower.as_str();
+            if w == "according" && k + 2 < first && self.word(k + 1) == "to" {
+                if let Some(np) = self.np_right(k + 2, first) {
+                    return Some(Found {
+                        np,
+                        cue: Some(k),
+                        rule: "according-to",
+                        confidence: 0.9,
+                        via: None,
+                    });
+                }
+                continue;
+            }
+            if w == "saying" && k > floor && self.word(k - 1) == "as" {
+                // "TASS quoted Putin as saying “…”"
+                let quoting = (floor..k)
+                    .rev()
+                    .find(|&v| QUOTING_VERBS.contains(&self.word(v)));
+                if let Some(v) = quoting
+                    && let Some(np) = self.np_right(v + 1, k)
+                {
+                    return Some(Found {
+                        np,
+                        cue: Some(v),
+                        rule: "quoted-as",
+                        confidence: 0.9,
+                        via: self.subject_of(v, floor),
+                    });
+                }
+            }
+            if !self.is_cue(k, floor) {
+                continue;
+            }
+            let object = |np: &Np| matches!(self.word(np.first), "a" | "an");
+            if w.ends_with("ing")
+                && self.subject_of(k, floor).is_some_and(|np| object(&np))
+                && let Some(f) = self.sentence_subject(floor, k)
+            {
+                // "Trump and Ryan issued a statement describing ..."
+                return Some(Found {
+                    cue: Some(k),
+                    rule: "before",
+                    confidence: 0.7,
+                    ..f
+                });
+            }
+            if let Some(np) = self.subject_of(k, floor) {
+                return Some(Found {
+                    np,
+                    cue: Some(k),
+                    rule: "before",
+                    confidence: 0.9,
+                    via: None,
+                });
+            }
+            // "Said Trump: “…”"
+            if k == floor
+                && let Some(np) = self.np_right(k + 1, first)
+            {
+                return Some(Found {
+                    np,
+                    cue: Some(k),
+                    rule: "before",
+                    confidence: 0.85,
+                    via: None,
+                });
+            }
+            // A participle with its subject further left ("he said, adding
+            // “…”"): keep looking; failing that, the sentence's subject
+            // ("Mr. Cruz seemed to mock him, saying ''…''").
+            if w.ends_with("ing")
+                && let Some(f) = self.sentence_subject(floor, k)
+            {
+                return Some(Found {
+                    cue: Some(k),
+                    rule: "before",
+                    confidence: 0.7,
+                    ..f
+                });
+            }
+        }
+        None
+    }
+
+    /// The subject of the sentence a partial quote stands in, when the
+    /// sentence has no reporting verb: `He anticipated that the biggest
+    /// challenge would be “dealing with …”`.
+    fn sentence_subject(&self, start: usize, first: usize) -> Option<Found> {
+        // The subject may follow an opening phrase: "On Monday, he ...",
+        // "Moreover, as part of the exchange, Gowdy referenced ...", "But he".
+        let mut starts = vec![start];
+        if start < first
+            && matches!(
+                self.word(start),
+                "but" | "and" | "so" | "yet" | "still" | "then" | "now" | "instead"
+            )
+        {
+            starts.push(start + 1);
+        }
+        starts.extend(
+            (start..first)
+                .filter(|&k| self.is_punct(k, ","))
+                .take(3)
+                .map(|k| k + 1),
+        );
+        let (np, v) = starts.into_iter().find_map(|i| {
+            let np = self.np_right(i, first)?;
+            let v = self.skip_fillers_right(np.last + 1, first);
+            let verb = v < first
+                && self.toks[v].kind == Kind::Word
+                && !self.toks[v].cap
+                && is_verbish(self.word(v));
+            verb.then_some((np, v))
+        })?;
+        let (speaker, _) = self.resolve(np);
+        let person = np.first == np.last && pronoun_gender(self.word(np.first)).is_some()
+            || speaker.is_some_and(|s| s.registered || self.is_name_word(np.last));
+        person.then_some(Found {
+            np,
+            cue: Some(v),
+            rule: "sentence-subject",
+            confidence: 0.5,
+            via: None,
+        })
+    }
+
+    /// The lead-in of a block quote: the last sentence of the paragraph
+    /// before it, which must hold a reporting verb with its subject.
+    fn block_lead_in(&self, first: usize) -> Option<Found> {
+        let para = self.toks[first].para.checked_sub(1)?;
+        let end = first;
+        let mut start = end;
+        while start > 0 && self.toks[start - 1].para == para {
+            start -= 1;
+        }
+        let mut floor = start;
+        for k in start..end.saturating_sub(1) {
+            if self.toks[k].kind == Kind::Punct && matches!(self.word(k), "." | "?" | "!") {
+                floor = k + 1;
+            }
+        }
+        self.before(end, floor)
+            .filter(|f| f.rule != "colon")
+            .or_else(|| {
+                // "Trump issued the following statement:"
+                self.sentence_subject(floor, end).map(|f| Found {
+                    rule: "lead-in",
+                    confidence: 0.6,
+                    ..f
+                })
+            })
+    }
+
+    /// A quote with no cue of its own continues the previous quote of its
+    /// paragraph, or opens a paragraph that continues the last one.
+    fn continuation(&self, quote: &Quote, done: &[Quotation]) -> Option<Attribution> {
+        let prev = done.last()?;
+        prev.attribution.speaker.as_ref()?;
+        let same_para = prev.quote.paragraph == quote.paragraph;
+        let para_start = self.paras[quote.paragraph].start == quote.outer.start;
+        let next_para = para_start && prev.quote.paragraph + 1 == quote.paragraph;
+        if !(same_para || next_para) {
+            return None;
+        }
+        Some(Attribution {
+            rule: if same_para {
+                "continuation"
+            } else {
+                "next-paragraph"
+            },
+            confidence: 0.75,
+            partial: false,
+            ..prev.attribution.clone()
+        })
+    }
+
+    fn make(&self, f: Found, sent_start: usize, sent_end: usize, first: usize) -> Attribution {
+        let (speaker, _) = self.resolve(f.np);
+        let mention = Some(self.np_span(f.np));
+        let mut cited = f.via.and_then(|np| self.media_name(np));
+        if cited.is_none() {
+            cited = self.cited_in(sent_start, sent_end, f.np);
+        }
+        let _ = first;
+        Attribution {
+            speaker,
+            mention,
+            cue: f.cue.map(|c| self.toks[c].span),
+            cited,
+            rule: f.rule,
+            confidence: f.confidence,
+            partial: false,
+        }
+    }
+
+    /// The medium a noun phrase names ("Russian state news agency TASS").
+    fn media_name(&self, np: Np) -> Option<String> {
+        let span = self.np_span(np);
+        if let Some(m) = self
+            .matches
+            .iter()
+            .find(|m| m.via == Via::Media && span.contains(m.span))
+        {
+            return Some(self.registry.media()[m.entry].clone());
+        }
+        let words: Vec<usize> = (np.first..=np.last)
+            .filter(|&k| self.is_name_word(k))
+            .collect();
+        let newsy = words.iter().any(|&k| {
+            matches!(
+                self.word(k),
+                "news"
+                    | "times"
+                    | "post"
+                    | "journal"
+                    | "tribune"
+                    | "herald"
+                    | "gazette"
+                    | "magazine"
+                    | "radio"
+                    | "tv"
+                    | "television"
+                    | "agency"
+                    | "network"
+                    | "channel"
+            )
+        });
+        newsy.then(|| {
+            words
+                .iter()
+                .map(|&k| self.toks[k].span.slice(self.text))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    /// An intermediary the sentence credits besides the speaker: "told
+    /// TASS", "told Fox News", "Reuters reported", "TASS relates".
+    fn cited_in(&self, start: usize, end: usize, speaker: Np) -> Option<String> {
+        for k in start..end {
+            let t = &self.toks[k];
+            if t.quote.is_some()
+                || t.kind != Kind::Word
+                || (speaker.first..=speaker.last).contains(&k)
+            {
+                continue;
+            }
+            let w = t.lower.as_str();
+            let object = if matches!(w, "told" | "tells" | "telling") {
+                self.np_right(k + 1, end)
+            } else if w == "to"
+                && k > start
+                && matches!(self.word(k - 1), "said" | "says" | "according")
+            {
+                self.np_right(k + 1, end)
+            } else if is_cue_verb(w) {
+                self.subject_of(k, start)
+            } else {
+                None
+            };
+            let Some(np) = object else { continue };
+            let apart = np.last < speaker.first || np.first > speaker.last;
+            if apart && let Some(name) = self.media_name(np) {
+                return Some(name);
+            }
+        }
+        None
+    }
+
+    /// A fragment inside the reporter's sentence: it starts in lower case,
+    /// or a word of the reporter's stands right before it.
+    fn is_partial(&self, first: usize, quote: &Quote) -> bool {
+        if quote.form == QuoteForm::Block {
+            return false;
+        }
+        let starts_lower = quote
+            .span
+            .slice(self.text)
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(char::is_lowercase);
+        if starts_lower {
+            return true;
+        }
+        first.checked_sub(1).is_some_and(|p| {
+            let t = &self.toks[p];
+            t.para == self.toks[first].para
+                && t.quote.is_none()
+                && t.kind == Kind::Word
+                && !is_cue_verb(&t.lower)
+                && t.lower != "saying"
+        })
+    }
+
+    /// A title of a work or show: Title Case words right after a
+    /// possessive or a word that introduces one (`on NBC's “Meet the
+    /// Press”`, `the film “Barton Fink”`).
+    fn names_a_work(&self, first: usize, quote: &Quote) -> bool {
+        let words: Vec<&str> = quote
+            .span
+            .slice(self.text)
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect();
+        let capitalised = words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        if words.is_empty() || words.len() > 8 || capitalised * 10 < words.len() * 7 {
+            return false;
+        }
+        let Some(p) = first.checked_sub(1) else {
+            return false;
+        };
+        let t = &self.toks[p];
+        if t.quote.is_some() || t.kind != Kind::Word || t.para != self.toks[first].para {
+            return false;
+        }
+        (t.cap && self.is_possessive(p))
+            || matches!(
+                t.lower.as_str(),
+                "on" | "titled"
+                    | "entitled"
+                    | "dubbed"
+                    | "nicknamed"
+                    | "film"
+                    | "movie"
+                    | "show"
+                    | "book"
+                    | "novel"
+                    | "song"
+                    | "series"
+                    | "program"
+                    | "programme"
+                    | "album"
+                    | "play"
+                    | "musical"
+                    | "documentary"
+                    | "column"
+                    | "hashtag"
+                    | "slogan"
+                    | "memoir"
+                    | "podcast"
+                    | "episode"
+                    | "newsletter"
+            )
+    }
+
+    /// Why an unattributed quoted span is not a quotation, or `None` when
+    /// it reads as speech.
+    fn aside_reason(&self, quote: &Quote) -> Option<&'static str> {
+        let real: Vec<&str> = quote
+            .span
+            .slice(self.text)
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect();
+        let capitalised = real
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        let terminal = quote.span.slice(self.text).ends_with(['.', '?', '!']);
+        if real.len() >= 2 && capitalised * 10 >= real.len() * 7 && !terminal {
+            return Some("title");
+        }
+        if real.len() < 4 {
+            return Some("scare-quote");
+        }
+        None
+    }
+}
+
+/// A lower-case word that can be part of a common noun phrase: letters
+/// only, not a function word, verb filler or reporting verb.
+fn is_plain_word(w: &str) -> bool {
+    w.chars().all(|c| c.is_alphanumeric() || c == '-')
+        && w.chars().any(char::is_alphabetic)
+        && !w.is_empty()
+        && !is_not_name(w)
+        && !is_verb_filler(w)
+        && !is_cue_verb(w)
+        && !is_time_word(w)
+        && !matches!(
+            w,
+            "who" | "which" | "whom" | "whose" | "and" | "or" | "but" | "be" | "been" | "being"
+        )
+}
+
+/// Words of a time expression between a subject and its verb.
+fn is_time_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+            | "week"
+            | "month"
+            | "year"
+            | "on"
+            | "last"
+            | "this"
+            | "late"
+            | "early"
+            | "day"
+    )
+}
+
+/// A lower-case word that reads as a finite verb: a reporting verb, a past
+/// tense in -ed, a present tense in -s, or a common irregular past.
+fn is_verbish(w: &str) -> bool {
+    is_cue_verb(w)
+        || (w.len() > 3 && w.ends_with("ed"))
+        || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s"))
+        || matches!(
+            w,
+            "shot"
+                | "fired"
+                | "went"
+                | "gave"
+                | "made"
+                | "took"
+                | "came"
+                | "ran"
+                | "kept"
+                | "felt"
+                | "left"
+                | "held"
+                | "brought"
+                | "began"
+                | "sent"
+                | "stood"
+                | "struck"
+                | "hit"
+                | "put"
+                | "thought"
+                | "saw"
+                | "knew"
+                | "got"
+                | "found"
+                | "spoke"
+                | "wrote"
+                | "told"
+                | "said"
+                | "laid"
+                | "led"
+                | "won"
+                | "lost"
+                | "sought"
+                | "set"
+                | "let"
+                | "is"
+                | "was"
+                | "has"
+                | "had"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "does"
+                | "did"
+                | "may"
+                | "might"
+                | "must"
+                | "should"
+                | "seems"
+                | "seemed"
+        )
+}
+
+/// Reporting verbs that usually mean something else unless a quote or
+/// punctuation follows at once: "he continued, “…”" but "would continue to".
+fn is_weak_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "continue"
+            | "continued"
+            | "continues"
+            | "continuing"
+            | "read"
+            | "reads"
+            | "call"
+            | "called"
+            | "calls"
+            | "begin"
+            | "began"
+            | "begins"
+    )
+}
+
+fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "at" | "in"
+            | "on"
+            | "during"
+            | "after"
+            | "before"
+            | "with"
+            | "for"
+            | "from"
+            | "to"
+            | "of"
+            | "about"
+            | "into"
+            | "through"
+            | "by"
+            | "over"
+            | "under"
+            | "near"
+    )
 }

@@ -1,0 +1,1549 @@
+//! Word lists the attribution stage reads: reporting verbs, role nouns,
+//! titles, pronouns, and first names with their usual gender.
+//!
+//! They are data, kept apart from the rules so a linguist can extend them
+//! without reading the parser. Every lookup takes a lower-case word.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use crate::registry::Gender;
+
+/// Reporting-verb lemmas; [`is_cue_verb`] accepts their regular inflections.
+/// Verbs that report thought or feeling ("hope", "believe") and verbs that
+/// mostly mean something else ("point", "find", "state") are left out on
+/// purpose: they attribute paraphrase, not quoted words.
+const CUE_LEMMAS: &[&str] = &[
+    "say",
+    "tell",
+    "add",
+    "ask",
+    "answer",
+    "write",
+    "tweet",
+    "declare",
+    "announce",
+    "explain",
+    "note",
+    "continue",
+    "argue",
+    "insist",
+    "warn",
+    "claim",
+    "recall",
+    "acknowledge",
+    "admit",
+    "reply",
+    "respond",
+    "remark",
+    "observe",
+    "suggest",
+    "quip",
+    "joke",
+    "shout",
+    "yell",
+    "exclaim",
+    "complain",
+    "concede",
+    "conclude",
+    "confirm",
+    "emphasize",
+    "emphasise",
+    "stress",
+    "predict",
+    "promise",
+    "vow",
+    "pledge",
+    "urge",
+    "describe",
+    "characterize",
+    "characterise",
+    "relate",
+    "report",
+    "muse",
+    "boast",
+    "brag",
+    "counter",
+    "caution",
+    "charge",
+    "contend",
+    "maintain",
+    "lament",
+    "reiterate",
+    "testify",
+    "wonder",
+    "scoff",
+    "retort",
+    "thunder",
+    "chime",
+    "interject",
+    "assert",
+    "mention",
+    "agree",
+    "deny",
+    "allege",
+    "proclaim",
+    "recount",
+    "reveal",
+    "disclose",
+    "assure",
+    "whisper",
+    "plead",
+    "demand",
+    "grumble",
+    "mutter",
+    "speculate",
+    "posit",
+    "quote",
+    "email",
+    "blog",
+    "opine",
+    "gush",
+    "rave",
+    "marvel",
+    "enthuse",
+    "tout",
+    "blast",
+    "slam",
+    "criticize",
+    "criticise",
+    "mock",
+    "dismiss",
+    "apologize",
+    "apologise",
+    "liken",
+    "threaten",
+    "advise",
+    "recommend",
+    "propose",
+    "call",
+    "label",
+    "brand",
+    "summarize",
+    "summarise",
+    "elaborate",
+    "clarify",
+    "concur",
+    "lecture",
+    "preach",
+    "rail",
+    "fume",
+    "chant",
+    "inform",
+    "confide",
+    "volunteer",
+    "interrupt",
+    "intone",
+    "guarantee",
+    "counsel",
+    "jab",
+    "snipe",
+    "tease",
+    "taunt",
+    "ridicule",
+    "lambast",
+    "accuse",
+    "vent",
+    "rant",
+    "sneer",
+    "rebut",
+    "refute",
+    "contradict",
+    "stipulate",
+    "pronounce",
+    "decree",
+    "surmise",
+    "acknowledge",
+];
+
+/// Irregular forms that the inflection rules would miss, and forms whose
+/// lemma is left out above but which do report speech.
+const CUE_IRREGULAR: &[&str] = &[
+    "said",
+    "told",
+    "wrote",
+    "written",
+    "spoke",
+    "spoken",
+    "speak",
+    "speaks",
+    "stated",
+    "states",
+    "termed",
+    "posted",
+    "texted",
+    "read",
+    "reads",
+    "according",
+];
+
+/// Verbs whose object, not their subject, is the speaker: "TASS quoted
+/// Putin as saying".
+pub const QUOTING_VERBS: &[&str] = &["quoted", "quotes", "quoting", "cited", "cites"];
+
+static CUE_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut set: HashSet<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
+    for lemma in CUE_LEMMAS {
+        set.extend(inflect(lemma));
+    }
+    set
+});
+
+fn inflect(lemma: &str) -> Vec<String> {
+    let mut out = vec![lemma.to_string()];
+    let (stem_e, ends_e) = match lemma.strip_suffix('e') {
+        Some(stem) => (stem, true),
+        None => (lemma, false),
+    };
+    let ends_y = lemma.ends_with('y') && !lemma.ends_with("ay") && !lemma.ends_with("ey");
+    let sibilant = ["s", "sh", "ch", "x", "z", "o"]
+        .iter()
+        .any(|s| lemma.ends_with(s));
+    // third person
+    out.push(if ends_y {
+        format!("{}ies", &lemma[..lemma.len() - 1])
+    } else if sibilant {
+        format!("{lemma}es")
+    } else {
+        format!("{lemma}s")
+    });
+    // past
+    out.push(if ends_e {
+        format!("{lemma}d")
+    } else if ends_y {
+        format!("{}ied", &lemma[..lemma.len() - 1])
+    } else if doubles_final(lemma) {
+        format!("{lemma}{}ed", &lemma[lemma.len() - 1..])
+    } else {
+        format!("{lemma}ed")
+    });
+    // progressive
+    out.push(if ends_e && !lemma.ends_with("ee") {
+        format!("{stem_e}ing")
+    } else if doubles_final(lemma) {
+        format!("{lemma}{}ing", &lemma[lemma.len() - 1..])
+    } else {
+        format!("{lemma}ing")
+    });
+    out
+}
+
+/// Short verbs ending consonant-vowel-consonant double their last letter
+/// ("quip" → "quipped", "chat" → "chatted").
+fn doubles_final(lemma: &str) -> bool {
+    let b = lemma.as_bytes();
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    matches!(
+        lemma,
+        "quip" | "jab" | "snap" | "chat" | "admit" | "rebut" | "blog" | "rap" | "slam" | "snipe"
+    ) && b.len() >= 3
+        && !vowel(b[b.len() - 1])
+        && !b"wxy".contains(&b[b.len() - 1])
+        && vowel(b[b.len() - 2])
+}
+
+/// Whether `word` (lower case) is a reporting verb form.
+pub fn is_cue_verb(word: &str) -> bool {
+    CUE_WORDS.contains(word)
+}
+
+/// Nouns that head a speaker's description: "spokesman", "the statement".
+const ROLE_NOUNS: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "spokesmen",
+    "secretary",
+    "minister",
+    "official",
+    "officials",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "aide",
+    "aides",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "leader",
+    "leaders",
+    "president",
+    "senator",
+    "candidate",
+    "nominee",
+    "strategist",
+    "strategists",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "source",
+    "sources",
+    "statement",
+    "report",
+    "campaign",
+    "governor",
+    "lawmaker",
+    "lawmakers",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "ambassador",
+    "envoy",
+    "diplomat",
+    "diplomats",
+    "general",
+    "commander",
+    "manager",
+    "chief",
+    "head",
+    "founder",
+    "executive",
+    "officer",
+    "attorney",
+    "lawyer",
+    "judge",
+    "justice",
+    "mayor",
+    "member",
+    "members",
+    "speaker",
+    "prosecutor",
+    "prosecutors",
+    "economist",
+    "economists",
+    "professor",
+    "researcher",
+    "researchers",
+    "historian",
+    "pollster",
+    "pollsters",
+    "consultant",
+    "operative",
+    "organizer",
+    "activist",
+    "activists",
+    "supporter",
+    "supporters",
+    "critic",
+    "critics",
+    "voter",
+    "voters",
+    "resident",
+    "residents",
+    "host",
+    "anchor",
+    "moderator",
+    "reporter",
+    "columnist",
+    "editor",
+    "author",
+    "writer",
+    "commentator",
+    "correspondent",
+    "ministry",
+    "department",
+    "agency",
+    "office",
+    "committee",
+    "council",
+    "commission",
+    "government",
+    "administration",
+    "white",
+    "house",
+    "kremlin",
+    "memo",
+    "letter",
+    "release",
+    "website",
+    "ad",
+    "advertisement",
+    "post",
+    "tweet",
+    "email",
+    "note",
+    "document",
+    "filing",
+    "complaint",
+    "lawsuit",
+    "ruling",
+    "opinion",
+    "order",
+    "survey",
+    "poll",
+    "study",
+    "spokesmen",
+    "staffer",
+    "staffers",
+    "adviser",
+    "deputy",
+    "counsel",
+    "negotiator",
+    "negotiators",
+    "delegate",
+    "delegates",
+    "superdelegate",
+    "superdelegates",
+    "democrat",
+    "democrats",
+    "republican",
+    "republicans",
+    "conservative",
+    "conservatives",
+    "liberal",
+    "liberals",
+    "insider",
+    "insiders",
+    "observer",
+    "observers",
+    "witness",
+    "witnesses",
+    "friend",
+    "friends",
+    "ally",
+    "allies",
+    "rival",
+    "rivals",
+    "opponent",
+    "opponents",
+    "backer",
+    "backers",
+    "donor",
+    "donors",
+    "surrogate",
+    "surrogates",
+    "person",
+    "people",
+    "woman",
+    "man",
+    "father",
+    "mother",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "veteran",
+    "veterans",
+    "worker",
+    "workers",
+    "owner",
+    "student",
+    "students",
+    "teacher",
+    "doctor",
+    "officer",
+    "police",
+    "sheriff",
+    "agent",
+    "agents",
+    "group",
+    "organization",
+    "union",
+    "party",
+    "team",
+    "staff",
+    "panel",
+    "board",
+    "court",
+    "paper",
+    "newspaper",
+    "network",
+    "magazine",
+    "outlet",
+    "blog",
+    "book",
+    "article",
+    "editorial",
+    "column",
+    "announcement",
+    "message",
+    "video",
+    "caption",
+    "headline",
+    "transcript",
+    "speech",
+    "platform",
+    "manifesto",
+    "memoir",
+    "biography",
+    "interview",
+    "audience",
+    "crowd",
+    "protesters",
+    "protester",
+    "demonstrators",
+    "fans",
+    "fan",
+    "users",
+    "user",
+    "viewers",
+    "followers",
+    "senators",
+    "governors",
+    "mayors",
+    "presidents",
+    "ministers",
+    "secretaries",
+    "chairmen",
+    "representatives",
+    "congressmen",
+    "members",
+    "directors",
+    "managers",
+];
+
+static ROLES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
+
+/// Whether `word` can head a speaker description.
+pub fn is_role_noun(word: &str) -> bool {
+    ROLES.contains(word)
+}
+
+/// Titles that stand before a name ("Sen.", "Mr.", "President").
+const TITLES: &[&str] = &[
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "sen.",
+    "rep.",
+    "gov.",
+    "gen.",
+    "lt.",
+    "col.",
+    "sgt.",
+    "capt.",
+    "adm.",
+    "pres.",
+    "prof.",
+    "rev.",
+    "hon.",
+    "amb.",
+    "sec.",
+    "atty.",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "president",
+    "senator",
+    "governor",
+    "secretary",
+    "minister",
+    "ambassador",
+    "general",
+    "judge",
+    "justice",
+    "mayor",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "sir",
+    "lady",
+    "lord",
+    "prince",
+    "king",
+    "queen",
+    "pope",
+    "rabbi",
+    "reverend",
+    "father",
+    "sister",
+    "chancellor",
+    "premier",
+    "commissioner",
+    "director",
+    "chief",
+    "professor",
+    "deputy",
+    "vice",
+    "leader",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "colonel",
+    "captain",
+    "sergeant",
+    "lieutenant",
+    "admiral",
+    "major",
+    "dame",
+    "sheikh",
+    "ayatollah",
+    "emir",
+    "officer",
+    "detective",
+    "attorney",
+    "counsel",
+    "candidate",
+    "nominee",
+    "former",
+    "acting",
+    "foreign",
+    "prime",
+    "state",
+    "interior",
+    "defense",
+    "defence",
+    "finance",
+    "press",
+    "mrs.",
+    "messrs.",
+];
+
+static TITLE_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| TITLES.iter().copied().collect());
+
+/// Whether `word` is a title or role word that precedes a name.
+pub fn is_title(word: &str) -> bool {
+    TITLE_SET.contains(word)
+}
+
+/// Male titles and female titles, for pronoun resolution.
+pub fn title_gender(word: &str) -> Option<Gender> {
+    match word {
+        "mr." | "mr" | "sir" | "lord" | "king" | "prince" | "father" | "spokesman"
+        | "congressman" | "chairman" | "sheikh" | "emir" | "messrs." => Some(Gender::Male),
+        "mrs." | "mrs" | "ms." | "ms" | "lady" | "queen" | "dame" | "sister" | "spokeswoman"
+        | "congresswoman" | "chairwoman" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Personal pronouns that can be the subject of a reporting verb.
+pub fn pronoun_gender(word: &str) -> Option<Option<Gender>> {
+    match word {
+        "he" => Some(Some(Gender::Male)),
+        "she" => Some(Some(Gender::Female)),
+        "they" | "it" | "we" | "i" | "you" | "who" => Some(None),
+        _ => None,
+    }
+}
+
+/// Words that end a noun phrase walking left: determiners and possessive
+/// pronouns are kept as its first word.
+pub fn is_determiner(word: &str) -> bool {
+    matches!(
+        word,
+        "a" | "an"
+            | "the"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "your"
+            | "one"
+            | "two"
+            | "three"
+            | "several"
+            | "some"
+            | "many"
+            | "other"
+            | "another"
+            | "both"
+            | "all"
+            | "most"
+            | "few"
+    )
+}
+
+/// Adverbs and auxiliaries that stand between a subject and its reporting
+/// verb ("Trump later said", "he had previously told").
+pub fn is_verb_filler(word: &str) -> bool {
+    matches!(
+        word,
+        "also"
+            | "then"
+            | "later"
+            | "again"
+            | "once"
+            | "has"
+            | "had"
+            | "have"
+            | "would"
+            | "will"
+            | "did"
+            | "does"
+            | "do"
+            | "was"
+            | "is"
+            | "were"
+            | "are"
+            | "not"
+            | "never"
+            | "still"
+            | "even"
+            | "just"
+            | "now"
+            | "further"
+            | "first"
+            | "soon"
+            | "often"
+            | "ever"
+            | "too"
+            | "previously"
+            | "since"
+            | "reportedly"
+            | "already"
+            | "could"
+            | "might"
+            | "may"
+            | "should"
+            | "can"
+            | "had,"
+            | "simply"
+            | "then,"
+            | "similarly"
+            | "likewise"
+            | "separately"
+            | "earlier"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "recently"
+            | "subsequently"
+            | "initially"
+            | "originally"
+            | "always"
+            | "in"
+            | "turn"
+    ) || (word.len() > 4 && word.ends_with("ly"))
+}
+
+/// Capitalised words that begin sentences or name days rather than people.
+pub fn is_not_name(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "a"
+            | "an"
+            | "but"
+            | "and"
+            | "or"
+            | "so"
+            | "yet"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "of"
+            | "to"
+            | "by"
+            | "with"
+            | "from"
+            | "as"
+            | "if"
+            | "when"
+            | "while"
+            | "after"
+            | "before"
+            | "since"
+            | "because"
+            | "although"
+            | "though"
+            | "however"
+            | "meanwhile"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "there"
+            | "here"
+            | "it"
+            | "he"
+            | "she"
+            | "they"
+            | "we"
+            | "i"
+            | "you"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "update"
+            | "asked"
+            | "said"
+            | "says"
+            | "told"
+            | "speaking"
+            | "according"
+            | "still"
+            | "last"
+            | "next"
+            | "earlier"
+            | "later"
+            | "then"
+            | "now"
+            | "today"
+            | "yesterday"
+            | "also"
+            | "both"
+            | "despite"
+            | "during"
+            | "until"
+            | "where"
+            | "what"
+            | "why"
+            | "how"
+            | "who"
+            | "which"
+            | "not"
+            | "no"
+            | "yes"
+            | "all"
+            | "some"
+            | "many"
+            | "most"
+            | "every"
+            | "each"
+            | "one"
+            | "mr"
+            | "mrs"
+            | "ms"
+            | "dr"
+            | "sen"
+            | "rep"
+            | "unless"
+            | "whether"
+            | "indeed"
+            | "moreover"
+            | "furthermore"
+            | "instead"
+            | "perhaps"
+            | "maybe"
+            | "besides"
+            | "otherwise"
+            | "thus"
+            | "therefore"
+            | "hence"
+            | "nevertheless"
+            | "nonetheless"
+            | "anyway"
+            | "even"
+            | "just"
+            | "only"
+            | "again"
+            | "finally"
+            | "first"
+            | "second"
+            | "third"
+            | "lastly"
+            | "overall"
+            | "plus"
+            | "like"
+            | "unlike"
+            | "among"
+            | "between"
+            | "about"
+            | "above"
+            | "below"
+            | "against"
+            | "across"
+            | "around"
+            | "through"
+            | "throughout"
+            | "toward"
+            | "towards"
+            | "within"
+            | "without"
+            | "via"
+            | "per"
+            | "upon"
+            | "into"
+            | "over"
+            | "under"
+            | "behind"
+            | "beyond"
+            | "near"
+            | "once"
+            | "whenever"
+            | "wherever"
+            | "whatever"
+            | "whoever"
+            | "let"
+            | "please"
+            | "thank"
+            | "thanks"
+            | "oh"
+            | "well"
+            | "here's"
+            | "that's"
+            | "it's"
+            | "there's"
+            | "what's"
+            | "he's"
+            | "she's"
+            | "sources"
+            | "photo"
+            | "video"
+            | "watch"
+            | "read"
+            | "related"
+            | "see"
+            | "click"
+            | "follow"
+            | "share"
+            | "advertisement"
+            | "editor's"
+            | "note"
+    )
+}
+
+/// Last words of place names ("South Carolina", "New York", "United
+/// States"), which are not people.
+pub fn is_place_word(word: &str) -> bool {
+    matches!(
+        word,
+        "alabama"
+            | "alaska"
+            | "arizona"
+            | "arkansas"
+            | "california"
+            | "colorado"
+            | "connecticut"
+            | "delaware"
+            | "florida"
+            | "georgia"
+            | "hawaii"
+            | "idaho"
+            | "illinois"
+            | "indiana"
+            | "iowa"
+            | "kansas"
+            | "kentucky"
+            | "louisiana"
+            | "maine"
+            | "maryland"
+            | "massachusetts"
+            | "michigan"
+            | "minnesota"
+            | "mississippi"
+            | "missouri"
+            | "montana"
+            | "nebraska"
+            | "nevada"
+            | "hampshire"
+            | "jersey"
+            | "mexico"
+            | "york"
+            | "carolina"
+            | "dakota"
+            | "ohio"
+            | "oklahoma"
+            | "oregon"
+            | "pennsylvania"
+            | "island"
+            | "tennessee"
+            | "texas"
+            | "utah"
+            | "vermont"
+            | "washington"
+            | "wisconsin"
+            | "wyoming"
+            | "states"
+            | "america"
+            | "kingdom"
+            | "russia"
+            | "ukraine"
+            | "china"
+            | "germany"
+            | "france"
+            | "britain"
+            | "england"
+            | "israel"
+            | "iran"
+            | "iraq"
+            | "syria"
+            | "turkey"
+            | "turkiye"
+            | "japan"
+            | "korea"
+            | "india"
+            | "pakistan"
+            | "afghanistan"
+            | "cuba"
+            | "canada"
+            | "brazil"
+            | "europe"
+            | "asia"
+            | "africa"
+            | "moscow"
+            | "kyiv"
+            | "kiev"
+            | "istanbul"
+            | "riyadh"
+            | "beijing"
+            | "london"
+            | "paris"
+            | "berlin"
+            | "angeles"
+            | "francisco"
+            | "chicago"
+            | "boston"
+            | "vegas"
+            | "orleans"
+            | "diego"
+            | "city"
+            | "county"
+            | "valley"
+            | "beach"
+            | "street"
+            | "avenue"
+            | "square"
+            | "park"
+            | "airport"
+            | "arabia"
+            | "emirates"
+            | "qatar"
+            | "d.c."
+            | "u.s."
+            | "arctic"
+            | "atlantic"
+            | "pacific"
+    )
+}
+
+/// Words in a capitalised name that make it an institution, not a person.
+pub fn is_institution_word(word: &str) -> bool {
+    matches!(
+        word,
+        "kremlin"
+            | "house"
+            | "department"
+            | "ministry"
+            | "office"
+            | "committee"
+            | "campaign"
+            | "party"
+            | "agency"
+            | "council"
+            | "commission"
+            | "court"
+            | "government"
+            | "administration"
+            | "times"
+            | "post"
+            | "news"
+            | "journal"
+            | "press"
+            | "service"
+            | "foundation"
+            | "institute"
+            | "university"
+            | "association"
+            | "union"
+            | "bank"
+            | "fund"
+            | "group"
+            | "organization"
+            | "organisation"
+            | "company"
+            | "corporation"
+            | "inc."
+            | "corp."
+            | "network"
+            | "channel"
+            | "tv"
+            | "radio"
+            | "embassy"
+            | "consulate"
+            | "mission"
+            | "senate"
+            | "congress"
+            | "parliament"
+            | "duma"
+            | "pentagon"
+            | "fbi"
+            | "cia"
+            | "nato"
+            | "un"
+            | "eu"
+            | "gop"
+            | "dnc"
+            | "rnc"
+            | "magazine"
+            | "review"
+            | "tribune"
+            | "herald"
+            | "gazette"
+            | "daily"
+            | "weekly"
+            | "telegraph"
+            | "guardian"
+            | "reuters"
+            | "tass"
+            | "bloomberg"
+            | "politico"
+            | "breitbart"
+            | "cnn"
+            | "msnbc"
+            | "fox"
+            | "abc"
+            | "cbs"
+            | "nbc"
+            | "npr"
+            | "bbc"
+            | "council,"
+            | "center"
+            | "centre"
+            | "project"
+            | "coalition"
+            | "alliance"
+            | "federation"
+            | "board"
+            | "bureau"
+            | "authority"
+            | "police"
+            | "army"
+            | "navy"
+            | "forces"
+            | "cabinet"
+            | "staff"
+            | "team"
+            | "club"
+            | "league"
+            | "church"
+            | "state"
+            | "states"
+            | "city"
+            | "county"
+    )
+}
+
+static FIRST_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
+    let male = [
+        "james",
+        "john",
+        "robert",
+        "michael",
+        "william",
+        "david",
+        "richard",
+        "joseph",
+        "thomas",
+        "charles",
+        "christopher",
+        "daniel",
+        "matthew",
+        "anthony",
+        "mark",
+        "donald",
+        "steven",
+        "paul",
+        "andrew",
+        "joshua",
+        "kenneth",
+        "kevin",
+        "brian",
+        "george",
+        "timothy",
+        "ronald",
+        "edward",
+        "jason",
+        "jeffrey",
+        "ryan",
+        "jacob",
+        "gary",
+        "nicholas",
+        "eric",
+        "jonathan",
+        "stephen",
+        "larry",
+        "justin",
+        "scott",
+        "brandon",
+        "benjamin",
+        "samuel",
+        "gregory",
+        "frank",
+        "alexander",
+        "raymond",
+        "patrick",
+        "jack",
+        "dennis",
+        "jerry",
+        "tyler",
+        "aaron",
+        "jose",
+        "adam",
+        "henry",
+        "nathan",
+        "douglas",
+        "zachary",
+        "peter",
+        "kyle",
+        "walter",
+        "ethan",
+        "jeremy",
+        "harold",
+        "keith",
+        "christian",
+        "roger",
+        "noah",
+        "gerald",
+        "carl",
+        "terry",
+        "sean",
+        "austin",
+        "arthur",
+        "lawrence",
+        "jesse",
+        "dylan",
+        "bryan",
+        "joe",
+        "jordan",
+        "billy",
+        "bruce",
+        "albert",
+        "willie",
+        "gabriel",
+        "logan",
+        "alan",
+        "juan",
+        "wayne",
+        "roy",
+        "ralph",
+        "randy",
+        "eugene",
+        "vincent",
+        "russell",
+        "elijah",
+        "louis",
+        "bobby",
+        "philip",
+        "johnny",
+        "bill",
+        "bernie",
+        "ted",
+        "marco",
+        "jeb",
+        "ben",
+        "chris",
+        "mike",
+        "rand",
+        "newt",
+        "rudy",
+        "barack",
+        "mitch",
+        "harry",
+        "chuck",
+        "jim",
+        "tom",
+        "tim",
+        "bob",
+        "dick",
+        "rick",
+        "steve",
+        "jeff",
+        "ron",
+        "dan",
+        "greg",
+        "jon",
+        "vladimir",
+        "dmitry",
+        "dmitri",
+        "sergei",
+        "sergey",
+        "alexei",
+        "alexey",
+        "nikolai",
+        "ivan",
+        "mikhail",
+        "yuri",
+        "boris",
+        "igor",
+        "oleg",
+        "andrei",
+        "andrey",
+        "viktor",
+        "volodymyr",
+        "emmanuel",
+        "olaf",
+        "recep",
+        "xi",
+        "narendra",
+        "benjamin",
+        "justin",
+        "kim",
+        "abdullah",
+        "mohammed",
+        "muhammad",
+        "ali",
+        "ahmed",
+        "hassan",
+        "hussein",
+        "omar",
+        "mohammad",
+        "karl",
+        "hans",
+        "pierre",
+        "jean",
+        "francois",
+        "luis",
+        "carlos",
+        "pedro",
+        "antonio",
+        "giuseppe",
+        "marco",
+        "matteo",
+        "reince",
+        "sean",
+        "corey",
+        "jared",
+        "eric",
+        "mitt",
+        "lindsey",
+        "rex",
+        "jd",
+        "pete",
+        "keir",
+        "rishi",
+        "boris",
+    ];
+    let female = [
+        "mary",
+        "patricia",
+        "jennifer",
+        "linda",
+        "elizabeth",
+        "barbara",
+        "susan",
+        "jessica",
+        "sarah",
+        "karen",
+        "lisa",
+        "nancy",
+        "betty",
+        "margaret",
+        "sandra",
+        "ashley",
+        "kimberly",
+        "emily",
+        "donna",
+        "michelle",
+        "carol",
+        "amanda",
+        "dorothy",
+        "melissa",
+        "deborah",
+        "stephanie",
+        "rebecca",
+        "sharon",
+        "laura",
+        "cynthia",
+        "kathleen",
+        "amy",
+        "angela",
+        "shirley",
+        "anna",
+        "brenda",
+        "pamela",
+        "emma",
+        "nicole",
+        "helen",
+        "samantha",
+        "katherine",
+        "christine",
+        "debra",
+        "rachel",
+        "carolyn",
+        "janet",
+        "catherine",
+        "maria",
+        "heather",
+        "diane",
+        "ruth",
+        "julie",
+        "olivia",
+        "joyce",
+        "virginia",
+        "victoria",
+        "kelly",
+        "lauren",
+        "christina",
+        "joan",
+        "evelyn",
+        "judith",
+        "megan",
+        "andrea",
+        "cheryl",
+        "hannah",
+        "jacqueline",
+        "martha",
+        "gloria",
+        "teresa",
+        "ann",
+        "sara",
+        "madison",
+        "frances",
+        "kathryn",
+        "janice",
+        "abigail",
+        "alice",
+        "judy",
+        "sophia",
+        "grace",
+        "denise",
+        "amber",
+        "doris",
+        "marilyn",
+        "danielle",
+        "beverly",
+        "isabella",
+        "theresa",
+        "diana",
+        "natalie",
+        "brittany",
+        "charlotte",
+        "marie",
+        "kayla",
+        "alexis",
+        "lori",
+        "hillary",
+        "kellyanne",
+        "huma",
+        "carly",
+        "elizabeth",
+        "nikki",
+        "sarah",
+        "condoleezza",
+        "madeleine",
+        "nancy",
+        "dianne",
+        "kamala",
+        "karoline",
+        "kayleigh",
+        "jen",
+        "jill",
+        "michele",
+        "ivanka",
+        "melania",
+        "chelsea",
+        "debbie",
+        "donna",
+        "hope",
+        "kate",
+        "katie",
+        "kathy",
+        "liz",
+        "meghan",
+        "megyn",
+        "tammy",
+        "tulsi",
+        "marsha",
+        "angela",
+        "theresa",
+        "ursula",
+        "christine",
+        "marine",
+        "giorgia",
+        "jacinda",
+        "golda",
+        "indira",
+        "benazir",
+        "aung",
+        "yulia",
+        "maria",
+        "mariya",
+        "valentina",
+        "irina",
+        "olga",
+        "natalia",
+        "natalya",
+        "svetlana",
+        "tatiana",
+        "tatyana",
+        "elena",
+        "yelena",
+        "ekaterina",
+        "anastasia",
+        "oksana",
+        "lyudmila",
+        "marina",
+        "galina",
+    ];
+    let mut map = HashMap::new();
+    for n in male {
+        map.insert(n, Gender::Male);
+    }
+    for n in female {
+        map.insert(n, Gender::Female);
+    }
+    map
+});
+
+/// The usual gender of a first name (lower case), if it has one.
+pub fn first_name_gender(word: &str) -> Option<Gender> {
+    FIRST_NAMES.get(word).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflects_regular_and_irregular_reporting_verbs() {
+        for w in [
+            "said",
+            "says",
+            "told",
+            "added",
+            "adding",
+            "warned",
+            "quipped",
+            "described",
+            "replied",
+            "according",
+            "acknowledged",
+            "wrote",
+            "tweeted",
+            "relates",
+        ] {
+            assert!(is_cue_verb(w), "{w}");
+        }
+        for w in ["sees", "citing", "the", "hopes", "spokesman"] {
+            assert!(!is_cue_verb(w), "{w}");
+        }
+    }
+}
