@@ -29,16 +29,27 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         value_name = "PATH",
         env = "QUOTETRAIL_DB",
         default_value = "./quotetrail.db"
     )]
     pub db: PathBuf,
     /// A speaker registry (JSON) that extends the built-in one.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub speakers: Option<PathBuf>,
     /// Let --speakers replace the built-in registry instead of extending it.
-    #[arg(long, global = true, requires = "speakers")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        requires = "speakers"
+    )]
     pub replace_speakers: bool,
 }
 

@@ -11,7 +11,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde::Serialize;
 
 use crate::store::{QuotationRow, SpeakerRow};
@@ -49,15 +49,23 @@ pub trait Record: Serialize {
     /// The columns a terminal table shows: a readable subset of
     /// [`Record::COLUMNS`].
     const TABLE: &'static [&'static str];
+    /// The table column that should get most of the width (the quotation
+    /// itself); the others are kept under a fifth each.
+    const WIDE: Option<&'static str> = None;
     /// The row's cells, one per column; empty for a null.
     fn cells(&self) -> Vec<String>;
 }
 
 /// Writes a listing of `R`s in one format.
+///
+/// Nothing is written until the first record or [`Sink::finish`]: a query
+/// that fails before its first row leaves stdout empty, not holding a
+/// lone header.
 pub struct Sink<'w, R: Record> {
     out: Out<'w>,
     /// For a table: which of [`Record::COLUMNS`] it shows.
     picks: Vec<usize>,
+    started: bool,
     rows: usize,
     _record: std::marker::PhantomData<R>,
 }
@@ -71,8 +79,8 @@ enum Out<'w> {
 }
 
 impl<'w, R: Record> Sink<'w, R> {
-    /// Start a listing on `out`; headers are written now.
-    pub fn new(out: &'w mut dyn Write, format: Format) -> io::Result<Sink<'w, R>> {
+    /// A listing on `out`.
+    pub fn new(out: &'w mut dyn Write, format: Format) -> Sink<'w, R> {
         let picks: Vec<usize> = R::TABLE
             .iter()
             .filter_map(|c| R::COLUMNS.iter().position(|k| k == c))
@@ -89,34 +97,49 @@ impl<'w, R: Record> Sink<'w, R> {
                 if table.width().is_none() {
                     table.set_width(100);
                 }
+                if let Some(wide) = R::WIDE {
+                    let narrow = ColumnConstraint::UpperBoundary(Width::Percentage(18));
+                    for (column, &i) in table.column_iter_mut().zip(&picks) {
+                        if R::COLUMNS[i] != wide {
+                            column.set_constraint(narrow);
+                        }
+                    }
+                }
                 Out::Table(out, Box::new(table))
             }
-            Format::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(R::COLUMNS).map_err(csv_io)?;
-                Out::Csv(Box::new(writer))
-            }
-            Format::Tsv => {
-                let header: Vec<String> = R::COLUMNS.iter().map(|c| c.to_string()).collect();
-                write_tsv(out, &header)?;
-                Out::Tsv(out)
-            }
-            Format::Json => {
-                out.write_all(b"[")?;
-                Out::Json(out)
-            }
+            Format::Csv => Out::Csv(Box::new(csv::Writer::from_writer(out))),
+            Format::Tsv => Out::Tsv(out),
+            Format::Json => Out::Json(out),
             Format::Jsonl => Out::Jsonl(out),
         };
-        Ok(Sink {
+        Sink {
             out,
             picks,
+            started: false,
             rows: 0,
             _record: std::marker::PhantomData,
-        })
+        }
+    }
+
+    /// Write what comes before the first record: a header or `[`.
+    fn start(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
+        match &mut self.out {
+            Out::Csv(writer) => writer.write_record(R::COLUMNS).map_err(csv_io),
+            Out::Tsv(out) => {
+                let header: Vec<String> = R::COLUMNS.iter().map(|c| c.to_string()).collect();
+                write_tsv(*out, &header)
+            }
+            Out::Json(out) => out.write_all(b"["),
+            Out::Table(..) | Out::Jsonl(_) => Ok(()),
+        }
     }
 
     /// Write one record.
     pub fn push(&mut self, record: &R) -> io::Result<()> {
+        self.start()?;
         match &mut self.out {
             Out::Table(_, table) => {
                 let cells = record.cells();
@@ -127,7 +150,7 @@ impl<'w, R: Record> Sink<'w, R> {
                 );
             }
             Out::Csv(writer) => writer.write_record(record.cells()).map_err(csv_io)?,
-            Out::Tsv(out) => write_tsv(out, &record.cells())?,
+            Out::Tsv(out) => write_tsv(*out, &record.cells())?,
             Out::Json(out) => {
                 out.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut *out, record)?;
@@ -143,7 +166,8 @@ impl<'w, R: Record> Sink<'w, R> {
 
     /// Finish the listing (close the JSON array, print the table) and
     /// flush; returns how many records were written.
-    pub fn finish(self) -> io::Result<usize> {
+    pub fn finish(mut self) -> io::Result<usize> {
+        self.start()?;
         match self.out {
             Out::Table(out, table) => writeln!(out, "{table}")?,
             Out::Csv(mut writer) => writer.flush()?,
@@ -214,6 +238,7 @@ impl Record for QuotationRow {
         "published",
     ];
     const TABLE: &'static [&'static str] = &["speaker", "quote", "outlet", "article", "start"];
+    const WIDE: Option<&'static str> = Some("quote");
 
     fn cells(&self) -> Vec<String> {
         vec![
@@ -271,7 +296,7 @@ mod tests {
 
     fn render(format: Format, rows: &[SpeakerRow]) -> String {
         let mut buf = Vec::new();
-        let mut sink = Sink::new(&mut buf, format).unwrap();
+        let mut sink = Sink::new(&mut buf, format);
         for row in rows {
             sink.push(row).unwrap();
         }

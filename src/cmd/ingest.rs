@@ -258,7 +258,7 @@ pub fn report(
         articles: Some(articles.to_vec()),
         ..Filter::default()
     };
-    let mut sink = Sink::<QuotationRow>::new(out, format)?;
+    let mut sink = Sink::<QuotationRow>::new(out, format);
     store.each_quotation(&filter, |row| Ok(sink.push(&row)?))?;
     Ok(sink.finish()?)
 }

@@ -32,7 +32,7 @@ pub fn search(
         bail!("nothing to search for: the search text is empty");
     }
     let query = fts_query(text);
-    let mut sink = Sink::<QuotationRow>::new(out, format)?;
+    let mut sink = Sink::<QuotationRow>::new(out, format);
     store.search(&query, |row| Ok(sink.push(&row)?))?;
     Ok(sink.finish()?)
 }

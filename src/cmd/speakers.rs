@@ -15,7 +15,7 @@ pub fn run(global: &GlobalArgs, args: &SpeakersArgs) -> anyhow::Result<ExitCode>
 
 /// Write every speaker, most quoted first, to `out`; returns how many.
 pub fn speakers(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Result<usize> {
-    let mut sink = Sink::<SpeakerRow>::new(out, format)?;
+    let mut sink = Sink::<SpeakerRow>::new(out, format);
     for row in store.speakers()? {
         sink.push(&row)?;
     }

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, bail};
-use rusqlite::{Row, params};
+use rusqlite::{ErrorCode, Row, params};
 use serde::Serialize;
 
 use crate::fold::fold;
@@ -160,15 +160,19 @@ impl Store {
              WHERE quotations_fts MATCH ?1
              ORDER BY quotations_fts.rank, a.path, q.start, q.id"
         ))?;
+        // The statement itself is static and prepared above, so a plain
+        // SQL error from running it comes from the FTS5 query text
+        // ("fts5: syntax error near ...", "unterminated string").
         let invalid = |err: rusqlite::Error| -> anyhow::Error {
-            let message = err.to_string();
-            if message.contains("fts5") || message.contains("no such column") {
-                anyhow::anyhow!(
-                    "invalid search {query:?}: {message} \
-                     (put text in double quotes to search for it as it is)"
-                )
-            } else {
-                anyhow::Error::new(err).context(format!("searching for {query:?}"))
+            match err {
+                rusqlite::Error::SqliteFailure(e, message) if e.code == ErrorCode::Unknown => {
+                    let why = message.unwrap_or_else(|| e.to_string());
+                    anyhow::anyhow!(
+                        "invalid search {query:?}: {why} \
+                         (put text in double quotes to search for it as it is)"
+                    )
+                }
+                err => anyhow::Error::new(err).context(format!("searching for {query:?}")),
             }
         };
         let mut rows = stmt.query([query]).map_err(invalid)?;
