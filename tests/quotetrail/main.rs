@@ -1,1 +1,16 @@
+//! quotetrail's integration tests, in one binary: it links once, which
+//! matters on a two-core machine. Each module covers one side:
+//!
+//! - `cli`: the binary on a real SQLite file, as a user runs it.
+//! - `store`: migrations, pragmas and the never-lose-data guarantees,
+//!   through the library.
+//! - `snapshots`: `--help` of every command and the listings on samples/.
+//! - `seeds`: the acceptance cases in tests/fixtures/seeds-gold.jsonl.
+//! - `props`: invariants under proptest.
 
+mod cli;
+mod props;
+mod seeds;
+mod snapshots;
+mod store;
+mod util;

@@ -1,0 +1,245 @@
+//! The database through the library: migrations, connection set-up, and
+//! the guarantee that a failed write never loses what was stored.
+
+use quotetrail::analyze::analyze;
+use quotetrail::article::{Article, Metadata, sha256_hex};
+use quotetrail::cmd::ingest::{IngestOptions, ingest};
+use quotetrail::registry::Registry;
+use quotetrail::store::{Change, Filter, OpenMode, SCHEMA_VERSION, Store};
+
+use crate::util::{Sandbox, samples_dir};
+
+fn pragma<T: rusqlite::types::FromSql>(store: &Store, name: &str) -> T {
+    store
+        .connection()
+        .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn article(path: &str, text: &str) -> Article {
+    Article {
+        path: path.into(),
+        meta: Metadata {
+            outlet: "test".into(),
+            ..Metadata::default()
+        },
+        content_hash: sha256_hex(text.as_bytes()),
+        text: text.into(),
+        bytes: text.len(),
+    }
+}
+
+fn quotes(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    store
+        .each_quotation(&Filter::default(), |row| {
+            out.push(row.quote);
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_fresh_database_reaches_the_latest_version_with_pragmas_set() {
+    let sb = Sandbox::new();
+    let store = Store::open(&sb.path("fresh.db"), OpenMode::Create).unwrap();
+    assert_eq!(pragma::<u32>(&store, "user_version"), SCHEMA_VERSION);
+    assert_eq!(pragma::<i64>(&store, "foreign_keys"), 1);
+    assert_eq!(pragma::<String>(&store, "journal_mode"), "wal");
+    assert_eq!(pragma::<i64>(&store, "busy_timeout"), 5000);
+    assert_eq!(pragma::<String>(&store, "integrity_check"), "ok");
+    drop(store);
+    // Opening again migrates nothing and changes nothing.
+    let store = Store::open(&sb.path("fresh.db"), OpenMode::Existing).unwrap();
+    assert_eq!(pragma::<u32>(&store, "user_version"), SCHEMA_VERSION);
+}
+
+#[test]
+fn every_table_is_strict_and_the_views_answer() {
+    let store = Store::open_in_memory().unwrap();
+    let conn = store.connection();
+    let tables: Vec<(String, bool)> = conn
+        .prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '%fts%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "articles",
+            "asides",
+            "outlets",
+            "quotations",
+            "speaker_aliases",
+            "speakers"
+        ]
+    );
+    assert!(tables.iter().all(|(_, strict)| *strict), "{tables:?}");
+    for view in ["speaker_quotations", "outlet_speakers"] {
+        let rows: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {view}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
+    }
+}
+
+#[test]
+fn ingested_samples_pass_integrity_checks_and_fill_the_views() {
+    let sb = Sandbox::new();
+    let db = sb.path("q.db");
+    let opts = IngestOptions {
+        paths: vec![samples_dir()],
+        manifest: None,
+    };
+    let summary = ingest(&db, &Registry::default(), &opts).unwrap();
+    assert_eq!((summary.new, summary.failed), (5, 0));
+    let store = Store::open(&db, OpenMode::Existing).unwrap();
+    let conn = store.connection();
+    assert_eq!(pragma::<String>(&store, "integrity_check"), "ok");
+    let violations: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(violations, 0);
+    // The external-content index agrees with the quotations table.
+    conn.execute(
+        "INSERT INTO quotations_fts (quotations_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .unwrap();
+    let registered: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM speakers WHERE registered = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(registered, Registry::default().speakers().len() as i64);
+    let roles: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM speaker_aliases AS a JOIN speakers AS s ON s.id = a.speaker_id
+             WHERE s.name = 'Dmitry Peskov' AND a.kind = 'role' AND a.alias = 'Kremlin spokesman'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(roles, 1);
+    let outlets: Vec<String> = conn
+        .prepare("SELECT name FROM outlets ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(outlets.contains(&"arise.tv".to_string()), "{outlets:?}");
+    let published: Option<String> = conn
+        .query_row(
+            "SELECT published FROM articles WHERE path LIKE '%002_bebe458bc50a4824.txt'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(published.as_deref(), Some("2025-02-27"));
+}
+
+#[test]
+fn a_failed_rewrite_keeps_what_was_stored() {
+    let mut store = Store::open_in_memory().unwrap();
+    let registry = Registry::default();
+    let v1 = article("a.txt", "“We hope for progress,” Lavrov said.");
+    let mut batch = store.batch().unwrap();
+    let stored = batch
+        .put_article(&v1, &analyze(&v1.text, &registry))
+        .unwrap();
+    assert_eq!(stored.change, Change::New);
+    batch.commit().unwrap();
+    assert_eq!(quotes(&store), ["We hope for progress,"]);
+
+    // A trigger that refuses one quotation makes the second version fail
+    // half-way through its writes.
+    store
+        .connection()
+        .execute_batch(
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON quotations
+             WHEN new.text LIKE '%refused%' BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+    let v2 = article(
+        "a.txt",
+        "“A first quote,” Lavrov said. “This one is refused,” he added.",
+    );
+    let v3 = article("b.txt", "“Another article,” Peskov said.");
+    let mut batch = store.batch().unwrap();
+    let err = batch.put_article(&v2, &analyze(&v2.text, &registry));
+    assert!(err.is_err());
+    // The batch goes on with the next article.
+    batch
+        .put_article(&v3, &analyze(&v3.text, &registry))
+        .unwrap();
+    batch.commit().unwrap();
+
+    assert_eq!(
+        quotes(&store),
+        ["We hope for progress,", "Another article,"]
+    );
+    let hash: String = store
+        .connection()
+        .query_row(
+            "SELECT content_hash FROM articles WHERE path = 'a.txt'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hash, v1.content_hash);
+}
+
+#[test]
+fn keeping_an_unchanged_article_refreshes_only_its_metadata() {
+    let mut store = Store::open_in_memory().unwrap();
+    let registry = Registry::default();
+    let mut a = article("a.txt", "“We hope for progress,” Lavrov said.");
+    let mut batch = store.batch().unwrap();
+    batch.put_article(&a, &analyze(&a.text, &registry)).unwrap();
+    a.meta.outlet = "TASS".into();
+    a.meta.title = Some("Lavrov hopes".into());
+    let kept = batch.keep_article(&a).unwrap();
+    assert_eq!((kept.change, kept.quotations), (Change::Unchanged, 0));
+    batch.commit().unwrap();
+    let (outlet, title): (String, String) = store
+        .connection()
+        .query_row(
+            "SELECT o.name, a.title FROM articles AS a JOIN outlets AS o ON o.id = a.outlet_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((outlet.as_str(), title.as_str()), ("TASS", "Lavrov hopes"));
+    assert_eq!(quotes(&store), ["We hope for progress,"]);
+}
+
+#[test]
+fn deleting_an_article_cascades_to_its_quotations_and_the_index() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = article("a.txt", "“We hope for progress,” Lavrov said.");
+    let mut batch = store.batch().unwrap();
+    batch
+        .put_article(&a, &analyze(&a.text, &Registry::default()))
+        .unwrap();
+    batch.commit().unwrap();
+    let conn = store.connection();
+    conn.execute("DELETE FROM articles", []).unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM quotations)
+                  + (SELECT count(*) FROM quotations_fts WHERE quotations_fts MATCH 'progress')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -1,0 +1,111 @@
+//! Helpers shared by the integration tests: a sandbox directory with a copy
+//! of samples/ and a command line pointed at a database inside it.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The repository's samples/ directory.
+pub fn samples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// A temporary working directory. Commands run inside it with
+/// `--db q.db`, so every path they print is relative and stable.
+pub struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("creating a temporary directory"),
+        }
+    }
+
+    /// A sandbox with a copy of samples/ at `samples/`.
+    pub fn with_samples() -> Sandbox {
+        let sandbox = Sandbox::new();
+        let to = sandbox.path("samples");
+        std::fs::create_dir(&to).unwrap();
+        for entry in std::fs::read_dir(samples_dir()).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+        sandbox
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// `quotetrail --db q.db ARGS...` run in the sandbox, with the
+    /// environment that could change its output removed.
+    pub fn cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = bare();
+        cmd.current_dir(self.root())
+            .arg("--db")
+            .arg("q.db")
+            .args(args);
+        cmd
+    }
+
+    /// Run a command that must succeed; its stdout.
+    pub fn stdout<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let out = self
+            .cmd(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// `export --format jsonl`, parsed.
+    pub fn export(&self) -> Vec<serde_json::Value> {
+        self.stdout(["export", "--format", "jsonl"])
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Replace the sandbox's absolute path in `text` with `[TMP]`.
+    pub fn redact(&self, text: &str) -> String {
+        text.replace(&self.root().display().to_string(), "[TMP]")
+    }
+}
+
+/// The quotetrail binary with no arguments and a clean environment.
+pub fn bare() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quotetrail"));
+    cmd.env_remove("QUOTETRAIL_DB").env("COLUMNS", "100");
+    cmd
+}
+
+/// The stderr of a finished command, as text.
+pub fn stderr(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
