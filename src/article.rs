@@ -225,6 +225,8 @@ pub struct Manifest {
     /// dropped with a warning in [`Manifest::warnings`].
     pub rows: Vec<ManifestRow>,
     pub warnings: Vec<String>,
+    /// Row index and line number by `file`.
+    index: HashMap<String, (usize, usize)>,
 }
 
 impl Manifest {
@@ -276,7 +278,6 @@ impl Manifest {
             path: path.to_path_buf(),
             ..Manifest::default()
         };
-        let mut seen = HashMap::new();
         for (n, record) in reader.records().enumerate() {
             let line = n + 2;
             let record = record.with_context(|| format!("manifest {name}: line {line}"))?;
@@ -299,13 +300,15 @@ impl Manifest {
                 }
                 continue;
             }
-            if let Some(first) = seen.insert(file.clone(), line) {
+            if let Some(&(_, first)) = manifest.index.get(&file) {
                 manifest.warnings.push(format!(
                     "{name}: line {line} repeats {file} (first on line {first}), ignored"
                 ));
-                seen.insert(file, first);
                 continue;
             }
+            manifest
+                .index
+                .insert(file.clone(), (manifest.rows.len(), line));
             manifest.rows.push(ManifestRow {
                 outlet: field("outlet"),
                 url: field("url"),
@@ -327,7 +330,7 @@ impl Manifest {
             file_name,
         ];
         keys.iter()
-            .find_map(|key| self.rows.iter().position(|r| r.file == *key))
+            .find_map(|key| self.index.get(*key).map(|&(row, _)| row))
     }
 }
 

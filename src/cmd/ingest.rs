@@ -26,7 +26,7 @@ use crate::article::{self, Loaded, Manifest, ManifestRow, Problem};
 use crate::cli::{GlobalArgs, IngestArgs};
 use crate::registry::Registry;
 use crate::report::{Format, Sink};
-use crate::store::{Change, Filter, OpenMode, QuotationRow, Store};
+use crate::store::{ArticleId, Change, Filter, OpenMode, QuotationRow, Store};
 
 /// Articles analysed in parallel before their results are written: enough
 /// to keep every core busy, few enough to bound memory on a large corpus.
@@ -52,7 +52,7 @@ pub struct Summary {
     /// Quotations written (from new and changed articles).
     pub quotations: usize,
     /// The ids of the articles stored or kept, in path order.
-    pub articles: Vec<i64>,
+    pub articles: Vec<ArticleId>,
     pub elapsed: Duration,
 }
 
@@ -250,7 +250,7 @@ fn manifest_rows<'m>(
 /// Who said what in `articles`: their quotations, by article then offset.
 pub fn report(
     store: &Store,
-    articles: &[i64],
+    articles: &[ArticleId],
     format: Format,
     out: &mut dyn Write,
 ) -> anyhow::Result<usize> {

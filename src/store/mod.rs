@@ -20,11 +20,38 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
+use serde::Serialize;
 
 pub use migrate::SCHEMA_VERSION;
 pub use read::{Filter, QuotationRow, SpeakerRow};
 pub use write::{Batch, Change, Stored};
+
+/// Row ids that cannot be mixed up: an `ArticleId` is never taken for a
+/// `SpeakerId`. Each is stored and bound as the INTEGER it wraps.
+macro_rules! row_id {
+    ($($name:ident: $what:literal),* $(,)?) => {$(
+        #[doc = concat!("The row id of ", $what, ".")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map($name)
+            }
+        }
+    )*};
+}
+
+row_id!(ArticleId: "an article", OutletId: "an outlet", SpeakerId: "a speaker");
 
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::fold::fold;
 
-use super::Store;
+use super::{ArticleId, OutletId, SpeakerId, Store};
 
 /// One quotation as every listing and the export print it.
 ///
@@ -68,9 +68,9 @@ pub struct SpeakerRow {
 /// matches nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
-    pub speakers: Option<Vec<i64>>,
-    pub outlets: Option<Vec<i64>>,
-    pub articles: Option<Vec<i64>>,
+    pub speakers: Option<Vec<SpeakerId>>,
+    pub outlets: Option<Vec<OutletId>>,
+    pub articles: Option<Vec<ArticleId>>,
 }
 
 /// The columns and joins every quotation listing shares, as a literal so
@@ -112,7 +112,7 @@ fn quotation_row(row: &Row<'_>) -> rusqlite::Result<QuotationRow> {
     })
 }
 
-fn json_ids(ids: &Option<Vec<i64>>) -> anyhow::Result<Option<String>> {
+fn json_ids<T: Serialize>(ids: &Option<Vec<T>>) -> anyhow::Result<Option<String>> {
     Ok(ids.as_ref().map(serde_json::to_string).transpose()?)
 }
 
@@ -210,7 +210,7 @@ impl Store {
     /// name, alias or role in any case and with or without accents, or a
     /// surname alone ("putin", "Sergey Lavrov", "DMITRI PESKOV", "Kremlin
     /// spokesman"). Empty when nobody matches.
-    pub fn find_speakers(&self, name: &str) -> anyhow::Result<Vec<i64>> {
+    pub fn find_speakers(&self, name: &str) -> anyhow::Result<Vec<SpeakerId>> {
         let wanted = fold(name.trim());
         if wanted.is_empty() {
             bail!("the speaker name is empty");
@@ -221,10 +221,10 @@ impl Store {
              LEFT JOIN speaker_aliases AS a ON a.speaker_id = s.id
              ORDER BY s.id",
         )?;
-        let mut names: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let mut names: BTreeMap<SpeakerId, Vec<String>> = BTreeMap::new();
         let rows = stmt.query_map([], |row| {
             Ok((
-                row.get::<_, i64>(0)?,
+                row.get::<_, SpeakerId>(0)?,
                 row.get::<_, String>(1)?,
                 row.get::<_, Option<String>>(2)?,
             ))
@@ -246,13 +246,13 @@ impl Store {
     }
 
     /// The ids of the outlets named `name`, compared folded ("Arise.TV").
-    pub fn find_outlets(&self, name: &str) -> anyhow::Result<Vec<i64>> {
+    pub fn find_outlets(&self, name: &str) -> anyhow::Result<Vec<OutletId>> {
         let wanted = fold(name.trim());
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, name FROM outlets ORDER BY id")?;
         let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            Ok((row.get::<_, OutletId>(0)?, row.get::<_, String>(1)?))
         })?;
         let mut ids = Vec::new();
         for row in rows {

@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::attribute::Speaker;
 use crate::registry::Registry;
 
-use super::Store;
+use super::{ArticleId, OutletId, SpeakerId, Store};
 
 /// What storing an article did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub enum Change {
 /// The outcome of storing one article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stored {
-    pub article_id: i64,
+    pub article_id: ArticleId,
     pub change: Change,
     /// Quotations written (0 when unchanged).
     pub quotations: usize,
@@ -74,7 +74,7 @@ impl Batch<'_> {
         )?;
         for entry in registry.speakers() {
             let gender = entry.gender.and_then(|g| serde_json::to_value(g).ok());
-            let id: i64 = upsert
+            let id: SpeakerId = upsert
                 .query_row(
                     params![
                         entry.name,
@@ -121,7 +121,7 @@ impl Batch<'_> {
     /// added later still applies.
     pub fn keep_article(&mut self, article: &Article) -> anyhow::Result<Stored> {
         let sp = self.tx.savepoint()?;
-        let (id, hash): (i64, String) = sp
+        let (id, hash): (ArticleId, String) = sp
             .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
             .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?
@@ -158,7 +158,7 @@ fn write_article(
 ) -> anyhow::Result<Stored> {
     let outlet_id = outlet_id(conn, &article.meta.outlet)?;
     let meta = &article.meta;
-    let existing: Option<i64> = conn
+    let existing: Option<ArticleId> = conn
         .prepare_cached("SELECT id FROM articles WHERE path = ?1")?
         .query_row([&article.path], |row| row.get(0))
         .optional()?;
@@ -236,7 +236,7 @@ fn write_article(
 
 fn insert_quotation(
     conn: &Connection,
-    article_id: i64,
+    article_id: ArticleId,
     text: &str,
     quotation: &Quotation,
 ) -> anyhow::Result<()> {
@@ -284,7 +284,7 @@ fn insert_quotation(
     Ok(())
 }
 
-fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<i64> {
+fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<OutletId> {
     conn.prepare_cached("INSERT INTO outlets (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")?
         .execute([name])?;
     Ok(conn
@@ -295,7 +295,7 @@ fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<i64> {
 /// The id of a quotation's speaker, creating a discovered speaker
 /// (registered = 0) the first time its name is seen. A registry speaker is
 /// already there from [`Batch::put_registry`].
-fn speaker_id(conn: &Connection, speaker: &Speaker) -> anyhow::Result<i64> {
+fn speaker_id(conn: &Connection, speaker: &Speaker) -> anyhow::Result<SpeakerId> {
     conn.prepare_cached(
         "INSERT INTO speakers (name, kind, gender, registered) VALUES (?1, ?2, NULL, ?3)
          ON CONFLICT (name) DO NOTHING",
