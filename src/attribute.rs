@@ -147,20 +147,18 @@ fn tokenize(text: &str) -> Vec<Tok> {
         if c.is_alphanumeric() {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphanumeric() {
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else if matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
+                // Apostrophes, hyphens, periods and ampersands join the
+                // letters around them: "Russia's", "U.S", "AT&T".
+                let joins = matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
                     && text[j + d.len_utf8()..]
                         .chars()
                         .next()
-                        .is_some_and(char::is_alphanumeric)
-                {
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
+                        .is_some_and(char::is_alphanumeric);
+                if !(d.is_alphanumeric() || joins) {
                     break;
                 }
+                end = j + d.len_utf8();
+                iter.next();
             }
             let word = &text[i..end];
             // An abbreviation keeps its period: "Mr.", "U.S.", "R.".
@@ -242,7 +240,10 @@ impl<'a> Doc<'a> {
     /// A capitalised word that can be part of a name.
     fn is_name_word(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.kind == Kind::Word && t.cap && !is_not_name(t.lower.trim_end_matches('.'))
+        t.kind == Kind::Word
+            && t.cap
+            && !is_not_name(t.lower.trim_end_matches('.'))
+            && !is_determiner(&t.lower)
     }
 
     fn np_span(&self, np: Np) -> Span {
@@ -360,6 +361,20 @@ impl<'a> Doc<'a> {
         let mut i = start;
         if is_determiner(&t.lower) {
             i += 1;
+            // Adjectives before a name or role: "one well-connected Democrat".
+            let mut j = i;
+            while j < ceil
+                && j < i + 2
+                && is_plain_word(self.word(j))
+                && !self.toks[j].cap
+                && (!is_verbish(self.word(j)) || self.word(j).ends_with("ed"))
+                && !is_role_noun(self.word(j))
+            {
+                j += 1;
+            }
+            if j > i && j < ceil && (self.is_name_word(j) || is_role_noun(self.word(j))) {
+                i = j;
+            }
             // "one of those advisers", "some of his aides"
             if i + 1 < ceil && self.word(i) == "of" {
                 i += 1;
@@ -377,6 +392,15 @@ impl<'a> Doc<'a> {
             let w = ti.lower.as_str();
             if self.is_name_word(i) || is_title(w) || is_role_noun(w) {
                 last = Some(i);
+                i += 1;
+                continue;
+            }
+            // "Trump and Ryan issued a statement"
+            if w == "and"
+                && last.is_some_and(|l| self.is_name_word(l))
+                && i + 1 < ceil
+                && self.is_name_word(i + 1)
+            {
                 i += 1;
                 continue;
             }
@@ -404,15 +428,19 @@ impl<'a> Doc<'a> {
                 || (!self.toks[k].cap && is_verbish(self.word(k)))
         };
         if last.is_none() && is_determiner(&t.lower) {
-            // "said the heckler.", "the company said"
-            let end = (i..ceil.min(i + 3))
-                .take_while(|&k| {
-                    is_plain_word(self.word(k)) && !self.toks[k].cap && !is_verbish(self.word(k))
-                })
-                .last()?;
-            return verb_or_stop(end + 1).then_some(Np {
+            // "said the heckler.", "the company said", "the retired
+            // neurosurgeon addressed": the head is the last plain word
+            // before the verb.
+            let head = (i..ceil.min(i + 3))
+                .take_while(|&k| is_plain_word(self.word(k)) && !self.toks[k].cap)
+                .find(|&k| {
+                    !is_verbish(self.word(k))
+                        && verb_or_stop(k + 1)
+                        && !matches!(self.word(k), "few" | "lot")
+                })?;
+            return Some(Np {
                 first: start,
-                last: end,
+                last: head,
             });
         }
         // A common noun closing the phrase: "the Lincoln actor says".
@@ -443,6 +471,44 @@ impl<'a> Doc<'a> {
         if t.cap && k != floor {
             return false;
         }
+        if let Some(p) = k.checked_sub(1) {
+            let prev = &self.toks[p];
+            let w = prev.lower.as_str();
+            // A noun, not a verb: "a statement", "Trump's tweet", "his
+            // claim"; a hypothetical: "Americans will say", "to tell".
+            if prev.kind == Kind::Word
+                && prev.quote.is_none()
+                && (matches!(
+                    w,
+                    "a" | "an" | "the" | "his" | "her" | "their" | "its" | "our" | "my" | "your"
+                ) || self.is_possessive(p)
+                    || matches!(
+                        w,
+                        "will"
+                            | "would"
+                            | "could"
+                            | "should"
+                            | "might"
+                            | "may"
+                            | "can"
+                            | "must"
+                            | "to"
+                    ))
+            {
+                return false;
+            }
+            // Naming, not speech: "a short film called “Tenemos Familias”".
+            if matches!(
+                t.lower.as_str(),
+                "called" | "dubbed" | "labeled" | "labelled" | "branded" | "termed"
+            ) && prev.kind == Kind::Word
+                && !prev.cap
+                && pronoun_gender(w).is_none()
+                && (is_role_noun(w) || is_plain_word(w))
+            {
+                return false;
+            }
+        }
         if is_weak_cue(&t.lower) {
             return self
                 .toks
@@ -464,7 +530,10 @@ impl<'a> Doc<'a> {
             if t.quote.is_some() {
                 return i;
             }
-            if t.kind == Kind::Word && (is_verb_filler(&t.lower) || is_time_word(&t.lower)) {
+            if t.kind == Kind::Word
+                && !t.cap
+                && (is_verb_filler(&t.lower) || is_time_word(&t.lower))
+            {
                 i -= 1;
                 continue;
             }
@@ -499,22 +568,26 @@ impl<'a> Doc<'a> {
             if self.word(cue).ends_with("ing") {
                 return None;
             }
-            let mut k = prev;
-            let limit = prev.saturating_sub(14).max(floor);
-            while k > limit {
-                k -= 1;
-                if self.toks[k].quote.is_some() {
-                    return None;
-                }
-                if self.is_punct(k, ",") {
-                    return if k > floor {
-                        self.np_left(k - 1, floor)
-                    } else {
-                        None
-                    };
-                }
-            }
-            return None;
+            // The first comma of the window whose left side is a source:
+            // "Clinton, during a meeting in Columbus, Ohio, said".
+            let limit = prev.saturating_sub(45).max(floor);
+            let start = (limit..prev)
+                .rev()
+                .take_while(|&k| self.toks[k].quote.is_none())
+                .last()
+                .unwrap_or(prev);
+            let commas: Vec<usize> = (start.max(floor + 1)..prev)
+                .filter(|&k| self.is_punct(k, ","))
+                .collect();
+            let candidates: Vec<Np> = commas
+                .iter()
+                .filter_map(|&k| self.np_left(k - 1, floor))
+                .collect();
+            return candidates
+                .iter()
+                .copied()
+                .find(|&np| self.is_speaker_like(np, true) && !self.names_place(np))
+                .or_else(|| candidates.last().copied());
         }
         let np = self.np_left(prev, floor)?;
         // "Trump at the time said", "a source speaking to Fox News said":
@@ -704,14 +777,14 @@ impl<'a> Doc<'a> {
             }) {
                 return Some((full.speaker.clone(), full.gender.or(gender)));
             }
-        } else if words.len() == 1 {
-            if let Some(full) = self.entities.iter().find(|e| {
+        } else if words.len() == 1
+            && let Some(full) = self.entities.iter().find(|e| {
                 e.speaker.name.split(' ').next_back() == Some(name.as_str())
                     && e.speaker.name.contains(' ')
-            }) {
-                name = full.speaker.name.clone();
-                gender = gender.or(full.gender);
-            }
+            })
+        {
+            name = full.speaker.name.clone();
+            gender = gender.or(full.gender);
         }
         if gender.is_none() {
             gender = first_name_gender(&fold(raw[0]));
@@ -910,9 +983,21 @@ impl<'a> Doc<'a> {
                 }
                 None => {
                     let partial = self.is_partial(first, quote);
-                    let subject = partial
-                        .then(|| self.sentence_subject(sent_start, first))
+                    let lead_in = first > sent_start
+                        && (self.is_punct(first - 1, ":")
+                            || (!partial && self.is_punct(first - 1, ",")));
+                    let subject = (partial || lead_in)
+                        .then(|| self.sentence_subject(sent_start, first, !lead_in))
                         .flatten()
+                        .map(|f| Found {
+                            rule: if lead_in { "lead-in" } else { f.rule },
+                            ..f
+                        })
+                        .or_else(|| {
+                            (first == sent_start)
+                                .then(|| self.previous_sentence(sent_start))
+                                .flatten()
+                        })
                         .map(|f| self.make(f, sent_start, sent_end, first));
                     subject.or_else(|| self.continuation(quote, &quotations))
                 }
@@ -943,18 +1028,27 @@ impl<'a> Doc<'a> {
                         quote: *quote,
                         reason,
                     }),
-                    None => quotations.push(Quotation {
-                        quote: *quote,
-                        attribution: Attribution {
-                            speaker: None,
-                            mention: None,
-                            cue: None,
-                            cited: None,
-                            rule: "unattributed",
-                            confidence: 0.0,
-                            partial,
-                        },
-                    }),
+                    None => {
+                        let attribution = match self.paragraph_subject(first, last) {
+                            Some(f) => Attribution {
+                                partial,
+                                ..self.make(f, sent_start, sent_end, first)
+                            },
+                            None => Attribution {
+                                speaker: None,
+                                mention: None,
+                                cue: None,
+                                cited: None,
+                                rule: "unattributed",
+                                confidence: 0.0,
+                                partial,
+                            },
+                        };
+                        quotations.push(Quotation {
+                            quote: *quote,
+                            attribution,
+                        })
+                    }
                 },
             }
         }
@@ -1073,10 +1167,14 @@ impl<'a> Doc<'a> {
         // After a quote that ends its sentence, only a lower-case
         // continuation ("he said") or a bare "Name said." attributes it.
         let words = quote.span.slice(self.text);
-        let ended = words.ends_with('.');
+        let ended = words.ends_with(['.', '?', '!', '\u{2026}']);
         let _ = quotes;
         if ended && self.toks[a].cap {
-            let np = self.np_right(a, ceil)?;
+            // `“Why now?” Mills then writes back, “…”` starts a new
+            // sentence; `“Why now?” Mills asked.` does not.
+            let np = self
+                .np_right(a, ceil)
+                .filter(|&np| self.is_speaker_like(np, true))?;
             let v = self.skip_fillers_right(np.last + 1, ceil);
             let bare = v < ceil
                 && self.is_cue(v, usize::MAX)
@@ -1100,7 +1198,13 @@ impl<'a> Doc<'a> {
                 via: None,
             });
         }
-        if self.is_cue(a, usize::MAX) {
+        let inverted_any = words.ends_with([',', '?', '!'])
+            && !self.toks[a].cap
+            && w.ends_with("ed")
+            && self
+                .np_right(a + 1, ceil)
+                .is_some_and(|np| self.is_name_word(np.last) || is_role_noun(self.word(np.last)));
+        if self.is_cue(a, usize::MAX) || inverted_any {
             // Inversion: "said Kremlin spokesman Dmitry Peskov".
             let np = self.np_right(a + 1, ceil)?;
             return Some(Found {
@@ -1116,7 +1220,37 @@ impl<'a> Doc<'a> {
         if matches!(w, "who" | "which" | "that") {
             return None;
         }
-        let np = self.np_right(a, ceil)?;
+        // Only a quote that leaves its sentence open (`,”` `?”` `!”` `—”`)
+        // hands it to a verb that is not a reporting verb, or to a speaker
+        // the phrase parser does not take whole; a fragment like
+        // “segregate” continues the reporter's own sentence.
+        let open_end = words.ends_with([',', '?', '!', '\u{2014}', '-', '\u{2013}']);
+        self.np_right(a, ceil)
+            .and_then(|np| self.speaker_then_verb(np, ceil, open_end))
+            .or_else(|| {
+                if !open_end {
+                    return None;
+                }
+                // Words the phrase parser does not take, then the speaker and
+                // the verb: "CBS This Morning co-anchor DeMarco Morgan said".
+                let cue = (a + 1..ceil.min(a + 9))
+                    .take_while(|&k| {
+                        self.toks[k].kind == Kind::Word && self.toks[k].quote.is_none()
+                    })
+                    .find(|&k| self.is_cue(k, usize::MAX))?;
+                let np = self.np_left(cue - 1, a)?;
+                Some(Found {
+                    np,
+                    cue: Some(cue),
+                    rule: "after",
+                    confidence: 0.8,
+                    via: None,
+                })
+            })
+    }
+
+    /// `“…,” NP [, apposition,] VERB`: the speaker first, then the verb.
+    fn speaker_then_verb(&self, np: Np, ceil: usize, open_end: bool) -> Option<Found> {
         let mut v = self.skip_fillers_right(np.last + 1, ceil);
         if v < ceil && self.is_punct(v, ",") {
             // "Peskov, the Kremlin's spokesman, said"
@@ -1129,7 +1263,6 @@ impl<'a> Doc<'a> {
         let cue = self.word(v);
         // After `,”` any verb reports the quote: “…,” an angry Hollande
         // retaliated.
-        let open_end = !words.ends_with(['.', ':', ';']);
         if open_end
             && !self.toks[v].cap
             && self.toks[v].kind == Kind::Word
@@ -1155,26 +1288,11 @@ impl<'a> Doc<'a> {
                 via: Some(np),
             });
         }
-        if self.is_cue(v, usize::MAX) {
-            return Some(Found {
-                np,
-                cue: Some(v),
-                rule: "after",
-                confidence: 0.95,
-                via: None,
-            });
-        }
-        // Words the phrase parser does not take, then the speaker and the
-        // verb: "CBS This Morning co-anchor DeMarco Morgan said".
-        let cue = (a + 1..ceil.min(a + 9))
-            .take_while(|&k| self.toks[k].kind == Kind::Word && self.toks[k].quote.is_none())
-            .find(|&k| self.is_cue(k, usize::MAX))?;
-        let np = self.np_left(cue - 1, a)?;
-        Some(Found {
+        self.is_cue(v, usize::MAX).then_some(Found {
             np,
-            cue: Some(cue),
+            cue: Some(v),
             rule: "after",
-            confidence: 0.8,
+            confidence: 0.95,
             via: None,
         })
     }
@@ -1189,15 +1307,19 @@ impl<'a> Doc<'a> {
             if t.quote.is_some() {
                 return i;
             }
-            if t.kind == Kind::Word && (is_verb_filler(&t.lower) || is_time_word(&t.lower)) {
+            if t.kind == Kind::Word
+                && !t.cap
+                && (is_verb_filler(&t.lower) || is_time_word(&t.lower))
+            {
                 i += 1;
                 continue;
             }
-            if t.kind == Kind::Punct && t.lower == "(" {
-                if let Some(close) = (i + 1..ceil.min(i + 10)).find(|&k| self.is_punct(k, ")")) {
-                    i = close + 1;
-                    continue;
-                }
+            if t.kind == Kind::Punct
+                && t.lower == "("
+                && let Some(close) = (i + 1..ceil.min(i + 10)).find(|&k| self.is_punct(k, ")"))
+            {
+                i = close + 1;
+                continue;
             }
             return i;
         }
@@ -1207,18 +1329,18 @@ impl<'a> Doc<'a> {
     /// its subject.
     fn before(&self, first: usize, floor: usize) -> Option<Found> {
         // "Trump: “…”" — a name and a colon opening the sentence.
-        if first > floor + 1 && self.is_punct(first - 1, ":") {
-            if let Some(np) = self.np_left(first - 2, floor)
-                && np.first == floor
-            {
-                return Some(Found {
-                    np,
-                    cue: Some(first - 1),
-                    rule: "colon",
-                    confidence: 0.8,
-                    via: None,
-                });
-            }
+        if first > floor + 1
+            && self.is_punct(first - 1, ":")
+            && let Some(np) = self.np_left(first - 2, floor)
+            && np.first == floor
+        {
+            return Some(Found {
+                np,
+                cue: Some(first - 1),
+                rule: "colon",
+                confidence: 0.8,
+                via: None,
+            });
         }
         let mut k = first;
         while k > floor {
@@ -1263,7 +1385,7 @@ impl<'a> Doc<'a> {
             let object = |np: &Np| matches!(self.word(np.first), "a" | "an");
             if w.ends_with("ing")
                 && self.subject_of(k, floor).is_some_and(|np| object(&np))
-                && let Some(f) = self.sentence_subject(floor, k)
+                && let Some(f) = self.sentence_subject(floor, k, false)
             {
                 // "Trump and Ryan issued a statement describing ..."
                 return Some(Found {
@@ -1298,7 +1420,7 @@ impl<'a> Doc<'a> {
             // “…”"): keep looking; failing that, the sentence's subject
             // ("Mr. Cruz seemed to mock him, saying ''…''").
             if w.ends_with("ing")
-                && let Some(f) = self.sentence_subject(floor, k)
+                && let Some(f) = self.sentence_subject(floor, k, false)
             {
                 return Some(Found {
                     cue: Some(k),
@@ -1314,7 +1436,7 @@ impl<'a> Doc<'a> {
     /// The subject of the sentence a partial quote stands in, when the
     /// sentence has no reporting verb: `He anticipated that the biggest
     /// challenge would be “dealing with …”`.
-    fn sentence_subject(&self, start: usize, first: usize) -> Option<Found> {
+    fn sentence_subject(&self, start: usize, first: usize, strict: bool) -> Option<Found> {
         // The subject may follow an opening phrase: "On Monday, he ...",
         // "Moreover, as part of the exchange, Gowdy referenced ...", "But he".
         let mut starts = vec![start];
@@ -1339,16 +1461,123 @@ impl<'a> Doc<'a> {
                 && self.toks[v].kind == Kind::Word
                 && !self.toks[v].cap
                 && is_verbish(self.word(v));
-            verb.then_some((np, v))
+            // "Gowdy did not release ...": an auxiliary makes the clause.
+            let aux = np.last + 1 < first
+                && is_verb_filler(self.word(np.last + 1))
+                && is_verbish(self.word(np.last + 1));
+            ((verb || aux) && self.is_speaker_like(np, strict)).then_some((np, v))
         })?;
-        let (speaker, _) = self.resolve(np);
-        let person = np.first == np.last && pronoun_gender(self.word(np.first)).is_some()
-            || speaker.is_some_and(|s| s.registered || self.is_name_word(np.last));
-        person.then_some(Found {
+        Some(Found {
             np,
             cue: Some(v),
             rule: "sentence-subject",
             confidence: 0.5,
+            via: None,
+        })
+    }
+
+    /// Whether a phrase names a place ("Columbus, Ohio").
+    fn names_place(&self, np: Np) -> bool {
+        is_place_word(self.word(np.last).trim_end_matches("'s"))
+    }
+
+    /// Whether a subject can be a source: a pronoun, a registry speaker or a
+    /// name, or (unless `strict`, which is for sentences with no reporting
+    /// verb at all) any described source ("the retired neurosurgeon").
+    fn is_speaker_like(&self, np: Np, strict: bool) -> bool {
+        let head = self.word(np.last);
+        if np.first == np.last && pronoun_gender(head).is_some() {
+            return !strict || matches!(head, "he" | "she" | "they" | "i" | "we");
+        }
+        if self.is_name_word(np.last) || is_role_noun(head) {
+            return true;
+        }
+        let registered = self
+            .matches
+            .iter()
+            .any(|m| m.via != Via::Media && self.np_span(np).contains(m.span));
+        registered || (!strict && is_determiner(self.word(np.first)))
+    }
+
+    /// The last source named as a clause subject earlier in the paragraph,
+    /// else the first one after the quote: the article's focus when no
+    /// sentence says who spoke (`Viguerie is upbeat about Cruz's chances.
+    /// “Not only can Ted Cruz win …”`). Low confidence by design.
+    fn paragraph_subject(&self, first: usize, last: usize) -> Option<Found> {
+        let para = self.toks[first].para;
+        let start = (0..first)
+            .rev()
+            .take_while(|&k| self.toks[k].para == para)
+            .last()
+            .unwrap_or(first);
+        let end = (last + 1..self.toks.len())
+            .take_while(|&k| self.toks[k].para == para)
+            .last()
+            .map_or(last + 1, |k| k + 1);
+        // Sentence starts in the paragraph, outside quotes.
+        let starts = |from: usize, to: usize| {
+            let mut out = vec![from];
+            for k in from..to {
+                let t = &self.toks[k];
+                if t.quote.is_none()
+                    && t.kind == Kind::Punct
+                    && matches!(t.lower.as_str(), "." | "?" | "!")
+                {
+                    out.push(k + 1);
+                }
+            }
+            out
+        };
+        let subject = |s: usize, to: usize| {
+            let stop = (s..to)
+                .find(|&k| self.toks[k].quote.is_some())
+                .unwrap_or(to);
+            self.sentence_subject(s, stop, true)
+        };
+        let before = starts(start, first)
+            .into_iter()
+            .rev()
+            .find_map(|s| (s < first).then(|| subject(s, first)).flatten());
+        let found = before.or_else(|| {
+            starts(last + 1, end)
+                .into_iter()
+                .find_map(|s| (s < end).then(|| subject(s, end)).flatten())
+        })?;
+        Some(Found {
+            rule: "paragraph-subject",
+            confidence: 0.4,
+            ..found
+        })
+    }
+
+    /// For a quote that is a sentence of its own, the speaker of the
+    /// sentence before it in the paragraph, when that sentence reports
+    /// speech: `she said she had made progress. "I really believe ..."`.
+    fn previous_sentence(&self, start: usize) -> Option<Found> {
+        let end = start.checked_sub(1)?;
+        let para = self.toks[start].para;
+        if self.toks[end].para != para || self.toks[end].quote.is_some() {
+            return None;
+        }
+        let mut floor = end;
+        while floor > 0
+            && self.toks[floor - 1].para == para
+            && !(self.toks[floor - 1].kind == Kind::Punct
+                && matches!(self.word(floor - 1), "." | "?" | "!"))
+        {
+            if self.toks[floor - 1].quote.is_some() {
+                return None;
+            }
+            floor -= 1;
+        }
+        let found =
+            (floor..end).find(|&k| self.is_cue(k, floor) && !self.word(k).ends_with("ing"))?;
+        let np = self.subject_of(found, floor)?;
+        Some(Found {
+            np,
+            cue: Some(found),
+            rule: "previous-sentence",
+            confidence: 0.7,
             via: None,
         })
     }
@@ -1372,7 +1601,7 @@ impl<'a> Doc<'a> {
             .filter(|f| f.rule != "colon")
             .or_else(|| {
                 // "Trump issued the following statement:"
-                self.sentence_subject(floor, end).map(|f| Found {
+                self.sentence_subject(floor, end, false).map(|f| Found {
                     rule: "lead-in",
                     confidence: 0.6,
                     ..f
@@ -1475,12 +1704,11 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let w = t.lower.as_str();
-            let object = if matches!(w, "told" | "tells" | "telling") {
-                self.np_right(k + 1, end)
-            } else if w == "to"
-                && k > start
-                && matches!(self.word(k - 1), "said" | "says" | "according")
-            {
+            let addressee = matches!(w, "told" | "tells" | "telling")
+                || (w == "to"
+                    && k > start
+                    && matches!(self.word(k - 1), "said" | "says" | "according"));
+            let object = if addressee {
                 self.np_right(k + 1, end)
             } else if is_cue_verb(w) {
                 self.subject_of(k, start)
@@ -1639,6 +1867,15 @@ fn is_time_word(w: &str) -> bool {
             | "late"
             | "early"
             | "day"
+            | "days"
+            | "weeks"
+            | "months"
+            | "years"
+            | "hours"
+            | "minutes"
+            | "decades"
+            | "ago"
+            | "times"
     )
 }
 

@@ -224,66 +224,61 @@ fn find_marks(text: &str, para: Span) -> Vec<Found> {
     let mut prev: Option<char> = None;
     while let Some((i, c)) = chars.next() {
         // Skip markup such as <tweet author="@x" datetime="...">.
-        if c == '<' && p[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/') {
-            if let Some(close) = p[i..].find('>') {
-                let end = i + close;
-                while chars.peek().is_some_and(|&(j, _)| j <= end) {
-                    chars.next();
-                }
-                prev = Some('>');
-                continue;
+        if c == '<'
+            && p[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/')
+            && let Some(close) = p[i..].find('>')
+        {
+            let end = i + close;
+            while chars.peek().is_some_and(|&(j, _)| j <= end) {
+                chars.next();
             }
+            prev = Some('>');
+            continue;
         }
-        let (mark, len) = match c {
-            '\u{201C}' => (Mark::CurlyOpen, 3),
-            '\u{201D}' => (Mark::CurlyClose, 3),
-            '\u{201E}' => (Mark::Low, 3),
-            '\u{00AB}' | '\u{00BB}' => (Mark::Guillemet, 2),
-            '"' => (Mark::Straight, 1),
-            '`' if p[i + 1..].starts_with('`') => (Mark::Backticks, 2),
-            '\'' if p[i + 1..].starts_with('\'') => {
-                // `'''`: a nested single mark beside a double one. Which
-                // side it stands on is settled by the pairing: take the two
-                // that leave a word beside the third.
-                let run = p[i..].chars().take_while(|&x| x == '\'').count();
-                if run >= 3 && prev.is_some_and(|x| !x.is_whitespace()) {
-                    // closing: "...independence,'''" → ' then ''
+        let rest = &p[i + c.len_utf8()..];
+        let mark = match c {
+            '\u{201C}' => Mark::CurlyOpen,
+            '\u{201D}' => Mark::CurlyClose,
+            '\u{201E}' => Mark::Low,
+            '\u{00AB}' | '\u{00BB}' => Mark::Guillemet,
+            '"' => Mark::Straight,
+            '`' if rest.starts_with('`') => Mark::Backticks,
+            '\'' if rest.starts_with('\'') => {
+                // `'''` after a word closes a nested single quote and then
+                // the double one ("had me at 'independence,'''"): leave the
+                // first apostrophe to the nested quote.
+                if rest.starts_with("''") && prev.is_some_and(|x| !x.is_whitespace()) {
                     prev = Some('\'');
                     continue;
                 }
-                (Mark::Straight, 2)
+                Mark::Straight
             }
             _ => {
                 prev = Some(c);
                 continue;
             }
         };
-        // Two-character marks ('' and ``): step over the second one.
-        if len == 2 && matches!(mark, Mark::Straight | Mark::Backticks) {
+        // '' and `` are two characters wide.
+        let width = if c == '\'' || c == '`' {
             chars.next();
-        }
-        let start = para.start + i;
-        let width = match mark {
-            Mark::Straight | Mark::Backticks => len,
-            _ => c.len_utf8(),
+            2
+        } else {
+            c.len_utf8()
         };
+        let start = para.start + i;
         let next = p[i + width..].chars().next();
         let may_open_flank = is_open_context(prev) && next.is_some_and(|n| !n.is_whitespace());
         let may_close_flank = is_close_context(next) && prev.is_some_and(|n| !n.is_whitespace());
         let (may_open, may_close) = match mark {
-            Mark::CurlyOpen | Mark::Low | Mark::Backticks => (true, true),
+            Mark::CurlyOpen | Mark::Low | Mark::Backticks | Mark::Guillemet => (true, true),
             // A lone ” before a word after a space is used as an opening
             // mark by some outlets.
             Mark::CurlyClose => (may_open_flank && !may_close_flank, true),
-            Mark::Guillemet => (true, true),
-            Mark::Straight => {
-                if may_open_flank || may_close_flank {
-                    (may_open_flank, may_close_flank)
-                } else {
-                    // Between two words or two spaces: either.
-                    (true, true)
-                }
+            Mark::Straight if may_open_flank || may_close_flank => {
+                (may_open_flank, may_close_flank)
             }
+            // Between two words or two spaces: either.
+            Mark::Straight => (true, true),
         };
         out.push(Found {
             span: Span::new(start, start + width),
@@ -291,7 +286,7 @@ fn find_marks(text: &str, para: Span) -> Vec<Found> {
             may_open,
             may_close,
         });
-        prev = Some(if matches!(mark, Mark::Straight) { '"' } else { c });
+        prev = Some(if mark == Mark::Straight { '"' } else { c });
     }
     out
 }
@@ -351,10 +346,7 @@ mod tests {
 
     #[test]
     fn apostrophes_are_not_marks() {
-        assert_eq!(
-            quoted("Russia’s view of the companies’ deal: “ok”"),
-            ["ok"]
-        );
+        assert_eq!(quoted("Russia’s view of the companies’ deal: “ok”"), ["ok"]);
     }
 
     #[test]
@@ -371,7 +363,8 @@ mod tests {
 
     #[test]
     fn double_apostrophes_nyt_style() {
-        let text = "''It's fine,'' he said. Nadella ''had me at 'independence,''' Mr. Weiner wrote.";
+        let text =
+            "''It's fine,'' he said. Nadella ''had me at 'independence,''' Mr. Weiner wrote.";
         assert_eq!(quoted(text), ["It's fine,", "had me at 'independence,'"]);
     }
 
@@ -383,7 +376,8 @@ mod tests {
 
     #[test]
     fn block_quote_after_colon_lead_in() {
-        let text = "TASS relates he told the FSB that:\n\nWe all see how rapidly the world is changing.\n";
+        let text =
+            "TASS relates he told the FSB that:\n\nWe all see how rapidly the world is changing.\n";
         let quotes = extract_quotes(text);
         assert_eq!(quotes.len(), 1);
         assert_eq!(quotes[0].form, QuoteForm::Block);

@@ -186,7 +186,11 @@ impl Registry {
         }
         let mut base: RegistryFile = serde_json::from_str(DEFAULT_REGISTRY)?;
         for s in file.speakers {
-            match base.speakers.iter_mut().find(|b| fold(&b.name) == fold(&s.name)) {
+            match base
+                .speakers
+                .iter_mut()
+                .find(|b| fold(&b.name) == fold(&s.name))
+            {
                 Some(b) => {
                     b.aliases.extend(s.aliases);
                     b.roles.extend(s.roles);
