@@ -104,6 +104,9 @@ struct Entity {
     at: usize,
     speaker: Speaker,
     gender: Option<Gender>,
+    /// Named as the subject of a clause or as a quotation's speaker: the
+    /// likelier antecedent of a later "he" or "she" than a mere object.
+    subject: bool,
 }
 
 /// A found attribution before it becomes an [`Attribution`].
@@ -220,8 +223,65 @@ impl<'a> Doc<'a> {
             matches,
             entities: Vec::new(),
         };
+        doc.matches = doc
+            .matches
+            .iter()
+            .copied()
+            .filter(|m| doc.names_registry_speaker(m))
+            .collect();
         doc.entities = doc.collect_entities();
         doc
+    }
+
+    /// Whether a registry match names its speaker here. Roles pass from
+    /// one holder to the next, so a role followed by another name is that
+    /// person's title ("White House press secretary Josh Earnest"), and a
+    /// surname after a different first name is someone else ("Michael
+    /// Leavitt").
+    fn names_registry_speaker(&self, m: &RegistryMatch) -> bool {
+        let (Some(first), Some(last)) = (
+            self.token_at(m.span.start),
+            self.token_at(m.span.end.saturating_sub(1)),
+        ) else {
+            return false;
+        };
+        match m.via {
+            Via::Media => true,
+            Via::Role => {
+                let next = last + 1;
+                let named_after = next < self.toks.len()
+                    && self.is_name_word(next)
+                    && self.toks[next].para == self.toks[last].para
+                    && !self.matches.iter().any(|o| {
+                        o.via == Via::Name
+                            && o.entry == m.entry
+                            && o.span.start == self.toks[next].span.start
+                    });
+                !named_after || self.is_possessive(last)
+            }
+            Via::Name => {
+                let single = first == last;
+                let other_first_name = first > 0
+                    && self.is_name_word(first - 1)
+                    && !is_title(self.word(first - 1))
+                    && self.toks[first - 1].para == self.toks[first].para
+                    && !self
+                        .matches
+                        .iter()
+                        .any(|o| o.span.contains(self.toks[first - 1].span));
+                !(single && other_first_name)
+            }
+        }
+    }
+
+    /// Whether the words ending at token `last` are followed by a verb (or
+    /// an apposition), i.e. stand as a clause subject.
+    fn followed_by_verb(&self, last: usize) -> bool {
+        let j = self.skip_fillers_right(last + 1, self.toks.len());
+        j < self.toks.len()
+            && self.toks[j].para == self.toks[last].para
+            && ((self.toks[j].kind == Kind::Word && !self.toks[j].cap && is_verbish(self.word(j)))
+                || self.is_punct(j, ","))
     }
 
     fn word(&self, i: usize) -> &str {
@@ -644,6 +704,7 @@ impl<'a> Doc<'a> {
                     registered: true,
                 },
                 gender: entry.gender,
+                subject: self.followed_by_verb(end_tok),
             });
         }
         let mut i = 0;
@@ -690,6 +751,7 @@ impl<'a> Doc<'a> {
                     at: self.toks[start].span.start,
                     speaker,
                     gender,
+                    subject: self.followed_by_verb(i - 1),
                 });
             }
         }
@@ -876,9 +938,28 @@ impl<'a> Doc<'a> {
         let before = self.entities.partition_point(|e| e.at < pos);
         let candidates = self.entities[..before].iter().rev();
         let found = match word {
-            "he" | "she" => candidates.take(12).find(|e| {
-                e.speaker.kind == SpeakerKind::Person && (e.gender.is_none() || e.gender == gender)
-            }),
+            "he" | "she" => {
+                // The latest compatible person, unless a compatible subject
+                // or speaker stands close before it: in "…get along with
+                // Putin," he said, "he" is the speaker, not Putin.
+                let compatible: Vec<&Entity> = candidates
+                    .take(12)
+                    .filter(|e| {
+                        e.speaker.kind == SpeakerKind::Person
+                            && (e.gender.is_none() || e.gender == gender)
+                    })
+                    .collect();
+                let para = self.toks[at].para;
+                let near = |e: &&&Entity| {
+                    self.token_at(e.at)
+                        .is_some_and(|k| self.toks[k].para + 2 >= para)
+                };
+                compatible
+                    .iter()
+                    .find(|e| e.subject && near(e))
+                    .or_else(|| compatible.first())
+                    .copied()
+            }
             "it" => candidates
                 .take(6)
                 .find(|e| e.speaker.kind == SpeakerKind::Institution),
@@ -987,7 +1068,7 @@ impl<'a> Doc<'a> {
                         && (self.is_punct(first - 1, ":")
                             || (!partial && self.is_punct(first - 1, ",")));
                     let subject = (partial || lead_in)
-                        .then(|| self.sentence_subject(sent_start, first, !lead_in))
+                        .then(|| self.sentence_subject(sent_start, first, false))
                         .flatten()
                         .map(|f| Found {
                             rule: if lead_in { "lead-in" } else { f.rule },
@@ -1003,7 +1084,7 @@ impl<'a> Doc<'a> {
                 }
             };
             let partial = self.is_partial(first, quote);
-            if quote.form == QuoteForm::Marked && self.names_a_work(first, quote) {
+            if quote.form == QuoteForm::Marked && self.names_a_work(first, last, quote) {
                 asides.push(Aside {
                     quote: *quote,
                     reason: "title",
@@ -1013,8 +1094,17 @@ impl<'a> Doc<'a> {
             match attribution {
                 Some(mut a) => {
                     a.partial = partial && quote.form != QuoteForm::Block;
+                    // Only named speakers become antecedents: "he" never
+                    // refers back to "a senior aide".
+                    let named = a
+                        .mention
+                        .and_then(|m| self.token_at(m.end.saturating_sub(1)))
+                        .is_some_and(|k| {
+                            self.is_name_word(k) || pronoun_gender(self.word(k)).is_some()
+                        });
                     if let Some(s) = &a.speaker
                         && let Some(m) = a.mention
+                        && (named || s.registered)
                     {
                         self.note_entity(m.start, s.clone());
                     }
@@ -1080,6 +1170,7 @@ impl<'a> Doc<'a> {
                 at,
                 speaker,
                 gender,
+                subject: true,
             },
         );
     }
@@ -1350,8 +1441,22 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let w = t.lower.as_str();
-            if w == "according" && k + 2 < first && self.word(k + 1) == "to" {
-                if let Some(np) = self.np_right(k + 2, first) {
+            // "according to X", "in the words of X"
+            let source = if w == "according" && k + 2 < first && self.word(k + 1) == "to" {
+                Some(k + 2)
+            } else if w == "words"
+                && k + 2 < first
+                && self.word(k + 1) == "of"
+                && k >= 2
+                && self.word(k - 1) == "the"
+                && self.word(k - 2) == "in"
+            {
+                Some(k + 2)
+            } else {
+                None
+            };
+            if let Some(at) = source {
+                if let Some(np) = self.np_right(at, first) {
                     return Some(Found {
                         np,
                         cue: Some(k),
@@ -1448,15 +1553,34 @@ impl<'a> Doc<'a> {
         {
             starts.push(start + 1);
         }
+        // After a comma, or after a quoted title: `Wednesday on “Fox &
+        // Friends,” Rep. Michael McCaul discussed ...`.
         starts.extend(
             (start..first)
-                .filter(|&k| self.is_punct(k, ","))
-                .take(3)
-                .map(|k| k + 1),
+                .filter(|&k| {
+                    (self.is_punct(k, ",") && self.toks[k].quote.is_none())
+                        || (self.toks[k].quote.is_some()
+                            && self.toks.get(k + 1).is_some_and(|n| n.quote.is_none()))
+                })
+                .take(4)
+                .map(|k| {
+                    let mut i = k + 1;
+                    while i < first && (self.toks[i].quote.is_some() || self.is_punct(i, ",")) {
+                        i += 1;
+                    }
+                    i
+                }),
         );
         let (np, v) = starts.into_iter().find_map(|i| {
             let np = self.np_right(i, first)?;
-            let v = self.skip_fillers_right(np.last + 1, first);
+            let mut v = self.skip_fillers_right(np.last + 1, first);
+            // "Netanyahu and other right-wing Israeli leaders shunned ..."
+            if v < first
+                && self.word(v) == "and"
+                && let Some(other) = self.np_right(v + 1, first)
+            {
+                v = self.skip_fillers_right(other.last + 1, first);
+            }
             let verb = v < first
                 && self.toks[v].kind == Kind::Word
                 && !self.toks[v].cap
@@ -1752,7 +1876,26 @@ impl<'a> Doc<'a> {
     /// A title of a work or show: Title Case words right after a
     /// possessive or a word that introduces one (`on NBC's “Meet the
     /// Press”`, `the film “Barton Fink”`).
-    fn names_a_work(&self, first: usize, quote: &Quote) -> bool {
+    fn names_a_work(&self, first: usize, last: usize, quote: &Quote) -> bool {
+        // An article's headline with its byline: `"Pop-up art show opens,"
+        // by DNAinfo's Eddie Small`.
+        let mut n = last + 1;
+        while n < self.toks.len() && self.is_punct(n, ",") {
+            n += 1;
+        }
+        let para = self.toks[first].para;
+        let next_word = |k: usize| {
+            (k < self.toks.len() && self.toks[k].para == para && self.toks[k].quote.is_none())
+                .then(|| self.word(k))
+        };
+        let text = quote.span.slice(self.text);
+        let headline = text.split_whitespace().count() >= 4
+            && text.ends_with(',')
+            && text.starts_with(char::is_uppercase);
+        if headline && next_word(n) == Some("by") && n + 1 < self.toks.len() && self.toks[n + 1].cap
+        {
+            return true;
+        }
         let words: Vec<&str> = quote
             .span
             .slice(self.text)
@@ -1766,6 +1909,13 @@ impl<'a> Doc<'a> {
         if words.is_empty() || words.len() > 8 || capitalised * 10 < words.len() * 7 {
             return false;
         }
+        // `''Trump Revealed,'' a biography written by ...`
+        if n > last + 1 && matches!(next_word(n), Some("a" | "an" | "the")) {
+            let noun = (n + 1..n + 4).find_map(|k| next_word(k).filter(|w| is_work_noun(w)));
+            if noun.is_some() {
+                return true;
+            }
+        }
         let Some(p) = first.checked_sub(1) else {
             return false;
         };
@@ -1774,6 +1924,21 @@ impl<'a> Doc<'a> {
             return false;
         }
         (t.cap && self.is_possessive(p))
+            || matches!(
+                t.lower.as_str(),
+                "publish"
+                    | "published"
+                    | "publishes"
+                    | "released"
+                    | "wrote"
+                    | "authored"
+                    | "starred"
+                    | "stars"
+                    | "hosted"
+                    | "hosts"
+                    | "watched"
+                    | "read"
+            )
             || matches!(
                 t.lower.as_str(),
                 "on" | "titled"
@@ -1952,9 +2117,6 @@ fn is_weak_cue(w: &str) -> bool {
             | "continuing"
             | "read"
             | "reads"
-            | "call"
-            | "called"
-            | "calls"
             | "begin"
             | "began"
             | "begins"
@@ -1981,5 +2143,49 @@ fn is_preposition(w: &str) -> bool {
             | "over"
             | "under"
             | "near"
+    )
+}
+
+/// Nouns for works whose titles stand in quotation marks.
+fn is_work_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "film"
+            | "movie"
+            | "show"
+            | "book"
+            | "novel"
+            | "song"
+            | "series"
+            | "program"
+            | "programme"
+            | "album"
+            | "play"
+            | "musical"
+            | "documentary"
+            | "column"
+            | "memoir"
+            | "podcast"
+            | "episode"
+            | "newsletter"
+            | "biography"
+            | "essay"
+            | "article"
+            | "op-ed"
+            | "poem"
+            | "painting"
+            | "sitcom"
+            | "drama"
+            | "comedy"
+            | "thriller"
+            | "report"
+            | "study"
+            | "paper"
+            | "campaign"
+            | "ad"
+            | "video"
+            | "speech"
+            | "slogan"
+            | "hashtag"
     )
 }
