@@ -1442,19 +1442,14 @@ impl<'a> Doc<'a> {
             }
             let w = t.lower.as_str();
             // "according to X", "in the words of X"
-            let source = if w == "according" && k + 2 < first && self.word(k + 1) == "to" {
-                Some(k + 2)
-            } else if w == "words"
+            let according = w == "according" && k + 2 < first && self.word(k + 1) == "to";
+            let in_words_of = w == "words"
                 && k + 2 < first
                 && self.word(k + 1) == "of"
                 && k >= 2
                 && self.word(k - 1) == "the"
-                && self.word(k - 2) == "in"
-            {
-                Some(k + 2)
-            } else {
-                None
-            };
+                && self.word(k - 2) == "in";
+            let source = (according || in_words_of).then_some(k + 2);
             if let Some(at) = source {
                 if let Some(np) = self.np_right(at, first) {
                     return Some(Found {
