@@ -590,9 +590,10 @@ impl<'a> Doc<'a> {
             if t.quote.is_some() {
                 return i;
             }
+            // Fillers in lower case ("Will" is a name); days and months
+            // either way ("later Thursday").
             if t.kind == Kind::Word
-                && !t.cap
-                && (is_verb_filler(&t.lower) || is_time_word(&t.lower))
+                && ((!t.cap && is_verb_filler(&t.lower)) || is_time_word(&t.lower))
             {
                 i -= 1;
                 continue;
@@ -1266,10 +1267,23 @@ impl<'a> Doc<'a> {
             let np = self
                 .np_right(a, ceil)
                 .filter(|&np| self.is_speaker_like(np, true))?;
-            let v = self.skip_fillers_right(np.last + 1, ceil);
+            let mut v = self.skip_fillers_right(np.last + 1, ceil);
+            if v < ceil && self.is_punct(v, ",") {
+                // `“…?” Miller, a retired worker, said pleasantly.`
+                let close = (v + 1..ceil.min(v + 16)).find(|&k| self.is_punct(k, ","))?;
+                v = self.skip_fillers_right(close + 1, ceil);
+            }
+            // The verb ends the clause: punctuation, or an adverb or a
+            // phrase of place or time follows, never an object or a
+            // clause of its own.
             let bare = v < ceil
                 && self.is_cue(v, usize::MAX)
-                && (v + 1 >= ceil || self.toks[v + 1].kind == Kind::Punct);
+                && (v + 1 >= ceil
+                    || self.toks[v + 1].kind == Kind::Punct
+                    || is_preposition(self.word(v + 1))
+                    || is_verb_filler(self.word(v + 1))
+                    || is_time_word(self.word(v + 1)))
+                && !(v + 1..ceil).any(|k| self.toks[k].quote.is_some());
             return bare.then_some(Found {
                 np,
                 cue: Some(v),
@@ -1398,9 +1412,10 @@ impl<'a> Doc<'a> {
             if t.quote.is_some() {
                 return i;
             }
+            // Fillers in lower case ("Will" is a name); days and months
+            // either way ("later Thursday").
             if t.kind == Kind::Word
-                && !t.cap
-                && (is_verb_filler(&t.lower) || is_time_word(&t.lower))
+                && ((!t.cap && is_verb_filler(&t.lower)) || is_time_word(&t.lower))
             {
                 i += 1;
                 continue;
@@ -1576,10 +1591,24 @@ impl<'a> Doc<'a> {
             {
                 v = self.skip_fillers_right(other.last + 1, first);
             }
-            let verb = v < first
-                && self.toks[v].kind == Kind::Word
-                && !self.toks[v].cap
-                && is_verbish(self.word(v));
+            // "A spokesman for Platte River declined", "The French
+            // minister, Ségolène Royal, alluded": a short phrase or an
+            // apposition between the subject and its verb.
+            if v < first && is_preposition(self.word(v)) && self.word(v) != "to" {
+                let mut k = v + 1;
+                while k < first.min(v + 5)
+                    && self.toks[k].kind == Kind::Word
+                    && !self.is_verb_after_subject(k)
+                {
+                    k += 1;
+                }
+                v = self.skip_fillers_right(k, first);
+            } else if v < first && self.is_punct(v, ",") {
+                if let Some(close) = (v + 1..first.min(v + 14)).find(|&k| self.is_punct(k, ",")) {
+                    v = self.skip_fillers_right(close + 1, first);
+                }
+            }
+            let verb = v < first && self.is_verb_after_subject(v);
             // "Gowdy did not release ...": an auxiliary makes the clause.
             let aux = np.last + 1 < first
                 && is_verb_filler(self.word(np.last + 1))
@@ -1593,6 +1622,26 @@ impl<'a> Doc<'a> {
             confidence: 0.5,
             via: None,
         })
+    }
+
+    /// Whether token `k`, right after a subject, is its finite verb: any
+    /// lower-case word that is not a function word ("Fiorina threw her
+    /// support", "Gowdy referenced a report").
+    fn is_verb_after_subject(&self, k: usize) -> bool {
+        let t = &self.toks[k];
+        if t.kind != Kind::Word || t.cap || t.quote.is_some() {
+            return false;
+        }
+        let w = t.lower.as_str();
+        is_verbish(w)
+            || (w.chars().all(char::is_alphabetic)
+                && !is_preposition(w)
+                && !is_determiner(w)
+                && !is_not_name(w)
+                && !matches!(
+                    w,
+                    "who" | "which" | "whose" | "whom" | "and" | "or" | "nor" | "not"
+                ))
     }
 
     /// Whether a phrase names a place ("Columbus, Ohio").
