@@ -1603,10 +1603,11 @@ impl<'a> Doc<'a> {
                     k += 1;
                 }
                 v = self.skip_fillers_right(k, first);
-            } else if v < first && self.is_punct(v, ",") {
-                if let Some(close) = (v + 1..first.min(v + 14)).find(|&k| self.is_punct(k, ",")) {
-                    v = self.skip_fillers_right(close + 1, first);
-                }
+            } else if v < first
+                && self.is_punct(v, ",")
+                && let Some(close) = (v + 1..first.min(v + 14)).find(|&k| self.is_punct(k, ","))
+            {
+                v = self.skip_fillers_right(close + 1, first);
             }
             let verb = v < first && self.is_verb_after_subject(v);
             // "Gowdy did not release ...": an auxiliary makes the clause.
