@@ -396,7 +396,8 @@ impl<'a> Doc<'a> {
                     last: end,
                 });
             }
-            if !is_plain_word(&t.lower) || t.cap {
+            // Adjectives, capitalised ones too: "the Democratic front-runner".
+            if !is_plain_word(&t.lower) || self.is_possessive(j) {
                 return None;
             }
         }
@@ -1204,10 +1205,26 @@ impl<'a> Doc<'a> {
         let end = (last + 1..ceil)
             .rev()
             .find(|&k| self.toks[k].kind == Kind::Word)?;
-        let floor = (last + 1).max(end.saturating_sub(8));
+        let floor = (last + 1).max(end.saturating_sub(14));
         for k in (floor..=end).rev() {
             if self.toks[k].quote.is_some() {
                 return None;
+            }
+            // ", according to her lawyers."
+            if self.word(k) == "according"
+                && k > 0
+                && self.is_punct(k - 1, ",")
+                && k + 2 <= end
+                && self.word(k + 1) == "to"
+                && let Some(np) = self.np_right(k + 2, ceil)
+            {
+                return Some(Found {
+                    np,
+                    cue: Some(k),
+                    rule: "according-to",
+                    confidence: 0.85,
+                    via: None,
+                });
             }
             if !self.is_cue(k, usize::MAX) || self.word(k).ends_with("ing") {
                 continue;
@@ -1655,6 +1672,10 @@ impl<'a> Doc<'a> {
     /// verb at all) any described source ("the retired neurosurgeon").
     fn is_speaker_like(&self, np: Np, strict: bool) -> bool {
         let head = self.word(np.last);
+        // "Trump's gloomy tone was ...": a possessive modifies the subject.
+        if self.is_possessive(np.last) {
+            return false;
+        }
         if np.first == np.last && pronoun_gender(head).is_some() {
             return !strict || matches!(head, "he" | "she" | "they" | "i" | "we");
         }
