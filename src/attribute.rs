@@ -534,6 +534,10 @@ impl<'a> Doc<'a> {
         }
         if let Some(p) = k.checked_sub(1) {
             let prev = &self.toks[p];
+            // "as he put it"
+            if t.lower == "put" {
+                return self.toks.get(k + 1).is_some_and(|n| n.lower == "it");
+            }
             let w = prev.lower.as_str();
             // A noun, not a verb: "a statement", "Trump's tweet", "his
             // claim"; a hypothetical: "Americans will say", "to tell".
@@ -622,8 +626,9 @@ impl<'a> Doc<'a> {
         if self.toks[prev].quote.is_some() {
             return None;
         }
-        if self.is_punct(prev, ",") {
-            // "Trump, who spoke in Iowa, said" / "Sen. X, D-Calif., said":
+        if self.is_pause(prev) {
+            // "Trump, who spoke in Iowa, said" / "Sen. X, D-Calif., said" /
+            // "John Dickey, the chief executive -- of Ora Media -- told me":
             // the subject stands before the comma-delimited aside. A
             // participle's subject is never behind a comma ("Reached by
             // POLITICO, Bennett denied it, explaining ...").
@@ -639,7 +644,7 @@ impl<'a> Doc<'a> {
                 .last()
                 .unwrap_or(prev);
             let commas: Vec<usize> = (start.max(floor + 1)..prev)
-                .filter(|&k| self.is_punct(k, ","))
+                .filter(|&k| self.is_pause(k))
                 .collect();
             let candidates: Vec<Np> = commas
                 .iter()
@@ -1249,11 +1254,85 @@ impl<'a> Doc<'a> {
         None
     }
 
+    /// A dash and a name closing the paragraph or sentence: `“Maybe we can
+    /// build a wall around him.” ― Steve Quinlan`.
+    fn byline(&self, last: usize) -> Option<Found> {
+        let d = last + 1;
+        let para = self.toks[last].para;
+        if d + 1 >= self.toks.len()
+            || self.toks[d].para != para
+            || !matches!(self.word(d), "\u{2015}" | "\u{2014}" | "\u{2013}" | "-")
+        {
+            return None;
+        }
+        let mut a = d + 1;
+        while a < self.toks.len() && self.is_punct(a, "-") {
+            a += 1;
+        }
+        let end = (a..self.toks.len())
+            .take_while(|&k| self.toks[k].para == para)
+            .last()?
+            + 1;
+        let np = self.np_right(a, end)?;
+        let closes = np.last + 1 >= end || matches!(self.word(np.last + 1), "." | "," | "(" | ";");
+        (closes && self.is_name_word(np.last)).then_some(Found {
+            np,
+            cue: Some(d),
+            rule: "byline",
+            confidence: 0.8,
+            via: None,
+        })
+    }
+
+    /// A parenthetical attribution anywhere later in the sentence: `“…” to
+    /// drive up the stock price, she said, referencing ...`.
+    fn parenthetical(&self, last: usize, ceil: usize) -> Option<Found> {
+        for k in last + 1..ceil {
+            if self.toks[k].quote.is_some() {
+                return None;
+            }
+            if !self.is_cue(k, usize::MAX) || self.word(k).ends_with("ing") {
+                continue;
+            }
+            let after_ok = |i: usize| i >= ceil || matches!(self.word(i), "," | "." | ";");
+            // ", she said," / ", said Peskov,"
+            if let Some(np) = self.subject_of(k, last + 1)
+                && np.first > last + 1
+                && self.is_punct(np.first - 1, ",")
+                && after_ok(k + 1)
+                && self.is_speaker_like(np, true)
+            {
+                return Some(Found {
+                    np,
+                    cue: Some(k),
+                    rule: "after",
+                    confidence: 0.8,
+                    via: None,
+                });
+            }
+            if self.is_punct(k - 1, ",")
+                && let Some(np) = self.np_right(k + 1, ceil)
+                && after_ok(np.last + 1)
+                && self.is_speaker_like(np, true)
+            {
+                return Some(Found {
+                    np,
+                    cue: Some(k),
+                    rule: "after",
+                    confidence: 0.8,
+                    via: None,
+                });
+            }
+        }
+        None
+    }
+
     /// `“…,” he said` / `“…,” said Peskov` / `“…,” Peskov, the Kremlin's
     /// spokesman, told reporters`.
     fn after(&self, last: usize, ceil: usize, quote: &Quote, quotes: &[Quote]) -> Option<Found> {
         self.right_after(last, ceil, quote, quotes)
             .or_else(|| self.sentence_final(last, ceil))
+            .or_else(|| self.parenthetical(last, ceil))
     }
 
     fn right_after(
@@ -1263,6 +1342,9 @@ impl<'a> Doc<'a> {
         quote: &Quote,
         quotes: &[Quote],
     ) -> Option<Found> {
+        if let Some(found) = self.byline(last) {
+            return Some(found);
+        }
         let mut a = last + 1;
         while a < ceil
             && self.toks[a].kind == Kind::Punct
@@ -1640,6 +1722,14 @@ impl<'a> Doc<'a> {
             confidence: 0.5,
             via: None,
         })
+    }
+
+    /// A comma or a dash: what sets an apposition off.
+    fn is_pause(&self, k: usize) -> bool {
+        let t = &self.toks[k];
+        t.kind == Kind::Punct
+            && t.quote.is_none()
+            && matches!(t.lower.as_str(), "," | "-" | "\u{2014}" | "\u{2013}")
     }
 
     /// Whether token `k`, right after a subject, is its finite verb: any

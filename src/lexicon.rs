@@ -160,6 +160,7 @@ const CUE_LEMMAS: &[&str] = &[
 /// Irregular forms that the inflection rules would miss, and forms whose
 /// lemma is left out above but which do report speech.
 const CUE_IRREGULAR: &[&str] = &[
+    "put",
     "said",
     "told",
     "wrote",
