@@ -304,6 +304,11 @@ impl<'a> Doc<'a> {
             && t.cap
             && !is_not_name(t.lower.trim_end_matches('.'))
             && !is_determiner(&t.lower)
+            // "Shortly after ...", but "Kelly Ayotte".
+            && !(t.lower.len() > 4
+                && t.lower.ends_with("ly")
+                && first_name_gender(&t.lower).is_none()
+                && !self.toks.get(i + 1).is_some_and(|n| n.cap && n.kind == Kind::Word))
     }
 
     fn np_span(&self, np: Np) -> Span {
@@ -380,7 +385,8 @@ impl<'a> Doc<'a> {
     /// A common noun after a determiner, up to two adjectives between:
     /// "the heckler", "a senior aide".
     fn generic_np_left(&self, end: usize, floor: usize) -> Option<Np> {
-        if !is_plain_word(self.word(end)) || self.toks[end].cap {
+        if !is_plain_word(self.word(end)) || self.toks[end].cap || looks_adjectival(self.word(end))
+        {
             return None;
         }
         let mut j = end;
@@ -562,6 +568,11 @@ impl<'a> Doc<'a> {
             {
                 return false;
             }
+            // An adjective before it makes it a noun: "most explosive
+            // claim", "a snappy retort", "her recovered emails".
+            if prev.kind == Kind::Word && !prev.cap && looks_adjectival(w) {
+                return false;
+            }
             // Naming, not speech: "a short film called “Tenemos Familias”".
             if matches!(
                 t.lower.as_str(),
@@ -660,9 +671,18 @@ impl<'a> Doc<'a> {
         // "Trump at the time said", "a source speaking to Fox News said":
         // the phrase before the verb is a complement; the subject stands
         // before it.
-        if np.first > floor && is_preposition(self.word(np.first - 1)) {
+        // Only a phrase that is no source itself ("at the time"), or one
+        // hanging on a participle ("speaking to Fox News"), is skipped:
+        // in "after the front-runner had said" the front-runner spoke.
+        let after_participle = np.first >= floor + 2
+            && self.word(np.first - 2).ends_with("ing")
+            && !self.toks[np.first - 2].cap;
+        if np.first > floor
+            && is_preposition(self.word(np.first - 1))
+            && (after_participle || !self.is_speaker_like(np, true))
+        {
             let mut k = np.first - 1;
-            if k > floor && self.word(k - 1).ends_with("ing") && !self.toks[k - 1].cap {
+            if after_participle {
                 k -= 1;
             }
             let k = self.skip_fillers_left(k, floor);
@@ -961,9 +981,14 @@ impl<'a> Doc<'a> {
                     self.token_at(e.at)
                         .is_some_and(|k| self.toks[k].para + 2 >= para)
                 };
+                // A subject whose gender is known to match first, then any
+                // near subject, then the latest known match, then the latest.
+                let known = |e: &&&Entity| e.gender.is_some();
                 compatible
                     .iter()
-                    .find(|e| e.subject && near(e))
+                    .find(|e| e.subject && near(e) && known(e))
+                    .or_else(|| compatible.iter().find(|e| e.subject && near(e)))
+                    .or_else(|| compatible.iter().find(|e| near(e) && known(e)))
                     .or_else(|| compatible.first())
                     .copied()
             }
@@ -1375,13 +1400,24 @@ impl<'a> Doc<'a> {
             // The verb ends the clause: punctuation, or an adverb or a
             // phrase of place or time follows, never an object or a
             // clause of its own.
+            // After the verb only adverbs, times and short phrases of place
+            // may stand before the sentence ends: "said pleasantly into the
+            // phone." but not "warned Saturday that the move ...".
+            let mut e = v + 1;
+            while e < ceil
+                && self.toks[e].kind == Kind::Word
+                && (is_verb_filler(self.word(e))
+                    || is_time_word(self.word(e))
+                    || is_preposition(self.word(e))
+                    || is_determiner(self.word(e))
+                    || (e > v + 1 && is_preposition(self.word(e - 1))))
+                && self.word(e) != "that"
+            {
+                e += 1;
+            }
             let bare = v < ceil
                 && self.is_cue(v, usize::MAX)
-                && (v + 1 >= ceil
-                    || self.toks[v + 1].kind == Kind::Punct
-                    || is_preposition(self.word(v + 1))
-                    || is_verb_filler(self.word(v + 1))
-                    || is_time_word(self.word(v + 1)))
+                && (e >= ceil || matches!(self.word(e), "." | "," | ";" | "!" | "?"))
                 && !(v + 1..ceil).any(|k| self.toks[k].quote.is_some());
             return bare.then_some(Found {
                 np,
@@ -2344,4 +2380,15 @@ fn is_work_noun(w: &str) -> bool {
             | "slogan"
             | "hashtag"
     )
+}
+
+/// A lower-case word with an adjective's ending or a participle's: before
+/// a reporting verb it makes the verb a noun ("explosive claim").
+fn looks_adjectival(w: &str) -> bool {
+    w.len() > 4
+        && [
+            "ive", "ous", "ful", "able", "ible", "ical", "ed", "est", "ish", "less",
+        ]
+        .iter()
+        .any(|suffix| w.ends_with(suffix))
 }
