@@ -304,11 +304,14 @@ impl<'a> Doc<'a> {
             && t.cap
             && !is_not_name(t.lower.trim_end_matches('.'))
             && !is_determiner(&t.lower)
-            // "Shortly after ...", but "Kelly Ayotte".
+            // "Shortly after ...", "Finally, ...", but "Kelly Ayotte" and
+            // "Schlafly endorsed".
             && !(t.lower.len() > 4
                 && t.lower.ends_with("ly")
                 && first_name_gender(&t.lower).is_none()
-                && !self.toks.get(i + 1).is_some_and(|n| n.cap && n.kind == Kind::Word))
+                && self.toks.get(i + 1).is_some_and(|n| {
+                    n.lower == "," || is_preposition(&n.lower) || is_not_name(&n.lower)
+                }))
     }
 
     fn np_span(&self, np: Np) -> Span {
@@ -494,6 +497,27 @@ impl<'a> Doc<'a> {
                 || self.toks[k].kind == Kind::Punct
                 || (!self.toks[k].cap && is_verbish(self.word(k)))
         };
+        // A possessive opens the phrase like a determiner: "Obama's first
+        // five questioners ranged ...".
+        if let Some(l) = last
+            && self.is_possessive(l)
+        {
+            let head = (l + 1..ceil.min(l + 5))
+                .take_while(|&k| {
+                    self.toks[k].kind == Kind::Word
+                        && self.toks[k].quote.is_none()
+                        && !self.toks[k].cap
+                        && (is_plain_word(self.word(k))
+                            || self.word(k).chars().all(|c| c.is_ascii_digit()))
+                })
+                .find(|&k| !is_verbish(self.word(k)) && verb_or_stop(k + 1));
+            if let Some(head) = head {
+                return Some(Np {
+                    first: start,
+                    last: head,
+                });
+            }
+        }
         if last.is_none() && is_determiner(&t.lower) {
             // "said the heckler.", "the company said", "the retired
             // neurosurgeon addressed": the head is the last plain word
@@ -1504,10 +1528,10 @@ impl<'a> Doc<'a> {
         // After `,”` any verb reports the quote: “…,” an angry Hollande
         // retaliated.
         if open_end
-            && !self.toks[v].cap
-            && self.toks[v].kind == Kind::Word
-            && is_verbish(cue)
             && !is_cue_verb(cue)
+            && (is_verbish(cue)
+                || (self.is_verb_after_subject(v) && self.is_speaker_like(np, true)))
+            && self.is_verb_after_subject(v)
         {
             return Some(Found {
                 np,
@@ -1573,7 +1597,9 @@ impl<'a> Doc<'a> {
         if first > floor + 1
             && self.is_punct(first - 1, ":")
             && let Some(np) = self.np_left(first - 2, floor)
-            && np.first == floor
+            && np.last - np.first < 4
+            // "HEADLINE - Jeffrey M. Jones: “…”"
+            && (np.first == floor || self.is_pause(np.first - 1))
         {
             return Some(Found {
                 np,
@@ -1929,7 +1955,11 @@ impl<'a> Doc<'a> {
     /// paragraph, or opens a paragraph that continues the last one.
     fn continuation(&self, quote: &Quote, done: &[Quotation]) -> Option<Attribution> {
         let prev = done.last()?;
-        prev.attribution.speaker.as_ref()?;
+        // A speaker, or at least a mention ("“Okay,” I said. “I was
+        // seventeen …”" continues the same unnamed "I").
+        if prev.attribution.speaker.is_none() && prev.attribution.mention.is_none() {
+            return None;
+        }
         let same_para = prev.quote.paragraph == quote.paragraph;
         let para_start = self.paras[quote.paragraph].start == quote.outer.start;
         let next_para = para_start && prev.quote.paragraph + 1 == quote.paragraph;
