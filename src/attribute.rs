@@ -1627,7 +1627,19 @@ impl<'a> Doc<'a> {
                 && self.word(k - 2) == "in";
             let source = (according || in_words_of).then_some(k + 2);
             if let Some(at) = source {
-                if let Some(np) = self.np_right(at, first) {
+                // Whatever stands between "according to" and its comma is
+                // the source, parsed or not: "According to some on
+                // Twitter, Kelly was “incognito”".
+                let up_to_comma = || {
+                    let comma = (at..first.min(at + 9)).find(|&c| self.is_punct(c, ","))?;
+                    (comma > at && (at..comma).all(|c| self.toks[c].kind == Kind::Word)).then_some(
+                        Np {
+                            first: at,
+                            last: comma - 1,
+                        },
+                    )
+                };
+                if let Some(np) = self.np_right(at, first).or_else(up_to_comma) {
                     return Some(Found {
                         np,
                         cue: Some(k),
