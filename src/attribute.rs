@@ -323,6 +323,16 @@ impl<'a> Doc<'a> {
     /// A noun phrase ending at token `end`, going no further left than
     /// `floor`.
     fn np_left(&self, end: usize, floor: usize) -> Option<Np> {
+        // "Sen. Claire McCaskill (D-Mo.)": the name stands before the
+        // parenthesis.
+        if self.is_punct(end, ")")
+            && let Some(open) = (end.saturating_sub(10).max(floor)..end)
+                .rev()
+                .find(|&k| self.is_punct(k, "("))
+            && open > floor
+        {
+            return self.np_left(open - 1, floor);
+        }
         let t = &self.toks[end];
         if t.kind != Kind::Word || t.quote.is_some() {
             return None;
@@ -681,6 +691,21 @@ impl<'a> Doc<'a> {
             let commas: Vec<usize> = (start.max(floor + 1)..prev)
                 .filter(|&k| self.is_pause(k))
                 .collect();
+            // The chunk right before the verb is the subject itself when it
+            // is a name and nothing else, after an opening phrase: "Tuesday
+            // in Berea, after winning Ohio, Gov. John Kasich (R-OH), said".
+            // An apposition ("the Kremlin's spokesman", "Putin's aide") or a
+            // relative clause ("who spoke in Iowa") is not.
+            let chunk = commas.last().map_or(floor, |&c| c + 1);
+            if let Some(np) = self.np_left(prev - 1, floor)
+                && np.first == chunk
+                && self.is_name_word(np.first)
+                && !self.is_possessive(np.first)
+                && (np.first < np.last || is_title(self.word(np.first)))
+                && !self.names_place(np)
+            {
+                return Some(np);
+            }
             let candidates: Vec<Np> = commas
                 .iter()
                 .filter_map(|&k| self.np_left(k - 1, floor))
@@ -1670,7 +1695,12 @@ impl<'a> Doc<'a> {
             if !self.is_cue(k, floor) {
                 continue;
             }
-            let object = |np: &Np| matches!(self.word(np.first), "a" | "an");
+            // A participle's nearest noun is often its object, not its
+            // subject: "issued a statement describing", "started out their
+            // ninth debate saying".
+            let object = |np: &Np| {
+                matches!(self.word(np.first), "a" | "an") || !self.is_speaker_like(*np, true)
+            };
             if w.ends_with("ing")
                 && self.subject_of(k, floor).is_some_and(|np| object(&np))
                 && let Some(f) = self.sentence_subject(floor, k, false)

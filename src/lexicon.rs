@@ -14,6 +14,11 @@ use crate::registry::Gender;
 /// mostly mean something else ("point", "find", "state") are left out on
 /// purpose: they attribute paraphrase, not quoted words.
 const CUE_LEMMAS: &[&str] = &[
+    "praise",
+    "hail",
+    "applaud",
+    "commend",
+    "laud",
     "portray",
     "say",
     "tell",
