@@ -1,12 +1,14 @@
 //! Invariants under proptest: decoding never panics and keeps UTF-8 as it
-//! is; every stored quotation is exactly the bytes its offsets name; TSV
-//! fields never break a line.
+//! is; analysis never panics and every span it returns (quote, mention, cue)
+//! is a slice of the text on character boundaries; every stored quotation is
+//! exactly the bytes its offsets name; TSV fields never break a line.
 
 use proptest::prelude::*;
 use quotetrail::analyze::analyze;
 use quotetrail::article::{Article, Metadata, decode, sha256_hex};
 use quotetrail::registry::Registry;
 use quotetrail::report::escape_tsv;
+use quotetrail::span::Span;
 use quotetrail::store::{Filter, Store};
 
 /// Text that looks enough like news to contain quotations.
@@ -28,6 +30,94 @@ fn newsish() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// Text made of every kind of mark, apostrophe, markup, dash, multi-byte
+/// letter and line ending the extractor and attributor branch on, so
+/// offsets land next to multi-byte characters.
+fn marky() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("“".to_string()),
+            Just("”".to_string()),
+            Just("\"".to_string()),
+            Just("''".to_string()),
+            Just("``".to_string()),
+            Just("'".to_string()),
+            Just("‘".to_string()),
+            Just("’".to_string()),
+            Just("«".to_string()),
+            Just("»".to_string()),
+            Just("„".to_string()),
+            Just("…".to_string()),
+            Just(" ― ".to_string()),
+            Just("<tweet author=\"@x\">".to_string()),
+            Just("</tweet>".to_string()),
+            Just(", she said".to_string()),
+            Just(" he told reporters that:".to_string()),
+            Just("According to a Kremlin spokesman, ".to_string()),
+            Just(" Özge Şahinoğlu said".to_string()),
+            Just(" quoted Peskov as saying ".to_string()),
+            Just("\r\n".to_string()),
+            Just("\n\n".to_string()),
+            "[a-zA-Zéüğş .,:;?!()\\[\\]-]{1,10}",
+        ],
+        0..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// `span` names a non-inverted slice of `text` that starts and ends on
+/// character boundaries.
+fn on_boundaries(text: &str, span: Span, what: &str) -> Result<(), TestCaseError> {
+    prop_assert!(span.start <= span.end, "{what} {span:?} is inverted");
+    prop_assert!(
+        text.get(span.start..span.end).is_some(),
+        "{what} {span:?} is out of bounds or splits a character of {text:?}"
+    );
+    Ok(())
+}
+
+/// Everything `analyze` returns points into `text`: quotes (the words and
+/// the words with their marks), mentions and cues; the quoted words are
+/// exactly the slice they name, neither empty nor padded; both lists are in
+/// text order and no span is both a quotation and an aside.
+fn check_analysis(text: &str) -> Result<(), TestCaseError> {
+    let analysis = analyze(text, &Registry::default());
+    let quotes = analysis
+        .quotations
+        .iter()
+        .map(|q| q.quote)
+        .chain(analysis.asides.iter().map(|a| a.quote));
+    for quote in quotes {
+        on_boundaries(text, quote.span, "quote")?;
+        on_boundaries(text, quote.outer, "quote with marks")?;
+        prop_assert!(quote.outer.contains(quote.span), "{quote:?}");
+        let words = &text[quote.span.start..quote.span.end];
+        prop_assert_eq!(quote.span.slice(text), words);
+        prop_assert!(!words.is_empty(), "{quote:?}");
+        prop_assert_eq!(words.trim(), words);
+    }
+    for q in &analysis.quotations {
+        if let Some(mention) = q.attribution.mention {
+            on_boundaries(text, mention, "mention")?;
+        }
+        if let Some(cue) = q.attribution.cue {
+            on_boundaries(text, cue, "cue")?;
+        }
+    }
+    let in_order = |spans: &[Span]| spans.windows(2).all(|w| w[0].start <= w[1].start);
+    let quoted: Vec<Span> = analysis.quotations.iter().map(|q| q.quote.span).collect();
+    let asides: Vec<Span> = analysis.asides.iter().map(|a| a.quote.span).collect();
+    prop_assert!(in_order(&quoted), "quotations out of order: {quoted:?}");
+    prop_assert!(in_order(&asides), "asides out of order: {asides:?}");
+    for aside in &asides {
+        prop_assert!(
+            !quoted.contains(aside),
+            "{aside:?} is a quotation and an aside"
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -41,6 +131,21 @@ proptest! {
         let decoded = decode(text.as_bytes()).unwrap();
         prop_assert_eq!(decoded.text, text);
         prop_assert_eq!(decoded.note, None);
+    }
+
+    #[test]
+    fn analysis_spans_are_slices_of_newsish_text(text in newsish()) {
+        check_analysis(&text)?;
+    }
+
+    #[test]
+    fn analysis_spans_are_slices_of_text_with_every_mark(text in marky()) {
+        check_analysis(&text)?;
+    }
+
+    #[test]
+    fn analysis_spans_are_slices_of_any_text(text in any::<String>()) {
+        check_analysis(&text)?;
     }
 
     #[test]
