@@ -580,25 +580,21 @@ impl<'a> Doc<'a> {
             }
             let w = prev.lower.as_str();
             // A noun, not a verb: "a statement", "Trump's tweet", "his
-            // claim"; a hypothetical: "Americans will say", "to tell".
+            // claim". Before a quote, a hypothetical is no attribution
+            // either ("Americans will say “no”", "to tell"); after one,
+            // "“…,” the president will say" is.
+            let hypothetical = floor != usize::MAX
+                && matches!(
+                    w,
+                    "will" | "would" | "could" | "should" | "might" | "may" | "can" | "must" | "to"
+                );
             if prev.kind == Kind::Word
                 && prev.quote.is_none()
                 && (matches!(
                     w,
                     "a" | "an" | "the" | "his" | "her" | "their" | "its" | "our" | "my" | "your"
                 ) || self.is_possessive(p)
-                    || matches!(
-                        w,
-                        "will"
-                            | "would"
-                            | "could"
-                            | "should"
-                            | "might"
-                            | "may"
-                            | "can"
-                            | "must"
-                            | "to"
-                    ))
+                    || hypothetical)
             {
                 return false;
             }
@@ -607,11 +603,13 @@ impl<'a> Doc<'a> {
             if prev.kind == Kind::Word && !prev.cap && looks_adjectival(w) {
                 return false;
             }
-            // Naming, not speech: "a short film called “Tenemos Familias”".
+            // Naming, not speech: "a short film called “Tenemos Familias”"
+            // (but "one lawmaker called Trump “the orange prince”").
             if matches!(
                 t.lower.as_str(),
                 "called" | "dubbed" | "labeled" | "labelled" | "branded" | "termed"
-            ) && prev.kind == Kind::Word
+            ) && self.toks.get(k + 1).is_some_and(|n| n.quote.is_some())
+                && prev.kind == Kind::Word
                 && !prev.cap
                 && pronoun_gender(w).is_none()
                 && (is_role_noun(w) || is_plain_word(w))
@@ -1650,6 +1648,24 @@ impl<'a> Doc<'a> {
                 && k >= 2
                 && self.word(k - 1) == "the"
                 && self.word(k - 2) == "in";
+            // "in Forbes' words, “…”"
+            if w == "words"
+                && k >= 2
+                && self.word(k - 2) == "in"
+                && self.toks[k - 1].cap
+                && (self.is_possessive(k - 1) || self.word(k - 1).ends_with('\''))
+            {
+                return Some(Found {
+                    np: Np {
+                        first: k - 1,
+                        last: k - 1,
+                    },
+                    cue: Some(k),
+                    rule: "according-to",
+                    confidence: 0.85,
+                    via: None,
+                });
+            }
             let source = (according || in_words_of).then_some(k + 2);
             if let Some(at) = source {
                 // Whatever stands between "according to" and its comma is
