@@ -280,8 +280,7 @@ impl<'a> Doc<'a> {
         let j = self.skip_fillers_right(last + 1, self.toks.len());
         j < self.toks.len()
             && self.toks[j].para == self.toks[last].para
-            && ((self.toks[j].kind == Kind::Word && !self.toks[j].cap && is_verbish(self.word(j)))
-                || self.is_punct(j, ","))
+            && (self.is_verb_after_subject(j) || self.is_punct(j, ","))
     }
 
     fn word(&self, i: usize) -> &str {
@@ -815,7 +814,12 @@ impl<'a> Doc<'a> {
                 || first_name_gender(self.word(start)).is_some()
                 || (start..i)
                     .any(|k| title_gender(self.word(k)).is_some() || is_title(self.word(k)))
-                || self.used_alone(self.word(i - 1), start);
+                || self.used_alone(self.word(i - 1), start)
+                // "Dorian Vale spoke briefly": a two-word name doing something.
+                || (words == 2
+                    && self.followed_by_verb(i - 1)
+                    && !is_place_word(self.word(i - 1))
+                    && !is_institution_word(self.word(i - 1)));
             if (words >= 2 || titled)
                 && personal
                 && !self.is_possessive(i - 1)
@@ -1122,7 +1126,18 @@ impl<'a> Doc<'a> {
             let found = if quote.form == QuoteForm::Block {
                 self.block_lead_in(first)
             } else {
-                self.after(last, sent_end, quote, &quotes)
+                // A reporting verb right before the quote ("she angrily
+                // said, “…” about her record, Sanders jabbed") takes
+                // precedence over anything after it.
+                let mut p = first;
+                while p > sent_start && matches!(self.word(p - 1), "," | ":") {
+                    p -= 1;
+                }
+                let immediate = p > sent_start && p < first && self.is_cue(p - 1, sent_start);
+                immediate
+                    .then(|| self.before(first, sent_start))
+                    .flatten()
+                    .or_else(|| self.after(last, sent_end, quote, &quotes))
                     .or_else(|| self.before(first, sent_start))
                     .or_else(|| {
                         // "Dr. Ward stated:" ¶ "The U.S. Department ..."
@@ -2108,10 +2123,24 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let w = t.lower.as_str();
+            // "told TASS", "said to Reuters", "in an interview with
+            // Interfax", "speaking to Fox News"
             let addressee = matches!(w, "told" | "tells" | "telling")
                 || (w == "to"
                     && k > start
-                    && matches!(self.word(k - 1), "said" | "says" | "according"));
+                    && matches!(
+                        self.word(k - 1),
+                        "said"
+                            | "says"
+                            | "according"
+                            | "speaking"
+                            | "spoke"
+                            | "comments"
+                            | "remarks"
+                    ))
+                || (w == "with"
+                    && k > start
+                    && matches!(self.word(k - 1), "interview" | "conversation"));
             let object = if addressee {
                 self.np_right(k + 1, end)
             } else if is_cue_verb(w) {
@@ -2176,21 +2205,13 @@ impl<'a> Doc<'a> {
         {
             return true;
         }
-        let words: Vec<&str> = quote
-            .span
-            .slice(self.text)
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphabetic))
-            .collect();
-        let capitalised = words
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .count();
-        if words.is_empty() || words.len() > 8 || capitalised * 10 < words.len() * 7 {
+        let words = quote.span.slice(self.text).split_whitespace().count();
+        if words == 0 || words > 8 || !is_title_case(quote.span.slice(self.text)) {
             return false;
         }
         // `''Trump Revealed,'' a biography written by ...`
-        if n > last + 1 && matches!(next_word(n), Some("a" | "an" | "the")) {
+        let comma = n > last + 1 || quote.span.slice(self.text).ends_with(',');
+        if comma && matches!(next_word(n), Some("a" | "an" | "the")) {
             let noun = (n + 1..n + 4).find_map(|k| next_word(k).filter(|w| is_work_noun(w)));
             if noun.is_some() {
                 return true;
@@ -2251,21 +2272,16 @@ impl<'a> Doc<'a> {
     /// Why an unattributed quoted span is not a quotation, or `None` when
     /// it reads as speech.
     fn aside_reason(&self, quote: &Quote) -> Option<&'static str> {
-        let real: Vec<&str> = quote
-            .span
-            .slice(self.text)
+        let text = quote.span.slice(self.text);
+        let words = text
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphabetic))
-            .collect();
-        let capitalised = real
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
             .count();
-        let terminal = quote.span.slice(self.text).ends_with(['.', '?', '!']);
-        if real.len() >= 2 && capitalised * 10 >= real.len() * 7 && !terminal {
+        let terminal = text.ends_with(['.', '?', '!']);
+        if words >= 2 && is_title_case(text) && !terminal {
             return Some("title");
         }
-        if real.len() < 4 {
+        if words < 4 {
             return Some("scare-quote");
         }
         None
@@ -2479,4 +2495,43 @@ fn looks_adjectival(w: &str) -> bool {
         ]
         .iter()
         .any(|suffix| w.ends_with(suffix))
+}
+
+/// Whether words are in Title Case: nearly every word capitalised, the
+/// small words of titles ("Meet the Press", "A Lantern in the Fog") aside.
+fn is_title_case(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let small = |w: &&&str| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric()),
+            "a" | "an"
+                | "the"
+                | "of"
+                | "and"
+                | "or"
+                | "in"
+                | "on"
+                | "at"
+                | "to"
+                | "for"
+                | "with"
+                | "by"
+                | "from"
+                | "as"
+                | "vs"
+        )
+    };
+    let counted: Vec<&&str> = words.iter().filter(|w| !small(w)).collect();
+    let capitalised = counted
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    !counted.is_empty()
+        && words
+            .first()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && capitalised * 10 >= counted.len() * 7
 }
