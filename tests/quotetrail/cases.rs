@@ -451,8 +451,6 @@ mod after {
     use super::*;
 
     t!(
-        #[ignore = "known gap: “he” is left unresolved (speaker None) although Dorian Vale is \
-                    the only person named; his first name's gender is unknown"]
         he_said,
         "Dorian Vale spoke briefly outside the courthouse. “I never touched the money,” he said.",
         [said("I never touched the money,", "Dorian Vale")
@@ -526,8 +524,6 @@ mod after {
     );
 
     t!(
-        #[ignore = "known gap: “she” is left unresolved (speaker None) although Nadia Feroz is \
-                    the only person named; her first name's gender is unknown"]
         parenthetical_she_said,
         "Nadia Feroz opened the shop in 2019. “The first year,” she said, “was the hardest.”",
         [
@@ -632,8 +628,6 @@ mod before {
     );
 
     t!(
-        #[ignore = "known gap: speaker “Ravn”, not linked to Bertil Ravn named in the sentence \
-                    before"]
         as_x_put_it,
         "Bertil Ravn has coached the side since 2018. As Ravn put it, “nobody wanted the ball.”",
         [said("nobody wanted the ball.", "Bertil Ravn").mention("Ravn")],
@@ -668,8 +662,6 @@ mod pronouns {
     );
 
     t!(
-        #[ignore = "known gap: “he” goes to David Kessel, the object named last, not the \
-                    subject Robert Ortiz"]
         he_after_an_object_mention_is_the_subject,
         "Union leader Robert Ortiz sat across the table from David Kessel for six hours on \
          Monday. “I can get along with anyone, even Kessel,” he said.",
@@ -769,8 +761,6 @@ mod asides {
     use super::*;
 
     t!(
-        #[ignore = "known gap: a partial quotation by Ruth Calloway (cue “appeared”), not a \
-                    title"]
         show_title,
         "Senator Ruth Calloway appeared on NBC’s “Meet the Press” on Sunday.",
         [aside("Meet the Press")],
