@@ -152,11 +152,19 @@ fn tokenize(text: &str) -> Vec<Tok> {
             while let Some(&(j, d)) = iter.peek() {
                 // Apostrophes, hyphens, periods and ampersands join the
                 // letters around them: "Russia's", "U.S", "AT&T".
-                let joins = matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
-                    && text[j + d.len_utf8()..]
+                // Mojibake (UTF-8 read as Latin-1) keeps names whole:
+                // "TrÃ©vidic".
+                let mojibake = ('\u{80}'..='\u{BF}').contains(&d)
+                    && text[..j]
                         .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric);
+                        .next_back()
+                        .is_some_and(|p| ('\u{C2}'..='\u{C3}').contains(&p));
+                let joins = mojibake
+                    || matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
+                        && text[j + d.len_utf8()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric);
                 if !(d.is_alphanumeric() || joins) {
                     break;
                 }
@@ -565,7 +573,20 @@ impl<'a> Doc<'a> {
     /// "read") only right before punctuation or a quote.
     fn is_cue(&self, k: usize, floor: usize) -> bool {
         let t = &self.toks[k];
-        if t.kind != Kind::Word || t.quote.is_some() || !is_cue_verb(&t.lower) {
+        if t.kind != Kind::Word || t.quote.is_some() {
+            return false;
+        }
+        // Phrasal reporting verbs: "pointed out", "shot back", "weighed in".
+        let particle = self.toks.get(k + 1).map(|n| n.lower.as_str());
+        let phrasal = matches!(
+            (t.lower.as_str(), particle),
+            ("pointed" | "points" | "point", Some("out"))
+                | ("shot" | "fired" | "hit" | "snapped", Some("back"))
+                | ("chimed" | "weighed" | "chimes" | "weighs", Some("in"))
+                | ("went" | "goes", Some("on"))
+                | ("spoke" | "speaks", Some("out" | "up"))
+        );
+        if !phrasal && !is_cue_verb(&t.lower) {
             return false;
         }
         if t.cap && k != floor {
@@ -1327,7 +1348,11 @@ impl<'a> Doc<'a> {
                     .filter(|_| k > 0 && self.is_punct(k - 1, ","))
             })?;
             let before = if np.first < k { np.first } else { k };
-            if before == 0 || !self.is_punct(before - 1, ",") {
+            // ", Brock said." or a second quote's `,”` before the clause:
+            // `Guns are “…” and “…,” Howard Dean proclaimed.`
+            if before == 0
+                || !(self.is_punct(before - 1, ",") || self.toks[before - 1].quote.is_some())
+            {
                 return None;
             }
             return Some(Found {
@@ -1802,7 +1827,7 @@ impl<'a> Doc<'a> {
         starts.extend(
             (start..first)
                 .filter(|&k| {
-                    (self.is_punct(k, ",") && self.toks[k].quote.is_none())
+                    self.is_pause(k)
                         || (self.toks[k].quote.is_some()
                             && self.toks.get(k + 1).is_some_and(|n| n.quote.is_none()))
                 })

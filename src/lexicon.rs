@@ -256,6 +256,13 @@ pub fn is_cue_verb(word: &str) -> bool {
 
 /// Nouns that head a speaker's description: "spokesman", "the statement".
 const ROLE_NOUNS: &[&str] = &[
+    "authors",
+    "writers",
+    "editors",
+    "organizers",
+    "sponsors",
+    "founders",
+    "hosts",
     "front-runner",
     "frontrunner",
     "hopeful",
