@@ -619,8 +619,19 @@ impl<'a> Doc<'a> {
                 return false;
             }
             // An adjective before it makes it a noun: "most explosive
-            // claim", "a snappy retort", "her recovered emails".
+            // claim", "a snappy retort", "her recovered emails"; so does a
+            // noun after an indefinite article: "a phone call", "a news
+            // report".
             if prev.kind == Kind::Word && !prev.cap && looks_adjectival(w) {
+                return false;
+            }
+            if prev.kind == Kind::Word
+                && !prev.cap
+                && p > 0
+                && matches!(self.word(p - 1), "a" | "an")
+                && !t.lower.ends_with("ed")
+                && !matches!(t.lower.as_str(), "said" | "told" | "wrote")
+            {
                 return false;
             }
             // Naming, not speech: "a short film called “Tenemos Familias”"
@@ -744,9 +755,18 @@ impl<'a> Doc<'a> {
         let after_participle = np.first >= floor + 2
             && self.word(np.first - 2).ends_with("ing")
             && !self.toks[np.first - 2].cap;
+        // "Sanders' fundraising email to his supporters notes": a phrase
+        // hanging on a noun.
+        let after_noun = np.first >= floor + 2
+            && matches!(
+                self.word(np.first - 1),
+                "to" | "of" | "for" | "from" | "with"
+            )
+            && self.toks[np.first - 2].kind == Kind::Word
+            && (is_role_noun(self.word(np.first - 2)) || self.is_name_word(np.first - 2));
         if np.first > floor
             && is_preposition(self.word(np.first - 1))
-            && (after_participle || !self.is_speaker_like(np, true))
+            && (after_participle || after_noun || !self.is_speaker_like(np, true))
         {
             let mut k = np.first - 1;
             if after_participle {
