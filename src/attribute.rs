@@ -354,7 +354,9 @@ impl<'a> Doc<'a> {
             // "Rubio's proposed credit": a possessive modifies what follows.
             return None;
         }
-        let head_ok = self.is_name_word(end) || is_role_noun(&t.lower);
+        // "the secretary of state", "minister of defence"
+        let title_of = is_title(&t.lower) && end > floor && self.word(end - 1) == "of";
+        let head_ok = self.is_name_word(end) || is_role_noun(&t.lower) || title_of;
         if !head_ok {
             return self.generic_np_left(end, floor);
         }
@@ -2185,7 +2187,11 @@ impl<'a> Doc<'a> {
                     ))
                 || (w == "with"
                     && k > start
-                    && matches!(self.word(k - 1), "interview" | "conversation"));
+                    && matches!(self.word(k - 1), "interview" | "conversation"))
+                // "was quoted as saying by the RIA Novosti news agency"
+                || (w == "by"
+                    && k > start
+                    && matches!(self.word(k - 1), "saying" | "quoted" | "cited"));
             let object = if addressee {
                 self.np_right(k + 1, end)
             } else if is_cue_verb(w) {

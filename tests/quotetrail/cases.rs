@@ -570,6 +570,25 @@ mod before {
     );
 
     t!(
+        passive_quoted_as_saying_by_an_agency,
+        "“Let us not rush things,” the president was quoted as saying by the Interfax news \
+         agency. Vladimir Putin had met the envoy on Monday.",
+        [said("Let us not rush things,", Who::Containing("president")).cited("Interfax")],
+    );
+
+    t!(
+        title_of_office,
+        "In an interview with CBS News, the secretary of state said progress was “real but \
+         fragile.”",
+        [
+            said("real but fragile.", Who::Containing("secretary of state"))
+                .mention("the secretary of state")
+                .cue("said")
+                .cited("CBS News")
+        ],
+    );
+
+    t!(
         told_an_agency,
         "Zakharova told TASS that the statement was “pure provocation.”",
         [said("pure provocation.", "Maria Zakharova")
