@@ -377,7 +377,13 @@ impl<'a> Doc<'a> {
                 first = j;
                 continue;
             }
-            if w == "of" && j > floor && (self.is_name_word(j - 1) || is_title(self.word(j - 1))) {
+            // "Secretary of State", "the head of state"
+            if w == "of"
+                && j > floor
+                && (self.is_name_word(j - 1)
+                    || is_title(self.word(j - 1))
+                    || is_role_noun(self.word(j - 1)))
+            {
                 first = j;
                 continue;
             }
