@@ -1199,7 +1199,7 @@ impl<'a> Doc<'a> {
                     })
             };
             let attribution = match found {
-                Some(f) => Some(self.make(f, sent_start, sent_end, first)),
+                Some(f) => Some(self.make(f, sent_start, sent_end)),
                 None if quote.form == QuoteForm::Block => {
                     // A colon paragraph with no speech cue: a list or a
                     // caption, not a block quote.
@@ -1222,7 +1222,7 @@ impl<'a> Doc<'a> {
                                 .then(|| self.previous_sentence(sent_start))
                                 .flatten()
                         })
-                        .map(|f| self.make(f, sent_start, sent_end, first));
+                        .map(|f| self.make(f, sent_start, sent_end));
                     subject.or_else(|| self.continuation(quote, &quotations))
                 }
             };
@@ -1237,6 +1237,24 @@ impl<'a> Doc<'a> {
             match attribution {
                 Some(mut a) => {
                     a.partial = partial && quote.form != QuoteForm::Block;
+                    // "TASS quoted Putin as saying “…” ¶ He added that …
+                    // “…”": the same speaker's next words, in this or the
+                    // next paragraph, come through the same intermediary.
+                    let adds = a.cue.is_some_and(|c| {
+                        matches!(
+                            fold(c.slice(self.text)).as_str(),
+                            "added" | "adds" | "continued" | "continues"
+                        )
+                    });
+                    if a.cited.is_none()
+                        && adds
+                        && let Some(prev) = quotations.last()
+                        && prev.attribution.speaker.is_some()
+                        && prev.attribution.speaker == a.speaker
+                        && prev.quote.paragraph + 1 >= quote.paragraph
+                    {
+                        a.cited = prev.attribution.cited.clone();
+                    }
                     // Only named speakers become antecedents: "he" never
                     // refers back to "a senior aide".
                     let named = a
@@ -1265,7 +1283,7 @@ impl<'a> Doc<'a> {
                         let attribution = match self.paragraph_subject(first, last) {
                             Some(f) => Attribution {
                                 partial,
-                                ..self.make(f, sent_start, sent_end, first)
+                                ..self.make(f, sent_start, sent_end)
                             },
                             None => Attribution {
                                 speaker: None,
@@ -2104,14 +2122,23 @@ impl<'a> Doc<'a> {
         })
     }
 
-    fn make(&self, f: Found, sent_start: usize, sent_end: usize, first: usize) -> Attribution {
+    fn make(&self, f: Found, sent_start: usize, sent_end: usize) -> Attribution {
         let (speaker, _) = self.resolve(f.np);
         let mention = Some(self.np_span(f.np));
         let mut cited = f.via.and_then(|np| self.media_name(np));
         if cited.is_none() {
-            cited = self.cited_in(sent_start, sent_end, f.np);
+            // The intermediary may stand in the lead-in of a block quote,
+            // outside the quote's own sentence: "TASS relates he told the
+            // FSB that:".
+            let mut lead = f.np.first;
+            while lead > 0
+                && self.toks[lead - 1].para == self.toks[f.np.first].para
+                && !self.ends_sentence_plain(lead - 1)
+            {
+                lead -= 1;
+            }
+            cited = self.cited_in(sent_start.min(lead), sent_end.max(f.np.last + 1), f.np);
         }
-        let _ = first;
         Attribution {
             speaker,
             mention,
@@ -2121,6 +2148,12 @@ impl<'a> Doc<'a> {
             confidence: f.confidence,
             partial: false,
         }
+    }
+
+    /// Whether token `i` is sentence-ending punctuation outside quotes.
+    fn ends_sentence_plain(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.quote.is_none() && t.kind == Kind::Punct && matches!(t.lower.as_str(), "." | "?" | "!")
     }
 
     /// The medium a noun phrase names ("Russian state news agency TASS").

@@ -1,6 +1,7 @@
 //! The acceptance cases: every quotation in tests/fixtures/seeds-gold.jsonl
 //! (the project's own copy of the seed articles' gold file) must be found
-//! in samples/ by `analyze`, with the right speaker.
+//! in samples/ by `analyze`, with the right speaker and the intermediary the
+//! article credits ("told TASS", "TASS relates he told").
 //!
 //! Matching is the scorer's: after trimming white space and punctuation at
 //! both ends, the found span and the gold span overlap by at least half of
@@ -19,6 +20,7 @@ struct Gold {
     file: String,
     quote: String,
     speaker: Option<String>,
+    cited: Option<String>,
 }
 
 fn gold() -> Vec<Gold> {
@@ -97,6 +99,12 @@ fn check() -> Vec<String> {
                 problems.push(format!("{file}: missed {:?}", g.quote));
                 continue;
             };
+            if found.attribution.cited != g.cited {
+                problems.push(format!(
+                    "{file}: {:?}: cited {:?}, gold {:?}",
+                    g.quote, found.attribution.cited, g.cited
+                ));
+            }
             let Some(gold_speaker) = g.speaker.as_deref().filter(|s| fold(s) != "unknown") else {
                 continue;
             };
