@@ -26,6 +26,8 @@
 //! (short phrases, titles in Title Case) become [`Aside`]s: scare quotes
 //! and names of works are nobody's words.
 
+use std::collections::HashMap;
+
 use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::fold;
@@ -128,6 +130,8 @@ struct Doc<'a> {
     matches: Vec<RegistryMatch>,
     /// Persons and institutions named outside quotes, in text order.
     entities: Vec<Entity>,
+    /// See [`Doc::lone_names`].
+    alone: HashMap<String, usize>,
 }
 
 const ABBREVIATIONS: &[&str] = &[
@@ -230,6 +234,7 @@ impl<'a> Doc<'a> {
             registry,
             matches,
             entities: Vec::new(),
+            alone: HashMap::new(),
         };
         doc.matches = doc
             .matches
@@ -237,6 +242,7 @@ impl<'a> Doc<'a> {
             .copied()
             .filter(|m| doc.names_registry_speaker(m))
             .collect();
+        doc.alone = Doc::lone_names(&doc.toks);
         doc.entities = doc.collect_entities();
         doc
     }
@@ -889,17 +895,22 @@ impl<'a> Doc<'a> {
     /// Whether `surname` also stands alone as a name somewhere other than
     /// the run starting at `run`.
     fn used_alone(&self, surname: &str, run: usize) -> bool {
-        self.toks.iter().enumerate().any(|(k, t)| {
-            k > run + 3
-                && t.cap
-                && t.quote.is_none()
-                && t.lower.trim_end_matches("'s") == surname
-                && !self
-                    .toks
-                    .get(k + 1)
-                    .is_some_and(|n| n.cap && n.kind == Kind::Word)
-                && !(k > 0 && self.toks[k - 1].cap && self.toks[k - 1].kind == Kind::Word)
-        })
+        self.alone.get(surname).is_some_and(|&k| k > run + 3)
+    }
+
+    /// For every capitalised word that stands alone outside quotes (no
+    /// capitalised word on either side), the last token where it does:
+    /// what [`Doc::used_alone`] asks, computed once instead of per name.
+    fn lone_names(toks: &[Tok]) -> HashMap<String, usize> {
+        let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
+        let mut out = HashMap::new();
+        for (k, t) in toks.iter().enumerate() {
+            if t.cap && t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
+                let name = t.lower.strip_suffix("'s").unwrap_or(&t.lower);
+                out.insert(name.to_string(), k);
+            }
+        }
+        out
     }
 
     fn token_at(&self, byte: usize) -> Option<usize> {
