@@ -14,6 +14,7 @@ pub mod cli;
 pub mod cmd;
 pub mod extract;
 pub mod fold;
+pub mod group;
 pub mod lexicon;
 pub mod registry;
 pub mod report;

@@ -1,0 +1,650 @@
+//! Word alignment of two quotations, and what it says about them.
+//!
+//! Two quotations are diffed as token sequences (the `similar` crate's
+//! Myers diff over token hashes). The runs of equal tokens that carry
+//! weight — two or more tokens with a content word among them, three or
+//! more of any kind, or all of the shorter quotation — are *anchors*; the
+//! stretch from the first anchor to the last is where the two quotations
+//! overlap. Inside it, every difference has to be explained for the two
+//! to *agree word for word*: an ellipsis on the side that skips words (a
+//! splice), or a bracketed editor's word. Outside it, one quotation may go
+//! on where the other stops (a trim or a fragment), but if both go on, in
+//! different words, they differ at the edge.
+//!
+//! The result, an [`Agreement`], is what rendering assignment reads (do
+//! these two share a wording?) and what linking reads (is one a trim,
+//! fragment or splice of the other, or the same sentence with words
+//! substituted?).
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use super::normalize::{Normalized, is_stop_word};
+
+/// Token flags, packed: see [`Words`].
+pub(crate) const ELLIPSIS: u8 = 1;
+pub(crate) const BRACKET: u8 = 2;
+pub(crate) const STOP: u8 = 4;
+pub(crate) const NAME: u8 = 8;
+pub(crate) const NUMBER: u8 = 16;
+
+/// A quotation's tokens in the compact form alignment works on: one hash
+/// per token and one byte of flags ([`ELLIPSIS`] before it, inside a
+/// [`BRACKET`], a [`STOP`] word, a [`NAME`], a [`NUMBER`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Words {
+    pub(crate) keys: Vec<u64>,
+    pub(crate) flags: Vec<u8>,
+}
+
+impl Words {
+    /// The compact form of a normalised quotation.
+    pub fn new(normalized: &Normalized) -> Words {
+        let mut words = Words::default();
+        for t in &normalized.tokens {
+            words.keys.push(hash_str(&t.text));
+            let mut f = 0;
+            if t.ellipsis_before {
+                f |= ELLIPSIS;
+            }
+            if t.bracket {
+                f |= BRACKET;
+            }
+            if is_stop_word(&t.text) {
+                f |= STOP;
+            }
+            if t.name {
+                f |= NAME;
+            }
+            if t.number {
+                f |= NUMBER;
+            }
+            words.flags.push(f);
+        }
+        words
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Tokens that are not an editor's bracketed insertion.
+    pub fn spoken(&self) -> usize {
+        self.flags.iter().filter(|f| *f & BRACKET == 0).count()
+    }
+
+    fn has(&self, i: usize, flag: u8) -> bool {
+        self.flags.get(i).is_some_and(|f| f & flag != 0)
+    }
+
+    fn all(&self, from: usize, to: usize, flag: u8) -> bool {
+        (from..to).all(|i| self.has(i, flag))
+    }
+
+    fn any_content(&self, from: usize, to: usize) -> bool {
+        (from..to).any(|i| !self.has(i, STOP))
+    }
+}
+
+/// How two quotations' wordings relate, from their alignment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Agreement {
+    /// No overlap worth the name: different passages (or unrelated).
+    Disjoint,
+    /// They agree word for word wherever they overlap.
+    Agree(Overlap),
+    /// They overlap but differ inside the overlap or at its edge: the same
+    /// passage in other words (a substitution, a re-translation), or two
+    /// statements that happen to share a phrase.
+    Differ(Overlap),
+}
+
+/// What the alignment found, for either outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Overlap {
+    /// Tokens in equal runs inside the overlap.
+    pub matched: usize,
+    /// The longest run of equal tokens.
+    pub longest: usize,
+    /// Every spoken token of the first quotation is matched: it is a trim
+    /// or fragment of the second (or identical to it).
+    pub a_within_b: bool,
+    /// Every spoken token of the second is matched.
+    pub b_within_a: bool,
+    /// Each goes on past the other at opposite ends (both trimmed).
+    pub staggered: bool,
+    /// A gap explained by an ellipsis.
+    pub splice: bool,
+    /// A gap explained by bracketed words.
+    pub bracket: bool,
+}
+
+impl Overlap {
+    /// The same overlap seen from the other quotation.
+    pub fn swapped(self) -> Overlap {
+        Overlap {
+            a_within_b: self.b_within_a,
+            b_within_a: self.a_within_b,
+            ..self
+        }
+    }
+}
+
+/// A run of equal tokens, or a gap, in both sequences.
+#[derive(Clone, Copy, Debug)]
+struct Seg {
+    equal: bool,
+    a: (usize, usize),
+    b: (usize, usize),
+}
+
+/// Align two quotations and say whether they agree (see the module docs).
+pub fn agreement(a: &Words, b: &Words) -> Agreement {
+    if a.is_empty() || b.is_empty() {
+        return Agreement::Disjoint;
+    }
+    let segs = segments(a, b);
+    let shorter = a.spoken().min(b.spoken()).max(1);
+    let is_anchor = |s: &Seg| {
+        let len = s.a.1 - s.a.0;
+        s.equal && (len >= 3 || (len >= 2 && a.any_content(s.a.0, s.a.1)) || len >= shorter)
+    };
+    let Some(first) = segs.iter().position(is_anchor) else {
+        return Agreement::Disjoint;
+    };
+    let last = segs.iter().rposition(is_anchor).unwrap_or(first);
+    let mut overlap = Overlap::default();
+    let mut conflict = false;
+    for s in &segs[first..=last] {
+        let (la, lb) = (s.a.1 - s.a.0, s.b.1 - s.b.0);
+        if s.equal {
+            overlap.matched += la;
+            overlap.longest = overlap.longest.max(la);
+            continue;
+        }
+        // A gap inside the overlap must be explained.
+        let a_bracket = la > 0 && a.all(s.a.0, s.a.1, BRACKET);
+        let b_bracket = lb > 0 && b.all(s.b.0, s.b.1, BRACKET);
+        if a_bracket || b_bracket {
+            overlap.bracket = true;
+        } else if lb == 0 && b.has(s.b.0, ELLIPSIS) || la == 0 && a.has(s.a.0, ELLIPSIS) {
+            overlap.splice = true;
+        } else {
+            conflict = true;
+        }
+    }
+    let (mut a0, mut b0) = (segs[first].a.0, segs[first].b.0);
+    let (mut a1, mut b1) = (segs[last].a.1, segs[last].b.1);
+    // The diff may have matched a word just outside the overlap to an
+    // earlier or later copy of it ("the" in "the first contacts"): grow
+    // the overlap over equal words at both ends.
+    // Bracketed words on either side are stepped over.
+    while a0 > 0 && b0 > 0 {
+        if a.has(a0 - 1, BRACKET) {
+            a0 -= 1;
+        } else if b.has(b0 - 1, BRACKET) {
+            b0 -= 1;
+        } else if a.keys[a0 - 1] == b.keys[b0 - 1] {
+            a0 -= 1;
+            b0 -= 1;
+            overlap.matched += 1;
+            continue;
+        } else {
+            break;
+        }
+        overlap.bracket = true;
+    }
+    while a1 < a.len() && b1 < b.len() {
+        if a.has(a1, BRACKET) {
+            a1 += 1;
+        } else if b.has(b1, BRACKET) {
+            b1 += 1;
+        } else if a.keys[a1] == b.keys[b1] {
+            a1 += 1;
+            b1 += 1;
+            overlap.matched += 1;
+            continue;
+        } else {
+            break;
+        }
+        overlap.bracket = true;
+    }
+    // Edges: what each has before and after the overlap, brackets aside.
+    let a_pre = (0..a0).filter(|&i| !a.has(i, BRACKET)).count();
+    let b_pre = (0..b0).filter(|&i| !b.has(i, BRACKET)).count();
+    let a_post = (a1..a.len()).filter(|&i| !a.has(i, BRACKET)).count();
+    let b_post = (b1..b.len()).filter(|&i| !b.has(i, BRACKET)).count();
+    if a_pre > 0 && b_pre > 0 {
+        if a.has(a0, ELLIPSIS) || b.has(b0, ELLIPSIS) {
+            overlap.splice = true;
+        } else {
+            conflict = true;
+        }
+    }
+    if a_post > 0 && b_post > 0 {
+        if a.has(a1, ELLIPSIS) || b.has(b1, ELLIPSIS) {
+            overlap.splice = true;
+        } else {
+            conflict = true;
+        }
+    }
+    overlap.a_within_b = a_pre == 0 && a_post == 0 && !conflict;
+    overlap.b_within_a = b_pre == 0 && b_post == 0 && !conflict;
+    overlap.staggered = (a_pre > 0 && b_post > 0) || (b_pre > 0 && a_post > 0);
+    if conflict {
+        Agreement::Differ(overlap)
+    } else {
+        Agreement::Agree(overlap)
+    }
+}
+
+/// The diff of two token sequences as alternating equal runs and gaps.
+fn segments(a: &Words, b: &Words) -> Vec<Seg> {
+    let ops = capture_diff_slices(Algorithm::Myers, &a.keys, &b.keys);
+    let mut segs: Vec<Seg> = Vec::with_capacity(ops.len());
+    for op in ops {
+        let (equal, ar, br) = match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => (
+                true,
+                (old_index, old_index + len),
+                (new_index, new_index + len),
+            ),
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (
+                false,
+                (old_index, old_index + old_len),
+                (new_index, new_index),
+            ),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (
+                false,
+                (old_index, old_index),
+                (new_index, new_index + new_len),
+            ),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                false,
+                (old_index, old_index + old_len),
+                (new_index, new_index + new_len),
+            ),
+        };
+        match segs.last_mut() {
+            Some(last) if last.equal == equal => {
+                last.a.1 = ar.1;
+                last.b.1 = br.1;
+            }
+            _ => segs.push(Seg {
+                equal,
+                a: ar,
+                b: br,
+            }),
+        }
+    }
+    segs
+}
+
+/// How one quotation relates to another, in the words of the issue that
+/// asked for grouping: what a user sees on a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// The same words (after normalisation).
+    Identical,
+    /// One is the other with words cut at one or both ends.
+    Trim,
+    /// One is a short piece of the other ("irritants" in "many irritants").
+    Fragment,
+    /// Each goes on past the other at opposite ends.
+    Overlap,
+    /// One skips words of the other at an ellipsis.
+    Splice,
+    /// They differ only by an editor's [bracketed] words.
+    Bracket,
+    /// The same sentence with a few words exchanged.
+    Substitution,
+    /// A different wording of the same content (another translation).
+    Retranslation,
+    /// A short paraphrase sharing a key phrase (a headline's words).
+    Paraphrase,
+    /// Consecutive quotations of one speaker in one article, one
+    /// continuing the other.
+    Continuation,
+    /// Nothing that says they are the same statement.
+    Unrelated,
+}
+
+impl Relation {
+    /// The name stored in `links.kind` and printed by reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Identical => "identical",
+            Relation::Trim => "trim",
+            Relation::Fragment => "fragment",
+            Relation::Overlap => "overlap",
+            Relation::Splice => "splice",
+            Relation::Bracket => "bracket",
+            Relation::Substitution => "substitution",
+            Relation::Retranslation => "retranslation",
+            Relation::Paraphrase => "paraphrase",
+            Relation::Continuation => "continuation",
+            Relation::Unrelated => "unrelated",
+        }
+    }
+
+    /// Whether two quotations so related share a wording (a rendering).
+    pub fn same_wording(self) -> bool {
+        matches!(
+            self,
+            Relation::Identical
+                | Relation::Trim
+                | Relation::Fragment
+                | Relation::Overlap
+                | Relation::Splice
+                | Relation::Bracket
+        )
+    }
+}
+
+/// The wording relation of two quotations from their alignment alone
+/// (without the translation-aware score, which needs corpus statistics:
+/// a pair this calls [`Relation::Unrelated`] may still be a
+/// re-translation).
+///
+/// ```
+/// use quotetrail::group::{Relation, normalize, relate};
+/// let r = |a: &str, b: &str| relate(&normalize(a), &normalize(b));
+/// assert_eq!(r("below zero,", "Below zero."), Relation::Identical);
+/// assert_eq!(r("irritants", "many irritants"), Relation::Fragment);
+/// assert_eq!(r("the previous [US] administration", "the previous administration"), Relation::Bracket);
+/// assert_eq!(r("we hope … trust", "we hope that talks build trust"), Relation::Splice);
+/// assert_eq!(
+///     r("the new American administration inspires hope", "the new US administration inspires hope"),
+///     Relation::Substitution
+/// );
+/// ```
+pub fn relate(a: &Normalized, b: &Normalized) -> Relation {
+    classify(&Words::new(a), &Words::new(b)).0
+}
+
+/// [`relate`] on the compact form, with the overlap it rests on.
+pub(crate) fn classify(a: &Words, b: &Words) -> (Relation, Overlap) {
+    if a.keys == b.keys {
+        let n = a.spoken();
+        let o = Overlap {
+            matched: n,
+            longest: n,
+            a_within_b: true,
+            b_within_a: true,
+            ..Overlap::default()
+        };
+        return (Relation::Identical, o);
+    }
+    let agreement = agreement(a, b);
+    let relation = match agreement {
+        Agreement::Disjoint => Relation::Unrelated,
+        Agreement::Agree(o) => {
+            if o.a_within_b && o.b_within_a {
+                if o.bracket {
+                    Relation::Bracket
+                } else if o.splice {
+                    Relation::Splice
+                } else {
+                    Relation::Identical
+                }
+            } else if o.splice {
+                Relation::Splice
+            } else if o.bracket {
+                Relation::Bracket
+            } else if o.a_within_b || o.b_within_a {
+                let (short, long) = if o.a_within_b {
+                    (a.spoken(), b.spoken())
+                } else {
+                    (b.spoken(), a.spoken())
+                };
+                if short * 2 < long || short < 4 {
+                    Relation::Fragment
+                } else {
+                    Relation::Trim
+                }
+            } else {
+                Relation::Overlap
+            }
+        }
+        Agreement::Differ(o) => {
+            let shorter = a.spoken().min(b.spoken());
+            if o.matched >= 4 && o.matched * 5 >= shorter * 3 {
+                Relation::Substitution
+            } else {
+                Relation::Unrelated
+            }
+        }
+    };
+    let overlap = match agreement {
+        Agreement::Disjoint => Overlap::default(),
+        Agreement::Agree(o) | Agreement::Differ(o) => o,
+    };
+    (relation, overlap)
+}
+
+/// A stable 64-bit hash (FNV-1a) of a string: token identities must not
+/// depend on the process (std's hasher may change between Rust versions,
+/// and grouping's tie-breaks must not).
+pub(crate) fn hash_str(s: &str) -> u64 {
+    hash_bytes(s.as_bytes())
+}
+
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// One piece of a word-level diff between two texts, in the texts' own
+/// words.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "lowercase")]
+pub enum Piece {
+    /// Words both texts have (as the first text writes them).
+    Same(String),
+    /// Words only the first text has.
+    Removed(String),
+    /// Words only the second text has.
+    Added(String),
+}
+
+/// A word-level diff from `old` to `new`: tokens are compared normalised,
+/// shown as the originals write them (a run of original text from the
+/// first to the last token of the piece, punctuation included).
+///
+/// ```
+/// use quotetrail::group::{Piece, diff_words};
+/// let d = diff_words("the new American administration", "the new US administration");
+/// assert_eq!(d, [
+///     Piece::Same("the new".into()),
+///     Piece::Removed("American".into()),
+///     Piece::Added("US".into()),
+///     Piece::Same("administration".into()),
+/// ]);
+/// ```
+pub fn diff_words(old: &str, new: &str) -> Vec<Piece> {
+    let (na, nb) = (super::normalize(old), super::normalize(new));
+    let ka: Vec<&str> = na.tokens.iter().map(|t| t.text.as_str()).collect();
+    let kb: Vec<&str> = nb.tokens.iter().map(|t| t.text.as_str()).collect();
+    let slice = |text: &str, tokens: &[super::normalize::Token], from: usize, to: usize| match (
+        tokens.get(from),
+        to.checked_sub(1).and_then(|l| tokens.get(l)),
+    ) {
+        (Some(f), Some(l)) if from < to => text
+            .get(f.span.start..l.span.end)
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    };
+    let mut pieces = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &ka, &kb) {
+        match op {
+            DiffOp::Equal { old_index, len, .. } => {
+                pieces.push(Piece::Same(slice(
+                    old,
+                    &na.tokens,
+                    old_index,
+                    old_index + len,
+                )));
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => pieces.push(Piece::Removed(slice(
+                old,
+                &na.tokens,
+                old_index,
+                old_index + old_len,
+            ))),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => pieces.push(Piece::Added(slice(
+                new,
+                &nb.tokens,
+                new_index,
+                new_index + new_len,
+            ))),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                pieces.push(Piece::Removed(slice(
+                    old,
+                    &na.tokens,
+                    old_index,
+                    old_index + old_len,
+                )));
+                pieces.push(Piece::Added(slice(
+                    new,
+                    &nb.tokens,
+                    new_index,
+                    new_index + new_len,
+                )));
+            }
+        }
+    }
+    pieces.retain(|p| match p {
+        Piece::Same(s) | Piece::Removed(s) | Piece::Added(s) => !s.is_empty(),
+    });
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::normalize;
+
+    fn rel(a: &str, b: &str) -> Relation {
+        relate(&normalize(a), &normalize(b))
+    }
+
+    fn agree(a: &str, b: &str) -> Agreement {
+        agreement(&Words::new(&normalize(a)), &Words::new(&normalize(b)))
+    }
+
+    #[test]
+    fn relations_of_wording_variants() {
+        for (a, b, want) in [
+            ("below zero,", "below zero", Relation::Identical),
+            ("the U.S. side", "the US side", Relation::Identical),
+            (
+                "created uncomfortable conditions",
+                "we also created uncomfortable conditions for the work of the embassy",
+                Relation::Fragment,
+            ),
+            (
+                "will show how quickly and effectively we can move",
+                "how quickly and effectively we can move forward.",
+                Relation::Overlap,
+            ),
+            (
+                "the first contacts with the new administration inspire hopes and more",
+                "the first contacts with the new administration inspire hopes",
+                Relation::Trim,
+            ),
+            (
+                "room for cooperation… Such room is in place",
+                "room for cooperation between companies. Such room is in place",
+                Relation::Splice,
+            ),
+            (
+                "Secretary [Marco] Rubio and our advisor",
+                "Secretary Rubio and our advisor",
+                Relation::Bracket,
+            ),
+            (
+                "raises certain hopes",
+                "the first contacts inspire certain hopes",
+                Relation::Unrelated,
+            ),
+            (
+                "I will not comment on that today",
+                "Ukraine is not on the agenda",
+                Relation::Unrelated,
+            ),
+        ] {
+            assert_eq!(rel(a, b), want, "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn disjoint_sentences_of_one_passage_neither_agree_nor_differ() {
+        assert_eq!(
+            agree(
+                "I note that the first contacts inspire certain hopes.",
+                "There is a reciprocal mood to work to restore ties"
+            ),
+            Agreement::Disjoint
+        );
+    }
+
+    #[test]
+    fn a_different_word_at_the_edge_is_a_difference() {
+        assert!(matches!(
+            agree("raises certain hopes", "inspire certain hopes"),
+            Agreement::Differ(_)
+        ));
+        assert!(matches!(
+            agree("certain hopes", "inspire certain hopes"),
+            Agreement::Agree(_)
+        ));
+    }
+
+    #[test]
+    fn diff_shows_original_words() {
+        let d = diff_words("I note that “hopes”", "I would note that hopes");
+        assert_eq!(
+            d,
+            [
+                Piece::Same("I".into()),
+                Piece::Added("would".into()),
+                Piece::Same("note that “hopes".into()),
+            ]
+        );
+    }
+}

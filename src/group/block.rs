@@ -1,0 +1,158 @@
+//! Blocking: the candidate pairs worth aligning, without comparing all
+//! pairs.
+//!
+//! Every record contributes *shingles*: pairs of adjacent content stems
+//! ("certain hope"), plus single stems when it has three content words or
+//! fewer ("irritant"), plus its whole token sequence when it has none. Each
+//! shingle is keyed by a speaker *bucket*: the named speaker's, or one
+//! bucket for quotations with no speaker or only a role, which a named
+//! quotation also *probes*. Entries are sorted by (key, date) and each run
+//! of one key pairs its records: all of them when the run is short, each
+//! with its next [`Options::neighbours`] in date order when it is long, so
+//! a shingle common to thousands of quotations costs linear time and a
+//! statement carried by hundreds of outlets still chains together.
+//!
+//! Pairs whose dates are both known and further apart than the window,
+//! and pairs of two different named speakers, are dropped here.
+
+use rayon::prelude::*;
+
+use super::{Attrib, Corpus, Options, align::hash_bytes};
+
+/// One posting: a shingle key, the record's day, the record, and whether
+/// it is a named record probing the unresolved bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    key: u64,
+    day: i32,
+    rec: u32,
+    probe: bool,
+}
+
+/// The bucket of quotations without a named speaker.
+const UNRESOLVED: u64 = 0;
+
+/// Candidate pairs `(i, j)`, `i < j`, sorted and unique. Only records with
+/// `index[i]` take part; with `need`, a pair must have a `need`ed end.
+pub(crate) fn candidates(
+    corpus: &Corpus,
+    opts: &Options,
+    index: &[bool],
+    need: Option<&[bool]>,
+) -> Vec<(usize, usize)> {
+    let prep = &corpus.prep;
+    let mut entries: Vec<Entry> = prep
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| index.get(*i).copied().unwrap_or(false))
+        .flat_map_iter(|(i, p)| {
+            let day = p.day.unwrap_or(i32::MIN);
+            let bucket = match p.attrib {
+                Attrib::Named(s) => u64::from(s) + 1,
+                Attrib::Role(_) | Attrib::Unknown => UNRESOLVED,
+            };
+            let mut out = Vec::new();
+            for sh in shingles(p) {
+                out.push(Entry {
+                    key: mix(bucket, sh),
+                    day,
+                    rec: i as u32,
+                    probe: false,
+                });
+                if bucket != UNRESOLVED {
+                    out.push(Entry {
+                        key: mix(UNRESOLVED, sh),
+                        day,
+                        rec: i as u32,
+                        probe: true,
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    entries.par_sort_unstable();
+
+    // Runs of one key.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for k in 1..=entries.len() {
+        if k == entries.len() || entries[k].key != entries[start].key {
+            if k - start > 1 {
+                runs.push((start, k));
+            }
+            start = k;
+        }
+    }
+
+    let window = opts.date_window_days;
+    let keep = |a: &Entry, b: &Entry| -> bool {
+        if a.rec == b.rec || (a.probe && b.probe) {
+            return false;
+        }
+        if a.day != i32::MIN && b.day != i32::MIN && (a.day - b.day).abs() > window {
+            return false;
+        }
+        let (i, j) = (a.rec as usize, b.rec as usize);
+        if let Some(need) = need
+            && !(need[i] || need[j])
+        {
+            return false;
+        }
+        prep[i].attrib.compatible(prep[j].attrib)
+    };
+    let mut pairs: Vec<u64> = runs
+        .par_iter()
+        .flat_map_iter(|&(s, e)| {
+            let run = &entries[s..e];
+            let mut out = Vec::new();
+            let reach = if run.len() <= opts.posting_cap {
+                run.len()
+            } else {
+                opts.neighbours + 1
+            };
+            for x in 0..run.len() {
+                for y in x + 1..run.len().min(x + reach) {
+                    let (a, b) = (&run[x], &run[y]);
+                    if keep(a, b) {
+                        let (i, j) = (a.rec.min(b.rec), a.rec.max(b.rec));
+                        out.push((u64::from(i) << 32) | u64::from(j));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+        .into_iter()
+        .map(|p| ((p >> 32) as usize, (p & 0xFFFF_FFFF) as usize))
+        .collect()
+}
+
+/// The shingles of a record (see the module docs).
+fn shingles(p: &super::Prepared) -> Vec<u64> {
+    let stems = &p.stems;
+    let mut out: Vec<u64> = stems
+        .windows(2)
+        .map(|w| mix(w[0], w[1].rotate_left(17)))
+        .collect();
+    if stems.len() <= 3 {
+        out.extend(stems.iter().map(|s| mix(*s, 0x5eed)));
+    }
+    if stems.is_empty() && !p.words.is_empty() {
+        let bytes: Vec<u8> = p.words.keys.iter().flat_map(|k| k.to_le_bytes()).collect();
+        out.push(hash_bytes(&bytes));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut h = a ^ 0x9E37_79B9_7F4A_7C15;
+    h = (h ^ b).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^= h >> 31;
+    h.wrapping_mul(0x94D0_49BB_1331_11EB) ^ (h >> 29)
+}

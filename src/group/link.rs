@@ -1,0 +1,305 @@
+//! Linking: whether a candidate pair reports the same statement, how
+//! ([`Relation`]) and how surely (a score from 0 to 1).
+//!
+//! In order of evidence:
+//!
+//! - the alignment says they agree word for word where they overlap:
+//!   identical, a trim, a splice, a bracket insertion, or an overlap of at
+//!   least four tokens covering half the shorter one;
+//! - the alignment says they are the same sentence with a few words
+//!   exchanged (a substitution: most tokens in equal runs);
+//! - the translation-aware score: the rarity-weighted longest common
+//!   subsequence of content stems, over the lighter of the two, high
+//!   enough and resting on at least three stems; numbers must agree when
+//!   both have some, and shared names count for it, different ones
+//!   against;
+//! - for a short quotation of a named speaker, a paraphrase: an adjacent
+//!   pair of content stems shared with the other and most of its weight.
+//!
+//! A short fragment or a paraphrase is a *weak* link: the short side joins
+//! only the best of the components it fits (see `group_scope`). Everything
+//! else is *strong*.
+//!
+//! Consecutive quotations of one speaker in one article are linked as a
+//! continuation when they share their speech cue (two fragments of one
+//! sentence), when attribution carried the speaker over (`continuation`,
+//! `next-paragraph`), or when the second is a full quotation whose cue
+//! says it goes on ("he added") in the same or the next paragraph.
+
+use std::cmp::Ordering;
+
+use super::align::{BRACKET, NAME, Relation, STOP, classify};
+use super::{Attrib, Corpus, Prepared};
+use crate::fold::fold;
+
+/// A link between records `i` and `j` (indices into the corpus). For a
+/// weak link, `i` is the short side that may join `j`'s component.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Found {
+    pub(crate) i: usize,
+    pub(crate) j: usize,
+    pub(crate) relation: Relation,
+    pub(crate) score: f64,
+    pub(crate) weak: bool,
+}
+
+impl Found {
+    /// A total order by the pair (lower index first), strong before weak,
+    /// better first.
+    pub(crate) fn order(&self, other: &Found) -> Ordering {
+        let key = |f: &Found| (f.i.min(f.j), f.i.max(f.j), f.weak);
+        key(self)
+            .cmp(&key(other))
+            .then(other.score.total_cmp(&self.score))
+            .then(self.relation.cmp(&other.relation))
+    }
+
+    /// How early a strong link is taken: by evidence, then score.
+    pub(crate) fn rank(&self) -> f64 {
+        let evidence = match self.relation {
+            Relation::Identical | Relation::Continuation => 3.0,
+            Relation::Trim | Relation::Splice | Relation::Bracket | Relation::Overlap => 2.0,
+            Relation::Substitution | Relation::Fragment => 1.0,
+            _ => 0.0,
+        };
+        evidence + self.score
+    }
+}
+
+/// Link records `i` and `j`, or not.
+pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
+    let (p, q) = (&corpus.prep[i], &corpus.prep[j]);
+    let found = |relation, score: f64, weak, short_is_q: bool| {
+        let (i, j) = if short_is_q { (j, i) } else { (i, j) };
+        Some(Found {
+            i,
+            j,
+            relation,
+            score: score.clamp(0.0, 1.0),
+            weak,
+        })
+    };
+    let (relation, overlap) = classify(&p.words, &q.words);
+    let (ps, qs) = (p.words.spoken(), q.words.spoken());
+    let shorter = ps.min(qs).max(1);
+    let q_short = qs < ps || (qs == ps && j < i);
+    let short = if q_short { q } else { p };
+    let coverage = overlap.matched as f64 / shorter as f64;
+    match relation {
+        Relation::Identical => {
+            if short.stems.is_empty() && shorter < 3 {
+                return None;
+            }
+            found(Relation::Identical, 1.0, false, q_short)
+        }
+        Relation::Trim => {
+            let strong = short.words.spoken() >= 6 && short.stems.len() >= 3;
+            found(Relation::Trim, 0.9 + 0.1 * coverage, !strong, q_short)
+        }
+        Relation::Splice | Relation::Bracket => {
+            found(relation, 0.9 * coverage, overlap.matched < 3, q_short)
+        }
+        Relation::Overlap => {
+            if overlap.matched >= 4 && overlap.matched * 2 >= shorter {
+                found(Relation::Overlap, coverage, false, q_short)
+            } else {
+                None
+            }
+        }
+        Relation::Fragment => {
+            let short = if overlap.a_within_b { p } else { q };
+            let short_is_q = !overlap.a_within_b;
+            if short.stems.is_empty() {
+                return None;
+            }
+            let strong = short.words.spoken() >= 6 && short.stems.len() >= 3;
+            let same_named = p.attrib.named().is_some() && p.attrib == q.attrib;
+            if !strong && !same_named && short.stems.len() < 2 {
+                return None;
+            }
+            let weight: f64 = short.stems.iter().map(|s| corpus.idf(*s)).sum();
+            found(
+                Relation::Fragment,
+                (0.5 + weight / 20.0).min(1.0),
+                !strong,
+                short_is_q,
+            )
+        }
+        Relation::Substitution => {
+            if shorter < 6 || overlap.longest < 4 || overlap.matched * 10 < shorter * 7 {
+                return None;
+            }
+            found(Relation::Substitution, 0.9 * coverage, false, q_short)
+        }
+        Relation::Unrelated => {
+            if let Some(score) = translation(corpus, p, q) {
+                return found(Relation::Retranslation, score, false, q_short);
+            }
+            let same_named = p.attrib.named().is_some() && p.attrib == q.attrib;
+            if same_named && let Some(score) = paraphrase(short, if q_short { p } else { q }) {
+                return found(Relation::Paraphrase, score, true, q_short);
+            }
+            None
+        }
+        Relation::Retranslation | Relation::Paraphrase | Relation::Continuation => None,
+    }
+}
+
+/// The translation-aware score of two quotations, if it says they are
+/// the same statement (see the module docs). Names are anchors, not
+/// content: two statements about the same person share them without
+/// being one.
+fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
+    if !p.numbers.is_empty()
+        && !q.numbers.is_empty()
+        && !p.numbers.iter().any(|n| q.numbers.contains(n))
+    {
+        return None;
+    }
+    let content = |x: &Prepared| -> Vec<u64> {
+        x.stems
+            .iter()
+            .copied()
+            .filter(|s| !x.names.contains(s))
+            .take(300)
+            .collect()
+    };
+    let (a, b) = (content(p), content(q));
+    let shorter = a.len().min(b.len());
+    if shorter < 8 {
+        return None;
+    }
+    let wa: f64 = a.iter().map(|s| corpus.idf(*s)).sum();
+    let wb: f64 = b.iter().map(|s| corpus.idf(*s)).sum();
+    let (shared, count) = weighted_lcs(&a, &b, |s| corpus.idf(s));
+    if count < 6 || count * 5 < shorter * 2 || wa <= 0.0 || wb <= 0.0 {
+        return None;
+    }
+    let mut score = shared / wa.min(wb);
+    if !p.names.is_empty() && !q.names.is_empty() {
+        if p.names.iter().any(|n| q.names.contains(n)) {
+            score += 0.1;
+        } else {
+            score -= 0.15;
+        }
+    }
+    (score >= 0.35).then_some(score.min(1.0))
+}
+
+/// The heaviest common subsequence of `a` and `b` under `weight`: its
+/// weight and length.
+fn weighted_lcs(a: &[u64], b: &[u64], weight: impl Fn(u64) -> f64) -> (f64, usize) {
+    let m = b.len();
+    let mut prev = vec![(0.0f64, 0usize); m + 1];
+    let mut cur = vec![(0.0f64, 0usize); m + 1];
+    for &x in a {
+        let w = weight(x);
+        for (k, &y) in b.iter().enumerate() {
+            cur[k + 1] = if x == y {
+                (prev[k].0 + w, prev[k].1 + 1)
+            } else if prev[k + 1].0 >= cur[k].0 {
+                prev[k + 1]
+            } else {
+                cur[k]
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+/// A short quotation's paraphrase score against a longer one: the short
+/// one is a run of the long one's words with exactly one content word
+/// exchanged, keeping at least two others (a headline's "raises certain
+/// hopes" for "inspire certain hopes"; not "a terrible deal" for "a
+/// terrible mistake").
+fn paraphrase(short: &Prepared, long: &Prepared) -> Option<f64> {
+    let (s, l) = (&short.words, &long.words);
+    let n = s.len();
+    if !(3..=6).contains(&n) || l.len() < n {
+        return None;
+    }
+    let plain = |w: &super::align::Words, i: usize| w.flags[i] & (STOP | NAME | BRACKET) == 0;
+    let fits = (0..=l.len() - n).any(|at| {
+        let mut exchanged = None;
+        for k in 0..n {
+            if s.keys[k] != l.keys[at + k] {
+                if exchanged.is_some() {
+                    return false;
+                }
+                exchanged = Some(k);
+            }
+        }
+        exchanged.is_some_and(|k| {
+            let kept = (0..n)
+                .filter(|&m| m != k && plain(s, m) && plain(l, at + m))
+                .count();
+            plain(s, k) && plain(l, at + k) && kept >= 2
+        })
+    });
+    fits.then(|| (n - 1) as f64 / n as f64)
+}
+
+/// Cue verbs that say a quotation goes on from the previous one.
+const GOING_ON: &[&str] = &["added", "adding", "continued", "continuing", "went on"];
+
+/// Continuation links among the records at `scope` (see the module docs).
+pub(crate) fn continuations(corpus: &Corpus, scope: &[usize]) -> Vec<Found> {
+    let prep = &corpus.prep;
+    let mut out = Vec::new();
+    let mut article_start = 0;
+    for k in 0..scope.len() {
+        let r = &prep[scope[k]];
+        if k > 0 && prep[scope[k - 1]].rec.article != r.rec.article {
+            article_start = k;
+        }
+        let Some(speaker) = r.rec.speaker.as_deref() else {
+            continue;
+        };
+        let Some(back) = scope[article_start..k]
+            .iter()
+            .rposition(|&x| prep[x].rec.speaker.as_deref() == Some(speaker))
+        else {
+            continue;
+        };
+        let pi = scope[article_start + back];
+        let p = &prep[pi];
+        if matches!(p.attrib, Attrib::Unknown) {
+            continue;
+        }
+        let near = r.rec.paragraph <= p.rec.paragraph + 1;
+        let same_cue = matches!((&p.rec.cue, &r.rec.cue), (Some(a), Some(b)) if a.start == b.start);
+        let carried = near && matches!(r.rec.rule.as_str(), "continuation" | "next-paragraph");
+        let goes_on = near
+            && !p.rec.partial
+            && !r.rec.partial
+            && r.rec
+                .cue
+                .as_ref()
+                .is_some_and(|c| GOING_ON.contains(&fold(&c.text).as_str()));
+        if same_cue || carried || goes_on {
+            out.push(Found {
+                i: pi,
+                j: scope[k],
+                relation: Relation::Continuation,
+                score: 1.0,
+                weak: false,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_lcs_keeps_order() {
+        let w = |_| 1.0;
+        assert_eq!(weighted_lcs(&[1, 2, 3, 4], &[1, 3, 4, 2], w), (3.0, 3));
+        assert_eq!(weighted_lcs(&[], &[1], w), (0.0, 0));
+        let heavy = |x| if x == 9 { 5.0 } else { 1.0 };
+        assert_eq!(weighted_lcs(&[9, 1, 2], &[1, 2, 9], heavy), (5.0, 1));
+    }
+}

@@ -1,0 +1,693 @@
+//! Variant grouping: which quotations report the same statement
+//! (an [`Utterance`]), and in which wording (a [`Rendering`]).
+//!
+//! This stage is pure: records in, a [`Grouping`] out, no SQL and no
+//! command line, so it runs the same from an ingest, a test or the
+//! benchmark. The steps:
+//!
+//! 1. **Prepare** every record: [`normalize`] its text, hash the tokens
+//!    for alignment ([`align::Words`]), take its content stems, parse its
+//!    date, and decide whether its speaker is *named* in the article, only
+//!    *described* by a role ("a Kremlin spokesman"), or unknown.
+//! 2. **Block** (`block.rs`): candidate pairs from an inverted index of
+//!    rare word shingles, keyed by speaker, with a window on publication
+//!    dates. Never all pairs: a shingle shared by too many quotations pairs
+//!    each only with its neighbours in date order.
+//! 3. **Link** (`link.rs`): each candidate pair is aligned and, when the
+//!    alignment or the translation-aware score says so, linked with a
+//!    [`Relation`] and a score. Consecutive quotations of a speaker that
+//!    continue each other in one article are linked too.
+//! 4. **Utterances** are the connected components of the links
+//!    (union-find). Strong links are taken first; a short fragment or
+//!    paraphrase then joins only the one component it fits best, so a
+//!    two-word phrase cannot chain two statements together. A link that
+//!    would put two named speakers in one utterance is refused and
+//!    reported as a [`Conflict`].
+//! 5. **Renderings** (`render.rs`) split each utterance into wording
+//!    families, label them by the credited intermediary or the earliest
+//!    outlet, and name the likely source of an uncredited wording. A
+//!    quotation with no speaker, or only a role, takes the speaker its
+//!    utterance names, as an [`Inference`] with its evidence.
+//!
+//! Everything is sorted by content (article path, offset), never by input
+//! order or row id, and ids are derived from content: the same set of
+//! records gives the same grouping, whatever order it comes in.
+//! [`regroup`] recomputes only the utterances that new quotations touch.
+
+pub mod align;
+mod block;
+mod link;
+pub mod normalize;
+mod render;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use align::{Agreement, Piece, Relation, diff_words, relate};
+pub use normalize::{Normalized, Token, normalize};
+
+use crate::fold::fold;
+
+/// A quotation's row id in the database (stable for the quotation's
+/// lifetime, but assigned in ingest order: grouping never orders by it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct QuotationId(pub i64);
+
+/// The speech cue of a quotation: where it is and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cue {
+    pub start: usize,
+    pub text: String,
+}
+
+/// One quotation as grouping sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub id: QuotationId,
+    /// The article's path as ingested.
+    pub article: String,
+    pub outlet: String,
+    /// The article's publication date, ISO-8601 (`2025-02-27`), if known.
+    pub published: Option<String>,
+    /// The paragraph the quotation stands in.
+    pub paragraph: u32,
+    /// Byte offset of the quotation in its article.
+    pub start: usize,
+    pub speaker: Option<String>,
+    /// Whether the speaker is in the registry.
+    pub speaker_registered: bool,
+    /// The words the attribution rests on ("Putin", "A Kremlin spokesman").
+    pub mention: Option<String>,
+    /// The attribution rule that decided ("after", "continuation").
+    pub rule: String,
+    pub cue: Option<Cue>,
+    /// A fragment inside the reporter's own sentence.
+    pub partial: bool,
+    /// The intermediary the article credits ("TASS").
+    pub cited: Option<String>,
+    pub text: String,
+}
+
+/// Tuning of the blocking stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Two quotations whose articles are both dated are candidates only if
+    /// the dates are at most this many days apart.
+    pub date_window_days: i32,
+    /// A shingle shared by at most this many quotations pairs them all;
+    /// a more common one pairs each quotation only with its
+    /// [`Options::neighbours`] next in date order.
+    pub posting_cap: usize,
+    pub neighbours: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            date_window_days: 14,
+            posting_cap: 48,
+            neighbours: 16,
+        }
+    }
+}
+
+/// What grouping found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Grouping {
+    /// Every utterance, by id.
+    pub utterances: Vec<Utterance>,
+    /// Every link between two quotations, by their ids.
+    pub links: Vec<Link>,
+    /// Attributions that disagree between outlets.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// One statement of a speaker, in all its renderings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Utterance {
+    /// Stable id, derived from the first quotation (by article path and
+    /// offset): `u` and twelve hex digits.
+    pub id: String,
+    /// The speaker the quotations name; `None` when none does.
+    pub speaker: Option<String>,
+    /// Its wording families, earliest first.
+    pub renderings: Vec<Rendering>,
+    /// Speakers given to quotations that had none, or only a role.
+    pub inferred: Vec<Inference>,
+}
+
+impl Utterance {
+    /// Every quotation of the utterance.
+    pub fn quotations(&self) -> impl Iterator<Item = QuotationId> + '_ {
+        self.renderings
+            .iter()
+            .flat_map(|r| r.quotations.iter().copied())
+    }
+}
+
+/// One wording family of an utterance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rendering {
+    /// Stable id: the utterance's id, `/`, and the label as a slug.
+    pub id: String,
+    /// The credited intermediary, else the earliest outlet.
+    pub label: String,
+    /// The intermediary the articles credit for this wording, if any.
+    pub credited: Option<String>,
+    /// For an uncredited wording close to another rendering: that
+    /// rendering's id, its likely source.
+    pub source: Option<String>,
+    /// Its words: its longest quotations, in article order, joined by
+    /// " … ".
+    pub text: String,
+    /// The earliest publication date of its articles, if known.
+    pub first_seen: Option<String>,
+    /// Its quotations, by article path and offset.
+    pub quotations: Vec<QuotationId>,
+}
+
+/// Why two quotations were grouped.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Link {
+    pub a: QuotationId,
+    pub b: QuotationId,
+    pub relation: Relation,
+    /// How strongly, from 0 to 1.
+    pub score: f64,
+}
+
+/// A speaker taken from the rest of the utterance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Inference {
+    pub quotation: QuotationId,
+    pub speaker: String,
+    /// What the article itself said: nothing, or a role.
+    pub was: Option<String>,
+    /// The quotation of the utterance that names the speaker.
+    pub evidence: QuotationId,
+}
+
+/// Two attributions that disagree.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conflict {
+    pub quotation: QuotationId,
+    pub speaker: Option<String>,
+    pub other: QuotationId,
+    pub other_speaker: Option<String>,
+    /// What disagrees, in words.
+    pub note: String,
+}
+
+/// Group `records` from scratch.
+pub fn group(records: &[Record], opts: &Options) -> Grouping {
+    let corpus = Corpus::new(records);
+    let all: Vec<usize> = (0..corpus.prep.len()).collect();
+    corpus.group_scope(&all, opts)
+}
+
+/// What [`regroup`] recomputed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Regrouped {
+    /// The quotations whose grouping was recomputed: the caller replaces
+    /// the utterances that held any of them with [`Regrouped::grouping`].
+    pub scope: Vec<QuotationId>,
+    pub grouping: Grouping,
+}
+
+/// Recompute the grouping around `dirty` quotations (new ones, and the
+/// remaining members of utterances that lost some), leaving every
+/// utterance they cannot touch as it is.
+///
+/// `previous` maps each already grouped quotation to its utterance id.
+/// The scope is the dirty quotations, every quotation they link to, and
+/// every member of those quotations' previous utterances; it is grouped
+/// as a whole with the corpus statistics of all `records`.
+pub fn regroup(
+    records: &[Record],
+    dirty: &BTreeSet<QuotationId>,
+    previous: &HashMap<QuotationId, String>,
+    opts: &Options,
+) -> Regrouped {
+    let corpus = Corpus::new(records);
+    let is_dirty: Vec<bool> = corpus
+        .prep
+        .iter()
+        .map(|p| dirty.contains(&p.rec.id))
+        .collect();
+    if !is_dirty.contains(&true) {
+        return Regrouped::default();
+    }
+    let mut touched: BTreeSet<usize> = (0..corpus.prep.len()).filter(|&i| is_dirty[i]).collect();
+    let everyone = vec![true; corpus.prep.len()];
+    let pairs = block::candidates(&corpus, opts, &everyone, Some(&is_dirty));
+    let found: Vec<(usize, usize)> = pairs
+        .par_iter()
+        .filter(|&&(i, j)| link::evaluate(&corpus, i, j).is_some())
+        .copied()
+        .collect();
+    for (i, j) in found {
+        touched.insert(i);
+        touched.insert(j);
+    }
+    // Same-article neighbours: an article's quotations are all dirty
+    // together (an article is stored or replaced whole), so continuation
+    // links need nothing more.
+    let utterances: BTreeSet<&String> = touched
+        .iter()
+        .filter_map(|&i| previous.get(&corpus.prep[i].rec.id))
+        .collect();
+    if !utterances.is_empty() {
+        for (i, p) in corpus.prep.iter().enumerate() {
+            if previous
+                .get(&p.rec.id)
+                .is_some_and(|u| utterances.contains(u))
+            {
+                touched.insert(i);
+            }
+        }
+    }
+    let scope: Vec<usize> = touched.into_iter().collect();
+    let grouping = corpus.group_scope(&scope, opts);
+    Regrouped {
+        scope: scope.iter().map(|&i| corpus.prep[i].rec.id).collect(),
+        grouping,
+    }
+}
+
+/// How a quotation's speaker is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Attrib {
+    /// Named in the article (a name, or a pronoun resolved to one):
+    /// speaker index.
+    Named(u32),
+    /// Only described ("a Kremlin spokesman", "a state department
+    /// spokesperson"): speaker index of what attribution made of it.
+    Role(u32),
+    Unknown,
+}
+
+impl Attrib {
+    pub(crate) fn named(self) -> Option<u32> {
+        match self {
+            Attrib::Named(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether two quotations may be the same person's words.
+    pub(crate) fn compatible(self, other: Attrib) -> bool {
+        match (self, other) {
+            (Attrib::Named(a), Attrib::Named(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
+/// One record made ready for comparison.
+pub(crate) struct Prepared<'r> {
+    pub(crate) rec: &'r Record,
+    pub(crate) words: align::Words,
+    /// Content stems in text order.
+    pub(crate) stems: Vec<u64>,
+    /// Stems of capitalised words inside a sentence and of numbers.
+    pub(crate) names: Vec<u64>,
+    pub(crate) numbers: Vec<u64>,
+    /// Days since 1970-01-01 of the article's date.
+    pub(crate) day: Option<i32>,
+    pub(crate) attrib: Attrib,
+}
+
+/// The records, prepared and sorted by content, with the statistics
+/// linking needs.
+pub(crate) struct Corpus<'r> {
+    pub(crate) prep: Vec<Prepared<'r>>,
+    /// Speaker names by index (sorted, so indices do not depend on input
+    /// order).
+    pub(crate) speakers: Vec<String>,
+    /// How many records each content stem occurs in.
+    df: FastMap<u64, u32>,
+}
+
+impl<'r> Corpus<'r> {
+    fn new(records: &'r [Record]) -> Corpus<'r> {
+        let mut sorted: Vec<&Record> = records.iter().collect();
+        sorted.par_sort_unstable_by(|a, b| content_order(a, b));
+        let names: BTreeSet<&str> = sorted.iter().filter_map(|r| r.speaker.as_deref()).collect();
+        let speakers: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        let index: HashMap<&str, u32> = names
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i as u32))
+            .collect();
+        let prep: Vec<Prepared> = sorted.par_iter().map(|rec| prepare(rec, &index)).collect();
+        let df = prep
+            .par_iter()
+            .fold(FastMap::default, |mut df: FastMap<u64, u32>, p| {
+                let mut seen: Vec<u64> = p.stems.clone();
+                seen.sort_unstable();
+                seen.dedup();
+                for s in seen {
+                    *df.entry(s).or_default() += 1;
+                }
+                df
+            })
+            .reduce(FastMap::default, |mut a, b| {
+                for (k, v) in b {
+                    *a.entry(k).or_default() += v;
+                }
+                a
+            });
+        Corpus { prep, speakers, df }
+    }
+
+    /// The rarity weight of a content stem: its inverse document
+    /// frequency over all records.
+    pub(crate) fn idf(&self, stem: u64) -> f64 {
+        let n = self.prep.len() as f64;
+        let df = f64::from(self.df.get(&stem).copied().unwrap_or(1).max(1));
+        (1.0 + n / df).ln()
+    }
+
+    /// Group the records at `scope` (indices into `prep`, ascending).
+    fn group_scope(&self, scope: &[usize], opts: &Options) -> Grouping {
+        let mut in_scope = vec![false; self.prep.len()];
+        for &i in scope {
+            in_scope[i] = true;
+        }
+        let pairs = block::candidates(self, opts, &in_scope, None);
+        let mut links: Vec<link::Found> = pairs
+            .par_iter()
+            .filter_map(|&(i, j)| link::evaluate(self, i, j))
+            .collect();
+        links.extend(link::continuations(self, scope));
+        links.sort_by(|x, y| x.order(y));
+        links.dedup_by(|x, y| (x.i.min(x.j), x.i.max(x.j)) == (y.i.min(y.j), y.i.max(y.j)));
+
+        let mut uf = Components::new(self, scope);
+        let mut conflicts = Vec::new();
+        // Strong links first, best first; then each weak quotation joins
+        // the one component it fits best.
+        let mut strong: Vec<&link::Found> = links.iter().filter(|l| !l.weak).collect();
+        strong.sort_by(|x, y| y.rank().total_cmp(&x.rank()).then(x.order(y)));
+        for l in strong {
+            if let Err(c) = uf.union(l.i, l.j) {
+                conflicts.push(self.refused(l, c));
+            }
+        }
+        let mut weak: BTreeMap<usize, Vec<&link::Found>> = BTreeMap::new();
+        for l in links.iter().filter(|l| l.weak) {
+            weak.entry(l.i).or_default().push(l);
+        }
+        for (q, options) in weak {
+            let own = uf.find(q);
+            let mut best: Option<&link::Found> = None;
+            let mut roots = BTreeSet::new();
+            for l in options {
+                let other = if l.i == q { l.j } else { l.i };
+                let root = uf.find(other);
+                if root == own || !uf.compatible(q, other) {
+                    continue;
+                }
+                roots.insert(root);
+                if best.is_none_or(|b| l.score.total_cmp(&b.score).then(b.j.cmp(&l.j)).is_gt()) {
+                    best = Some(l);
+                }
+            }
+            // A phrase that fits several statements says nothing about
+            // which one it comes from: it stays on its own.
+            if roots.len() == 1
+                && let Some(l) = best
+                && let Err(c) = uf.union(l.i, l.j)
+            {
+                conflicts.push(self.refused(l, c));
+            }
+        }
+
+        let components = uf.components();
+        let mut by_record: HashMap<usize, Vec<&link::Found>> = HashMap::new();
+        for l in &links {
+            by_record.entry(l.i).or_default().push(l);
+            by_record.entry(l.j).or_default().push(l);
+        }
+        let rendered: Vec<(Utterance, Vec<Conflict>)> = components
+            .par_iter()
+            .map(|members| render::utterance(self, members, &by_record))
+            .collect();
+        let mut utterances = Vec::with_capacity(rendered.len());
+        for (u, c) in rendered {
+            utterances.push(u);
+            conflicts.extend(c);
+        }
+        utterances.sort_by(|a, b| a.id.cmp(&b.id));
+        conflicts
+            .sort_by(|a, b| (a.quotation, a.other, &a.note).cmp(&(b.quotation, b.other, &b.note)));
+        conflicts.dedup();
+        // Links are reported by quotation id, with the smaller id first.
+        let mut out_links: Vec<Link> = links
+            .iter()
+            .map(|l| {
+                let (a, b) = (self.prep[l.i].rec.id, self.prep[l.j].rec.id);
+                Link {
+                    a: a.min(b),
+                    b: a.max(b),
+                    relation: l.relation,
+                    score: (l.score * 1000.0).round() / 1000.0,
+                }
+            })
+            .collect();
+        out_links.sort_by_key(|l| (l.a, l.b));
+        Grouping {
+            utterances,
+            links: out_links,
+            conflicts,
+        }
+    }
+
+    fn refused(&self, l: &link::Found, _: Refused) -> Conflict {
+        let (p, q) = (&self.prep[l.i], &self.prep[l.j]);
+        Conflict {
+            quotation: p.rec.id,
+            speaker: p.rec.speaker.clone(),
+            other: q.rec.id,
+            other_speaker: q.rec.speaker.clone(),
+            note: format!(
+                "{} link refused: it would join statements by different named speakers",
+                l.relation.as_str()
+            ),
+        }
+    }
+
+    pub(crate) fn speaker_name(&self, i: u32) -> &str {
+        self.speakers.get(i as usize).map_or("", String::as_str)
+    }
+}
+
+/// The order everything is sorted in: article path, offset, then text.
+fn content_order(a: &Record, b: &Record) -> std::cmp::Ordering {
+    (&a.article, a.start, &a.text, a.id).cmp(&(&b.article, b.start, &b.text, b.id))
+}
+
+fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
+    let normalized = normalize(&rec.text);
+    let words = align::Words::new(&normalized);
+    let mut stems = Vec::new();
+    let mut names = Vec::new();
+    let mut numbers = Vec::new();
+    for t in &normalized.tokens {
+        if t.bracket {
+            continue;
+        }
+        if let Some(s) = normalize::stem(&t.text) {
+            let h = align::hash_str(&s);
+            stems.push(h);
+            if t.number {
+                numbers.push(h);
+            } else if t.name {
+                names.push(h);
+            }
+        }
+    }
+    Prepared {
+        rec,
+        words,
+        stems,
+        names,
+        numbers,
+        day: rec.published.as_deref().and_then(day_number),
+        attrib: attribution(rec, speakers),
+    }
+}
+
+/// Whether the record's speaker is named, described, or unknown.
+fn attribution(rec: &Record, speakers: &HashMap<&str, u32>) -> Attrib {
+    let Some(name) = rec.speaker.as_deref() else {
+        return Attrib::Unknown;
+    };
+    let Some(&index) = speakers.get(name) else {
+        return Attrib::Unknown;
+    };
+    let words = |s: &str| -> Vec<String> {
+        fold(s)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let name_words = words(name);
+    // A description attribution made up ("state department spokesperson"):
+    // lower case, or headed by a role noun.
+    let described = !rec.speaker_registered
+        && (name.chars().next().is_some_and(char::is_lowercase)
+            || name_words
+                .last()
+                .is_some_and(|w| crate::lexicon::is_role_noun(w)));
+    if described {
+        return Attrib::Role(index);
+    }
+    // A registry speaker found through one of their roles ("A Kremlin
+    // spokesman" for Peskov): the article does not name them.
+    if let Some(mention) = rec.mention.as_deref() {
+        let mention_words = words(mention);
+        let pronoun =
+            mention_words.len() == 1 && crate::lexicon::pronoun_gender(&mention_words[0]).is_some();
+        if !pronoun
+            && !mention_words.is_empty()
+            && !mention_words.iter().any(|w| name_words.contains(w))
+        {
+            return Attrib::Role(index);
+        }
+    }
+    Attrib::Named(index)
+}
+
+/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, anything after the
+/// day ignored); `None` if it does not parse.
+pub(crate) fn day_number(date: &str) -> Option<i32> {
+    let mut parts = date.get(..10)?.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy as i32;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// A union that would have joined two different named speakers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Refused;
+
+/// Union-find over the records in scope, refusing to join two named
+/// speakers.
+struct Components<'c, 'r> {
+    corpus: &'c Corpus<'r>,
+    parent: Vec<usize>,
+    size: Vec<usize>,
+    /// The named speaker of each root's component, if any.
+    named: Vec<Option<u32>>,
+    scope: Vec<usize>,
+}
+
+impl<'c, 'r> Components<'c, 'r> {
+    fn new(corpus: &'c Corpus<'r>, scope: &[usize]) -> Components<'c, 'r> {
+        let n = corpus.prep.len();
+        Components {
+            corpus,
+            parent: (0..n).collect(),
+            size: vec![1; n],
+            named: corpus.prep.iter().map(|p| p.attrib.named()).collect(),
+            scope: scope.to_vec(),
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn compatible(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        match (self.named[ra], self.named[rb]) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+    }
+
+    fn union(&mut self, a: usize, b: usize) -> Result<(), Refused> {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return Ok(());
+        }
+        if !self.compatible(ra, rb) {
+            return Err(Refused);
+        }
+        // The smaller index stays root, so roots do not depend on the
+        // order of unions.
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[child] = root;
+        self.size[root] += self.size[child];
+        self.named[root] = self.named[root].or(self.named[child]);
+        Ok(())
+    }
+
+    /// The components, each a sorted list of record indices.
+    fn components(mut self) -> Vec<Vec<usize>> {
+        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in self.scope.clone() {
+            let r = self.find(i);
+            by_root.entry(r).or_default().push(i);
+        }
+        let _ = self.corpus;
+        by_root.into_values().collect()
+    }
+}
+
+/// A hasher for keys that are already hashes (token and shingle hashes):
+/// one multiply to spread them, no SipHash rounds.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2025-02-27"), Some(20146));
+        assert_eq!(day_number("2025-03-01T10:00:00Z"), Some(20148));
+        assert_eq!(day_number("27 Feb"), None);
+    }
+}

@@ -1,0 +1,554 @@
+//! Normalisation: a quotation's text as a sequence of comparable word
+//! tokens, each with the byte span of the original it came from.
+//!
+//! Two outlets quoting the same words rarely agree byte for byte: one has
+//! “U.S.”, the other “US”; one typographic apostrophes, the other straight
+//! ones; one ends the quote with a comma that the other leaves outside the
+//! marks; one splices with “…” or inserts “[Marco]”. Grouping compares
+//! *tokens*: words folded (compatibility-decomposed, accents dropped, lower
+//! case, via [`crate::fold`]), apostrophes and punctuation dropped,
+//! abbreviations with periods joined (“U.S.” → `us`), hyphenated words
+//! split. What punctuation carried that matters is kept as flags on the
+//! tokens: an ellipsis before a token (a splice), a token inside square
+//! brackets (an editor's insertion). Every token keeps its [`Span`] in the
+//! original text, so a diff of tokens can be shown in the outlet's own
+//! words.
+//!
+//! On top of tokens sit the *content stems* the translation-aware score
+//! uses: stop words dropped, a light suffix stemmer (“restoring” and
+//! “restore” → `restor`), and demonyms folded to their country
+//! (“American” → `us`), so two translations of one sentence share stems
+//! even where they share few words.
+
+use crate::fold::fold;
+use crate::span::Span;
+
+/// One word of a quotation, normalised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The comparable form: folded, without apostrophes or periods.
+    pub text: String,
+    /// Where the word is in the original text (bytes).
+    pub span: Span,
+    /// An ellipsis (`…`, `...`, `[…]`) stands right before this token: the
+    /// quotation skips words here.
+    pub ellipsis_before: bool,
+    /// The token is inside square brackets: an editor's word, not the
+    /// speaker's.
+    pub bracket: bool,
+    /// Capitalised in the original and not first in its sentence: a name,
+    /// which translations keep (an anchor).
+    pub name: bool,
+    /// Made of digits: a number, which translations keep (an anchor).
+    pub number: bool,
+}
+
+/// A quotation's text as tokens, with a map back to the original.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    pub tokens: Vec<Token>,
+    /// The quotation ends with an ellipsis: it is cut off.
+    pub ellipsis_after: bool,
+}
+
+impl Normalized {
+    /// The comparable forms of the tokens, space-separated: equal for two
+    /// quotations that differ only in case, accents, punctuation, quote
+    /// marks and the spelling of abbreviations.
+    pub fn key(&self) -> String {
+        let words: Vec<&str> = self.tokens.iter().map(|t| t.text.as_str()).collect();
+        words.join(" ")
+    }
+}
+
+/// Split `text` into normalised tokens (see the module docs).
+///
+/// ```
+/// use quotetrail::group::normalize;
+/// let n = normalize("“The U.S. [side] … won’t,” he said");
+/// assert_eq!(n.key(), "the us side wont he said");
+/// assert!(n.tokens[2].bracket && n.tokens[3].ellipsis_before);
+/// assert_eq!(&"“The U.S. [side] … won’t,” he said"[n.tokens[1].span.start..n.tokens[1].span.end], "U.S.");
+/// ```
+pub fn normalize(text: &str) -> Normalized {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut out = Normalized::default();
+    let mut bracket_depth = 0usize;
+    let mut pending_ellipsis = false;
+    // Whether the next word starts a sentence (so its capital says nothing).
+    let mut sentence_start = true;
+    let mut dots = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        let (offset, c) = chars[i];
+        if is_word_char(c) {
+            let start = offset;
+            let mut end = offset;
+            let mut word = String::new();
+            let mut all_digits = true;
+            let mut j = i;
+            while let Some(c) = char_at(j) {
+                if is_word_char(c) {
+                    word.push(c);
+                    all_digits &= c.is_numeric();
+                    end = chars[j].0 + c.len_utf8();
+                    j += 1;
+                    continue;
+                }
+                let next = char_at(j + 1);
+                let next_is_word = next.is_some_and(is_word_char);
+                // Apostrophes inside a word ("won’t", "world's") join it.
+                if is_apostrophe(c) && next.is_some_and(char::is_alphabetic) && !word.is_empty() {
+                    j += 1;
+                    continue;
+                }
+                // "1.5", "1,000": separators inside a number.
+                if (c == '.' || c == ',') && all_digits && next.is_some_and(|n| n.is_ascii_digit())
+                {
+                    if c == '.' {
+                        word.push('.');
+                    }
+                    j += 1;
+                    continue;
+                }
+                // "U.S.", "U.N.": single letters joined by periods.
+                if c == '.' && is_initial_run(&chars, i, j) && (next_is_word || word.len() > 1) {
+                    end = chars[j].0 + 1;
+                    j += 1;
+                    if !next_is_word {
+                        break;
+                    }
+                    continue;
+                }
+                break;
+            }
+            let folded: String = fold(&word)
+                .chars()
+                .filter(|&c| is_word_char(c) || (all_digits && c == '.'))
+                .collect();
+            let first = word.chars().next().unwrap_or(' ');
+            if !folded.is_empty() {
+                out.tokens.push(Token {
+                    number: all_digits,
+                    name: first.is_uppercase() && !sentence_start,
+                    text: folded,
+                    span: Span::new(start, end),
+                    ellipsis_before: std::mem::take(&mut pending_ellipsis),
+                    bracket: bracket_depth > 0,
+                });
+            }
+            sentence_start = false;
+            dots = 0;
+            i = j.max(i + 1);
+            continue;
+        }
+        match c {
+            '…' => pending_ellipsis = true,
+            '.' => {
+                dots += 1;
+                if dots >= 3 {
+                    pending_ellipsis = true;
+                }
+                sentence_start = true;
+            }
+            '[' => bracket_depth += 1,
+            ']' => bracket_depth = bracket_depth.saturating_sub(1),
+            '!' | '?' | ':' | ';' => sentence_start = true,
+            c if c.is_whitespace() => {}
+            _ => dots = 0,
+        }
+        if c != '.' && !c.is_whitespace() {
+            dots = 0;
+        }
+        i += 1;
+    }
+    out.ellipsis_after = pending_ellipsis;
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʼ')
+}
+
+/// Whether the word from char `from` to `to` (exclusive) is a run of
+/// single letters separated by periods ("U", "U.S"), so a period at `to`
+/// continues an abbreviation.
+fn is_initial_run(chars: &[(usize, char)], from: usize, to: usize) -> bool {
+    let mut letters = 0;
+    for (k, &(_, c)) in chars[from..to].iter().enumerate() {
+        if k % 2 == 0 {
+            if !c.is_alphabetic() || !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        } else if c != '.' {
+            return false;
+        }
+    }
+    letters >= 1 && (to - from) % 2 == 1
+}
+
+/// Words that carry no content of their own: articles, pronouns,
+/// auxiliaries, prepositions, conjunctions. Kept in alignments (they are
+/// part of the wording) but not counted by the translation-aware score.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "every",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "let",
+    "lets",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "dont",
+    "doesnt",
+    "didnt",
+    "wont",
+    "cant",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "its",
+    "thats",
+    "theres",
+    "weve",
+    "ive",
+    "well",
+    "yet",
+    "still",
+    "already",
+    "one",
+    "many",
+    "much",
+    "said",
+    "say",
+    "says",
+];
+
+/// Whether a normalised token is a stop word.
+pub fn is_stop_word(token: &str) -> bool {
+    // A sorted slice would be faster to search, but the list is short and
+    // the lookup runs once per token when a record is prepared.
+    STOP_WORDS.contains(&token)
+}
+
+/// Demonyms and country-name variants folded to one form, so "the new
+/// American administration" and "the new US administration" share stems.
+const DEMONYMS: &[(&str, &str)] = &[
+    ("american", "us"),
+    ("america", "us"),
+    ("americans", "us"),
+    ("usa", "us"),
+    ("russian", "russia"),
+    ("russians", "russia"),
+    ("ukrainian", "ukraine"),
+    ("ukrainians", "ukraine"),
+    ("chinese", "china"),
+    ("british", "uk"),
+    ("britain", "uk"),
+    ("european", "europe"),
+    ("europeans", "europe"),
+    ("turkish", "turkey"),
+    ("turkiye", "turkey"),
+    ("german", "germany"),
+    ("french", "france"),
+    ("israeli", "israel"),
+    ("iranian", "iran"),
+    ("syrian", "syria"),
+    ("japanese", "japan"),
+    ("indian", "india"),
+    ("soviet", "ussr"),
+];
+
+/// The content stem of a normalised token, or `None` for a stop word.
+///
+/// The stemmer is deliberately light (plural, -ing, -ed, -ly, final e):
+/// it only has to make two translations of one sentence share stems, and a
+/// stem that is too short would make unrelated words collide.
+///
+/// ```
+/// use quotetrail::group::normalize::stem;
+/// assert_eq!(stem("restoring"), stem("restore"));
+/// assert_eq!(stem("problems"), stem("problem"));
+/// assert_eq!(stem("American"), Some("us".to_string()));
+/// assert_eq!(stem("the"), None);
+/// ```
+pub fn stem(token: &str) -> Option<String> {
+    let word = token.to_lowercase();
+    if is_stop_word(&word) {
+        return None;
+    }
+    if let Some(&(_, country)) = DEMONYMS.iter().find(|(d, _)| *d == word) {
+        return Some(country.to_string());
+    }
+    if word.chars().all(|c| c.is_numeric() || c == '.') {
+        return Some(word);
+    }
+    let mut w = word;
+    let strip = |w: &mut String, suffix: &str, min: usize, add: &str| -> bool {
+        if w.len() >= suffix.len() + min && w.ends_with(suffix) {
+            w.truncate(w.len() - suffix.len());
+            w.push_str(add);
+            true
+        } else {
+            false
+        }
+    };
+    if !strip(&mut w, "ies", 3, "y") && !strip(&mut w, "sses", 2, "ss") {
+        let keep = w.ends_with("ss") || w.ends_with("us") || w.ends_with("is");
+        if !keep {
+            strip(&mut w, "s", 3, "");
+        }
+    }
+    if !strip(&mut w, "ing", 3, "") && !strip(&mut w, "ed", 3, "") {
+        strip(&mut w, "ly", 4, "");
+    }
+    // "stopp(ed)" → "stop": undouble a final consonant left by a suffix.
+    let bytes = w.as_bytes();
+    if bytes.len() >= 4 {
+        let (a, b) = (bytes[bytes.len() - 2], bytes[bytes.len() - 1]);
+        if a == b && !b"aeiouls".contains(&b) {
+            w.pop();
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') {
+        w.pop();
+    }
+    if w.len() > 3 && w.ends_with('y') {
+        w.pop();
+        w.push('i');
+    }
+    Some(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> String {
+        normalize(s).key()
+    }
+
+    #[test]
+    fn case_quote_marks_and_punctuation_do_not_matter() {
+        assert_eq!(
+            key("“Below zero,”"),
+            key("below zero."),
+            "marks and final punctuation"
+        );
+        assert_eq!(key("today’s meeting"), key("today's meeting"));
+        assert_eq!(key("ÖNCU Keçeli"), "oncu keceli");
+    }
+
+    #[test]
+    fn abbreviations_with_periods_join() {
+        assert_eq!(key("the U.S. side"), "the us side");
+        assert_eq!(key("the US side"), "the us side");
+        assert_eq!(key("at the U.N."), "at the un");
+        assert_eq!(key("U.S.-Russia talks"), "us russia talks");
+        assert_eq!(key("It ended. Then"), "it ended then");
+    }
+
+    #[test]
+    fn numbers_keep_their_decimal_point() {
+        let n = normalize("$1.5 million, 1,000 troops");
+        assert_eq!(n.key(), "1.5 million 1000 troops");
+        assert!(n.tokens[0].number && !n.tokens[1].number);
+    }
+
+    #[test]
+    fn ellipses_and_brackets_are_flags() {
+        let n = normalize("hopes… There is [a] mutual... dedication . . . to");
+        let flags: Vec<(bool, bool)> = n
+            .tokens
+            .iter()
+            .map(|t| (t.ellipsis_before, t.bracket))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                (false, false),
+                (true, false),
+                (false, false),
+                (false, true),
+                (false, false),
+                (true, false),
+                (true, false)
+            ]
+        );
+        assert!(normalize("and so on…").ellipsis_after);
+    }
+
+    #[test]
+    fn spans_point_at_the_original_words() {
+        let text = "“Keçeli’s U.S. [team]”";
+        for t in normalize(text).tokens {
+            let original = t.span.slice(text);
+            assert_eq!(
+                fold(original).replace(['\'', '.'], ""),
+                t.text,
+                "{original}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_capitalised_words_inside_a_sentence() {
+        let n = normalize("The talks with Rubio went well. Moscow agreed");
+        let names: Vec<&str> = n
+            .tokens
+            .iter()
+            .filter(|t| t.name)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(names, ["rubio"]);
+    }
+
+    #[test]
+    fn normalisation_is_idempotent() {
+        for s in ["“The U.S. [side] … won’t,” he said", "Öncu Keçeli's 1.5%"] {
+            assert_eq!(key(&key(s)), key(s));
+        }
+    }
+
+    #[test]
+    fn stems_fold_inflections_and_demonyms() {
+        assert_eq!(stem("resolving"), stem("resolve"));
+        assert_eq!(stem("gradually"), stem("gradual"));
+        assert_eq!(stem("relations"), stem("relation"));
+        assert_eq!(stem("inspired"), stem("inspire"));
+        assert_eq!(stem("russian"), stem("russia"));
+        assert_eq!(stem("and"), None);
+    }
+}
