@@ -236,6 +236,7 @@ impl Record for QuotationRow {
         "rule",
         "confidence",
         "published",
+        "speaker_inferred",
     ];
     const TABLE: &'static [&'static str] = &["speaker", "quote", "outlet", "article", "start"];
     const WIDE: Option<&'static str> = Some("quote");
@@ -260,6 +261,7 @@ impl Record for QuotationRow {
             self.rule.clone(),
             self.confidence.to_string(),
             opt(&self.published),
+            self.speaker_inferred.to_string(),
         ]
     }
 }

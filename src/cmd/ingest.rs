@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::analyze::{Analysis, analyze};
@@ -51,6 +52,10 @@ pub struct Summary {
     pub failed: usize,
     /// Quotations written (from new and changed articles).
     pub quotations: usize,
+    /// Quotations whose grouping was recomputed, and the utterances they
+    /// now form.
+    pub regrouped: usize,
+    pub utterances: usize,
     /// The ids of the articles stored or kept, in path order.
     pub articles: Vec<ArticleId>,
     pub elapsed: Duration,
@@ -187,6 +192,13 @@ pub fn ingest(
             }
         }
     }
+    // Grouping runs inside the batch's transaction: readers never see new
+    // quotations without their utterances.
+    let grouped = batch
+        .regroup(&crate::group::Options::default())
+        .context("grouping quotations into utterances")?;
+    summary.regrouped = grouped.quotations;
+    summary.utterances = grouped.utterances;
     batch.commit()?;
     summary.elapsed = started.elapsed();
     Ok(summary)

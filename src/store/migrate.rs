@@ -11,8 +11,13 @@ use anyhow::{Context, bail};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations, in order: (name, SQL).
-const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_core", include_str!("../../migrations/0001_core.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_core", include_str!("../../migrations/0001_core.sql")),
+    (
+        "0002_grouping",
+        include_str!("../../migrations/0002_grouping.sql"),
+    ),
+];
 
 /// The schema version this binary creates and understands.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -12,6 +12,7 @@
 //! the writer, and a five second busy timeout so two quotetrail processes on
 //! one database wait for each other instead of failing.
 
+pub mod group;
 pub mod migrate;
 pub mod read;
 pub mod write;

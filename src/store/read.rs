@@ -41,16 +41,19 @@ pub struct QuotationRow {
     pub cue: Option<String>,
     /// The intermediary the article credits ("TASS").
     pub cited: Option<String>,
-    /// Not computed yet: which statement the quotation renders. Always
-    /// null, the key kept for readers that expect it.
+    /// The utterance (statement) the quotation reports: its stable key,
+    /// null until the quotation is grouped.
     pub utterance: Option<String>,
-    /// Not computed yet: which wording family of the utterance. Always null.
+    /// The rendering (wording family) of that utterance it belongs to.
     pub rendering: Option<String>,
     pub form: String,
     pub partial: bool,
     pub rule: String,
     pub confidence: f64,
     pub published: Option<String>,
+    /// Whether `speaker` was taken from other articles' quotations of the
+    /// same utterance (the article itself names nobody, or only a role).
+    pub speaker_inferred: bool,
 }
 
 /// One speaker with the number of quotations attributed to them.
@@ -77,13 +80,18 @@ pub struct Filter {
 /// `concat!` can finish each query.
 macro_rules! select_quotations {
     () => {
-        "SELECT a.path, o.name, q.start, q.end, q.text, s.name, q.mention_start,
-                q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule, q.confidence,
-                a.published
+        "SELECT a.path, o.name, q.start, q.end, q.text, coalesce(si.name, s.name),
+                q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
+                q.confidence, a.published, u.key, r.key, si.name IS NOT NULL
          FROM quotations AS q
          JOIN articles AS a ON a.id = q.article_id
          JOIN outlets AS o ON o.id = a.outlet_id
-         LEFT JOIN speakers AS s ON s.id = q.speaker_id "
+         LEFT JOIN speakers AS s ON s.id = q.speaker_id
+         LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
+         LEFT JOIN renderings AS r ON r.id = qr.rendering_id
+         LEFT JOIN utterances AS u ON u.id = r.utterance_id
+         LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
+         LEFT JOIN speakers AS si ON si.id = inf.speaker_id "
     };
 }
 
@@ -102,13 +110,14 @@ fn quotation_row(row: &Row<'_>) -> rusqlite::Result<QuotationRow> {
         },
         cue: row.get(8)?,
         cited: row.get(9)?,
-        utterance: None,
-        rendering: None,
+        utterance: row.get(15)?,
+        rendering: row.get(16)?,
         form: row.get(10)?,
         partial: row.get(11)?,
         rule: row.get(12)?,
         confidence: row.get(13)?,
         published: row.get(14)?,
+        speaker_inferred: row.get(17)?,
     })
 }
 

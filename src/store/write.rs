@@ -145,6 +145,11 @@ impl Batch<'_> {
         })
     }
 
+    /// The batch's transaction, for the other writers of this module.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.tx
+    }
+
     /// Make the batch's writes durable and visible.
     pub fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().context("committing the ingest")

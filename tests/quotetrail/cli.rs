@@ -383,9 +383,12 @@ fn export_offsets_are_bytes_of_the_stored_text() {
             row["end"].as_u64().unwrap() as usize,
         );
         assert_eq!(&text[start..end], row["quote"].as_str().unwrap().as_bytes());
-        for key in ["utterance", "rendering"] {
-            assert!(row[key].is_null(), "{key} is kept, and null for now");
-        }
+        let utterance = row["utterance"].as_str().expect("every quotation is grouped");
+        let rendering = row["rendering"].as_str().expect("and has a rendering");
+        assert!(
+            rendering.starts_with(&format!("{utterance}/")),
+            "{rendering} is a rendering of {utterance}"
+        );
         let here = (article.to_string(), start);
         assert!(here >= previous, "ordered by article then start");
         previous = here;

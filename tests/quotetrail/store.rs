@@ -72,14 +72,26 @@ fn every_table_is_strict_and_the_views_answer() {
         [
             "articles",
             "asides",
+            "attribution_conflicts",
+            "inferred_speakers",
+            "links",
             "outlets",
+            "quotation_renderings",
             "quotations",
+            "renderings",
             "speaker_aliases",
-            "speakers"
+            "speakers",
+            "utterances"
         ]
     );
     assert!(tables.iter().all(|(_, strict)| *strict), "{tables:?}");
-    for view in ["speaker_quotations", "outlet_speakers"] {
+    for view in [
+        "speaker_quotations",
+        "outlet_speakers",
+        "utterance_quotations",
+        "rendering_outlets",
+        "quotation_links",
+    ] {
         let rows: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {view}"), [], |r| r.get(0))
             .unwrap();

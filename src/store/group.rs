@@ -1,0 +1,266 @@
+//! Storing the grouping: the SQL side of [`crate::group`].
+//!
+//! [`Batch::regroup`] runs at the end of every ingest, inside its
+//! transaction. It loads every quotation as a [`Record`], works out which
+//! are *dirty* (new quotations, which have no rendering yet, and the
+//! remaining members of utterances that lost quotations when an article
+//! changed), lets [`group::regroup`] recompute the utterances they touch,
+//! and replaces exactly those utterances, their links, inferred speakers
+//! and conflicts. Re-ingesting unchanged articles leaves nothing dirty and
+//! writes nothing.
+
+use std::collections::{BTreeSet, HashMap};
+
+use anyhow::Context;
+use rusqlite::{Connection, params};
+
+use crate::group::{self, Cue, Grouping, Options, QuotationId, Record};
+
+use super::write::Batch;
+
+/// What a regrouping did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Regrouped {
+    /// Quotations whose grouping was recomputed.
+    pub quotations: usize,
+    /// Utterances written.
+    pub utterances: usize,
+}
+
+impl Batch<'_> {
+    /// Recompute the grouping of what this batch changed (see the module
+    /// docs).
+    pub fn regroup(&mut self, opts: &Options) -> anyhow::Result<Regrouped> {
+        regroup(self.connection(), opts, false)
+    }
+
+    /// Recompute the grouping of every quotation.
+    pub fn regroup_all(&mut self, opts: &Options) -> anyhow::Result<Regrouped> {
+        regroup(self.connection(), opts, true)
+    }
+}
+
+fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regrouped> {
+    let records = records(conn).context("reading quotations for grouping")?;
+    let previous = previous(conn)?;
+    let dirty: BTreeSet<QuotationId> = if all {
+        records.iter().map(|r| r.id).collect()
+    } else {
+        let mut dirty: BTreeSet<QuotationId> = records
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !previous.contains_key(id))
+            .collect();
+        dirty.extend(shrunk_members(conn)?);
+        dirty
+    };
+    // Utterances emptied by a changed article have no members left to
+    // regroup: drop them.
+    conn.execute(
+        "DELETE FROM utterances
+         WHERE NOT EXISTS (SELECT 1 FROM renderings AS r
+                           JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
+                           WHERE r.utterance_id = utterances.id)",
+        [],
+    )?;
+    if dirty.is_empty() {
+        return Ok(Regrouped::default());
+    }
+    let result = group::regroup(&records, &dirty, &previous, opts);
+    let scope = result.scope;
+    let mut stale: BTreeSet<&str> = BTreeSet::new();
+    for id in &scope {
+        if let Some(key) = previous.get(id) {
+            stale.insert(key);
+        }
+    }
+    let mut delete_utterance = conn.prepare_cached("DELETE FROM utterances WHERE key = ?1")?;
+    for key in stale {
+        delete_utterance.execute([key])?;
+    }
+    let mut forget_links =
+        conn.prepare_cached("DELETE FROM links WHERE quotation_a = ?1 OR quotation_b = ?1")?;
+    let mut forget_inferred =
+        conn.prepare_cached("DELETE FROM inferred_speakers WHERE quotation_id = ?1")?;
+    let mut forget_conflicts = conn.prepare_cached(
+        "DELETE FROM attribution_conflicts WHERE quotation_id = ?1 OR other_id = ?1",
+    )?;
+    for id in &scope {
+        forget_links.execute([id.0])?;
+        forget_inferred.execute([id.0])?;
+        forget_conflicts.execute([id.0])?;
+    }
+    let dates: HashMap<QuotationId, Option<&str>> = records
+        .iter()
+        .map(|r| (r.id, r.published.as_deref()))
+        .collect();
+    write(conn, &result.grouping, &dates)?;
+    Ok(Regrouped {
+        quotations: scope.len(),
+        utterances: result.grouping.utterances.len(),
+    })
+}
+
+/// Every stored quotation as grouping sees it.
+pub(crate) fn records(conn: &Connection) -> anyhow::Result<Vec<Record>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT q.id, a.path, o.name, a.published, q.paragraph, q.start, s.name,
+                coalesce(s.registered, 0), q.mention_text, q.rule, q.cue_start, q.cue,
+                q.partial, q.cited, q.text
+         FROM quotations AS q
+         JOIN articles AS a ON a.id = q.article_id
+         JOIN outlets AS o ON o.id = a.outlet_id
+         LEFT JOIN speakers AS s ON s.id = q.speaker_id
+         ORDER BY a.path, q.start, q.id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let cue_start: Option<i64> = row.get(10)?;
+        let cue: Option<String> = row.get(11)?;
+        Ok(Record {
+            id: QuotationId(row.get(0)?),
+            article: row.get(1)?,
+            outlet: row.get(2)?,
+            published: row.get(3)?,
+            paragraph: u32::try_from(row.get::<_, i64>(4)?).unwrap_or(u32::MAX),
+            start: usize::try_from(row.get::<_, i64>(5)?).unwrap_or(0),
+            speaker: row.get(6)?,
+            speaker_registered: row.get(7)?,
+            mention: row.get(8)?,
+            rule: row.get(9)?,
+            cue: match (cue_start, cue) {
+                (Some(start), Some(text)) => Some(Cue {
+                    start: usize::try_from(start).unwrap_or(0),
+                    text,
+                }),
+                _ => None,
+            },
+            partial: row.get(12)?,
+            cited: row.get(13)?,
+            text: row.get(14)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Each grouped quotation's utterance key.
+fn previous(conn: &Connection) -> anyhow::Result<HashMap<QuotationId, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT qr.quotation_id, u.key
+         FROM quotation_renderings AS qr
+         JOIN renderings AS r ON r.id = qr.rendering_id
+         JOIN utterances AS u ON u.id = r.utterance_id",
+    )?;
+    let rows = stmt.query_map([], |row| Ok((QuotationId(row.get(0)?), row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The remaining members of utterances that hold fewer quotations than
+/// when they were grouped.
+fn shrunk_members(conn: &Connection) -> anyhow::Result<Vec<QuotationId>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH counts AS (
+             SELECT r.utterance_id, count(*) AS n
+             FROM quotation_renderings AS qr
+             JOIN renderings AS r ON r.id = qr.rendering_id
+             GROUP BY r.utterance_id)
+         SELECT qr.quotation_id
+         FROM utterances AS u
+         JOIN counts AS c ON c.utterance_id = u.id
+         JOIN renderings AS r ON r.utterance_id = u.id
+         JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
+         WHERE c.n <> u.quotations",
+    )?;
+    let rows = stmt.query_map([], |row| Ok(QuotationId(row.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Insert a grouping's utterances, renderings, memberships, links,
+/// inferred speakers and conflicts.
+fn write(
+    conn: &Connection,
+    grouping: &Grouping,
+    dates: &HashMap<QuotationId, Option<&str>>,
+) -> anyhow::Result<()> {
+    let mut utterance = conn.prepare_cached(
+        "INSERT INTO utterances (key, speaker_id, quotations, first_seen)
+         VALUES (?1, (SELECT id FROM speakers WHERE name = ?2), ?3, ?4)
+         RETURNING id",
+    )?;
+    let mut rendering = conn.prepare_cached(
+        "INSERT INTO renderings (key, utterance_id, position, label, credited, text, first_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         RETURNING id",
+    )?;
+    let mut source = conn.prepare_cached(
+        "UPDATE renderings SET source_id = (SELECT id FROM renderings WHERE key = ?2)
+         WHERE key = ?1",
+    )?;
+    let mut member = conn.prepare_cached(
+        "INSERT INTO quotation_renderings (quotation_id, rendering_id) VALUES (?1, ?2)",
+    )?;
+    let mut inferred = conn.prepare_cached(
+        "INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
+         SELECT ?1, id, ?3, ?4 FROM speakers WHERE name = ?2",
+    )?;
+    for u in &grouping.utterances {
+        let count = u.quotations().count() as i64;
+        let first_seen = u
+            .quotations()
+            .filter_map(|q| dates.get(&q).copied().flatten())
+            .map(|d| d.chars().take(10).collect::<String>())
+            .min();
+        let utterance_id: i64 = utterance
+            .query_row(params![u.id, u.speaker, count, first_seen], |row| {
+                row.get(0)
+            })
+            .with_context(|| format!("storing utterance {}", u.id))?;
+        for (position, r) in u.renderings.iter().enumerate() {
+            let rendering_id: i64 = rendering.query_row(
+                params![
+                    r.id,
+                    utterance_id,
+                    position as i64,
+                    r.label,
+                    r.credited,
+                    r.text,
+                    r.first_seen
+                ],
+                |row| row.get(0),
+            )?;
+            for q in &r.quotations {
+                member.execute(params![q.0, rendering_id])?;
+            }
+        }
+        for r in &u.renderings {
+            if let Some(src) = &r.source {
+                source.execute(params![r.id, src])?;
+            }
+        }
+        for i in &u.inferred {
+            inferred.execute(params![i.quotation.0, i.speaker, i.was, i.evidence.0])?;
+        }
+    }
+    let mut link = conn.prepare_cached(
+        "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
+    )?;
+    for l in &grouping.links {
+        if l.a != l.b {
+            link.execute(params![l.a.0, l.b.0, l.relation.as_str(), l.score])?;
+        }
+    }
+    let mut conflict = conn.prepare_cached(
+        "INSERT INTO attribution_conflicts (quotation_id, speaker, other_id, other_speaker, note)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for c in &grouping.conflicts {
+        conflict.execute(params![
+            c.quotation.0,
+            c.speaker,
+            c.other.0,
+            c.other_speaker,
+            c.note
+        ])?;
+    }
+    Ok(())
+}
