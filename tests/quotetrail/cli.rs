@@ -383,7 +383,9 @@ fn export_offsets_are_bytes_of_the_stored_text() {
             row["end"].as_u64().unwrap() as usize,
         );
         assert_eq!(&text[start..end], row["quote"].as_str().unwrap().as_bytes());
-        let utterance = row["utterance"].as_str().expect("every quotation is grouped");
+        let utterance = row["utterance"]
+            .as_str()
+            .expect("every quotation is grouped");
         let rendering = row["rendering"].as_str().expect("and has a rendering");
         assert!(
             rendering.starts_with(&format!("{utterance}/")),
