@@ -59,6 +59,8 @@ pub enum Command {
     Quotes(QuotesArgs),
     Speakers(SpeakersArgs),
     Search(SearchArgs),
+    Utterances(UtterancesArgs),
+    Report(ReportArgs),
     Export(ExportArgs),
 }
 
@@ -122,12 +124,56 @@ pub struct SearchArgs {
     pub format: FormatOpt,
 }
 
+/// List utterances (statements) with their renderings (wording families)
+/// and the outlets that carried each: one row per rendering.
+///
+/// Quotations are grouped into utterances at every ingest: trims,
+/// fragments, splices and other translations of one statement belong
+/// together; quotations that agree word for word share a rendering.
+#[derive(Debug, Args)]
+pub struct UtterancesArgs {
+    /// Only utterances of this speaker: a name, alias, role or surname, in
+    /// any case.
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// The provenance report: for every utterance, each rendering's words,
+/// the outlets that carried it, whom they credited, when it was first
+/// seen, and a word-level diff against the first rendering; per speaker,
+/// an outlet × rendering matrix.
+///
+/// --format html writes one self-contained page (no scripts, no network)
+/// to stdout: `quotetrail report --format html > report.html`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only utterances of this speaker: a name, alias, role or surname, in
+    /// any case.
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "table")]
+    pub format: ReportFormatArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Text for a terminal; diffs as [-removed-]{+added+}.
+    Table,
+    /// The report as one JSON document.
+    Json,
+    /// One self-contained HTML page with the differences highlighted.
+    Html,
+}
+
 /// Print every stored quotation for other programs, by article path then
 /// offset.
 ///
 /// Fields: article, outlet, start, end (byte offsets of the quoted words in
 /// the article), quote, speaker, speaker_span, cue, cited, utterance,
-/// rendering, form, partial, rule, confidence, published.
+/// rendering, form, partial, rule, confidence, published, speaker_inferred.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Output format.

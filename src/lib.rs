@@ -16,6 +16,7 @@ pub mod extract;
 pub mod fold;
 pub mod group;
 pub mod lexicon;
+pub mod provenance;
 pub mod registry;
 pub mod report;
 pub mod span;

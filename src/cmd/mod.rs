@@ -9,8 +9,10 @@
 pub mod export;
 pub mod ingest;
 pub mod quotes;
+pub mod report;
 pub mod search;
 pub mod speakers;
+pub mod utterances;
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 use std::process::ExitCode;
@@ -29,6 +31,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Quotes(args) => quotes::run(global, args),
         Command::Speakers(args) => speakers::run(global, args),
         Command::Search(args) => search::run(global, args),
+        Command::Utterances(args) => utterances::run(global, args),
+        Command::Report(args) => report::run(global, args),
         Command::Export(args) => export::run(global, args),
     }
 }

@@ -15,6 +15,7 @@
 pub mod group;
 pub mod migrate;
 pub mod read;
+pub mod utterances;
 pub mod write;
 
 use std::path::{Path, PathBuf};

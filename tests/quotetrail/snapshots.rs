@@ -22,6 +22,8 @@ fn help_of_every_command() {
         ("help_quotes", &["quotes"][..]),
         ("help_speakers", &["speakers"][..]),
         ("help_search", &["search"][..]),
+        ("help_utterances", &["utterances"][..]),
+        ("help_report", &["report"][..]),
         ("help_export", &["export"][..]),
     ] {
         insta::assert_snapshot!(name, help(args));

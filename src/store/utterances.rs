@@ -1,0 +1,136 @@
+//! Reading the grouping back: utterances with their renderings and the
+//! quotations (and so outlets) that carry each, for `utterances` and
+//! `report`.
+//!
+//! One query walks every membership in report order — speaker, first
+//! seen, utterance key, rendering position, article path, offset — and
+//! the rows are folded into nested values here, so the report layer gets
+//! plain structs and never sees SQL.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{SpeakerId, Store};
+
+/// One utterance as stored, with its renderings in order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UtteranceView {
+    pub utterance: String,
+    pub speaker: Option<String>,
+    pub first_seen: Option<String>,
+    pub renderings: Vec<RenderingView>,
+}
+
+/// One rendering with the quotations that carry it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RenderingView {
+    pub rendering: String,
+    pub label: String,
+    pub credited: Option<String>,
+    /// The rendering this one likely derives from (key and label).
+    pub source: Option<String>,
+    pub source_label: Option<String>,
+    /// The rendering's words (its longest quotations joined by " … ").
+    pub text: String,
+    pub first_seen: Option<String>,
+    pub quotations: Vec<MemberView>,
+}
+
+/// One quotation of a rendering.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberView {
+    pub article: String,
+    pub outlet: String,
+    pub published: Option<String>,
+    pub start: i64,
+    pub end: i64,
+    pub quote: String,
+    /// Whom this article credits for the words.
+    pub cited: Option<String>,
+    /// The article's speaker, else the inferred one.
+    pub speaker: Option<String>,
+    pub speaker_inferred: bool,
+}
+
+impl RenderingView {
+    /// The outlets that carried the rendering, in order of first article
+    /// path, each once.
+    pub fn outlets(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for q in &self.quotations {
+            if !out.contains(&q.outlet.as_str()) {
+                out.push(&q.outlet);
+            }
+        }
+        out
+    }
+}
+
+impl Store {
+    /// Every utterance (of `speakers`, when given), by speaker name, first
+    /// seen and key.
+    pub fn utterances(&self, speakers: Option<&[SpeakerId]>) -> anyhow::Result<Vec<UtteranceView>> {
+        let filter = speakers.map(serde_json::to_string).transpose()?;
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT u.key, us.name, u.first_seen, r.key, r.label, r.credited, src.key, src.label,
+                    r.text, r.first_seen, a.path, o.name, a.published, q.start, q.end, q.text,
+                    q.cited, coalesce(si.name, s.name), si.name IS NOT NULL
+             FROM utterances AS u
+             JOIN renderings AS r ON r.utterance_id = u.id
+             JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
+             JOIN quotations AS q ON q.id = qr.quotation_id
+             JOIN articles AS a ON a.id = q.article_id
+             JOIN outlets AS o ON o.id = a.outlet_id
+             LEFT JOIN speakers AS us ON us.id = u.speaker_id
+             LEFT JOIN renderings AS src ON src.id = r.source_id
+             LEFT JOIN speakers AS s ON s.id = q.speaker_id
+             LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
+             LEFT JOIN speakers AS si ON si.id = inf.speaker_id
+             WHERE ?1 IS NULL OR u.speaker_id IN (SELECT value FROM json_each(?1))
+             ORDER BY us.name IS NULL, us.name, coalesce(u.first_seen, '9999'), u.key,
+                      r.position, a.path, q.start, q.id",
+        )?;
+        let mut rows = stmt.query(params![filter])?;
+        let mut out: Vec<UtteranceView> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let key: String = row.get(0)?;
+            if out.last().is_none_or(|u| u.utterance != key) {
+                out.push(UtteranceView {
+                    utterance: key,
+                    speaker: row.get(1)?,
+                    first_seen: row.get(2)?,
+                    renderings: Vec::new(),
+                });
+            }
+            let Some(u) = out.last_mut() else { continue };
+            let rkey: String = row.get(3)?;
+            if u.renderings.last().is_none_or(|r| r.rendering != rkey) {
+                u.renderings.push(RenderingView {
+                    rendering: rkey,
+                    label: row.get(4)?,
+                    credited: row.get(5)?,
+                    source: row.get(6)?,
+                    source_label: row.get(7)?,
+                    text: row.get(8)?,
+                    first_seen: row.get(9)?,
+                    quotations: Vec::new(),
+                });
+            }
+            let Some(r) = u.renderings.last_mut() else {
+                continue;
+            };
+            r.quotations.push(MemberView {
+                article: row.get(10)?,
+                outlet: row.get(11)?,
+                published: row.get(12)?,
+                start: row.get(13)?,
+                end: row.get(14)?,
+                quote: row.get(15)?,
+                cited: row.get(16)?,
+                speaker: row.get(17)?,
+                speaker_inferred: row.get(18)?,
+            });
+        }
+        Ok(out)
+    }
+}
