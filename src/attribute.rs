@@ -1197,7 +1197,7 @@ impl<'a> Doc<'a> {
                 immediate
                     .then(|| self.before(first, sent_start))
                     .flatten()
-                    .or_else(|| self.after(last, sent_end, quote, &quotes))
+                    .or_else(|| self.after(last, sent_end, quote))
                     .or_else(|| self.before(first, sent_start))
                     .or_else(|| {
                         // "Dr. Ward stated:" ¶ "The U.S. Department ..."
@@ -1498,19 +1498,13 @@ impl<'a> Doc<'a> {
 
     /// `“…,” he said` / `“…,” said Peskov` / `“…,” Peskov, the Kremlin's
     /// spokesman, told reporters`.
-    fn after(&self, last: usize, ceil: usize, quote: &Quote, quotes: &[Quote]) -> Option<Found> {
-        self.right_after(last, ceil, quote, quotes)
+    fn after(&self, last: usize, ceil: usize, quote: &Quote) -> Option<Found> {
+        self.right_after(last, ceil, quote)
             .or_else(|| self.sentence_final(last, ceil))
             .or_else(|| self.parenthetical(last, ceil))
     }
 
-    fn right_after(
-        &self,
-        last: usize,
-        ceil: usize,
-        quote: &Quote,
-        quotes: &[Quote],
-    ) -> Option<Found> {
+    fn right_after(&self, last: usize, ceil: usize, quote: &Quote) -> Option<Found> {
         if let Some(found) = self.byline(last) {
             return Some(found);
         }
@@ -1528,7 +1522,6 @@ impl<'a> Doc<'a> {
         // continuation ("he said") or a bare "Name said." attributes it.
         let words = quote.span.slice(self.text);
         let ended = words.ends_with(['.', '?', '!', '\u{2026}']);
-        let _ = quotes;
         if ended && self.toks[a].cap {
             // `“Why now?” Mills then writes back, “…”` starts a new
             // sentence; `“Why now?” Mills asked.` does not.
