@@ -125,13 +125,13 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
                 short_is_q,
             )
         }
-        Relation::Substitution => {
-            if shorter < 6 || overlap.longest < 4 || overlap.matched * 10 < shorter * 7 {
-                return None;
-            }
+        Relation::Substitution
+            if shorter >= 6 && overlap.longest >= 4 && overlap.matched * 10 >= shorter * 7 =>
+        {
             found(Relation::Substitution, 0.9 * coverage, false, q_short)
         }
-        Relation::Unrelated => {
+        // Too little in common word for word: another wording, if anything.
+        Relation::Substitution | Relation::Unrelated => {
             if let Some(score) = translation(corpus, p, q) {
                 return found(Relation::Retranslation, score, false, q_short);
             }

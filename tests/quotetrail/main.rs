@@ -8,10 +8,17 @@
 //! - `cases`: extraction and attribution as a table of named cases.
 //! - `seeds`: the acceptance cases in tests/fixtures/seeds-gold.jsonl.
 //! - `props`: invariants under proptest.
+//! - `grouping`: variant grouping as a table of named cases, and its
+//!   independence of input order.
+//! - `provenance`: utterances and renderings of samples/ end to end,
+//!   ingest order and batches, `utterances`/`report` snapshots, and the
+//!   HTML report in headless Chromium.
 
 mod cases;
 mod cli;
+mod grouping;
 mod props;
+mod provenance;
 mod seeds;
 mod snapshots;
 mod store;
