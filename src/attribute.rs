@@ -32,8 +32,10 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::fold;
 use crate::lexicon::{
-    QUOTING_VERBS, first_name_gender, is_cue_verb, is_determiner, is_institution_word, is_not_name,
-    is_place_word, is_role_noun, is_title, is_verb_filler, pronoun_gender, title_gender,
+    QUOTING_VERBS, first_name_gender, is_cue_verb, is_determiner, is_document_noun,
+    is_institution_word, is_not_name, is_place_word, is_preposition, is_role_noun, is_time_word,
+    is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun, looks_adjectival,
+    pronoun_gender, title_gender,
 };
 use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
 use crate::span::Span;
@@ -2306,7 +2308,8 @@ impl<'a> Doc<'a> {
         // `''Trump Revealed,'' a biography written by ...`
         let comma = n > last + 1 || quote.span.slice(self.text).ends_with(',');
         if comma && matches!(next_word(n), Some("a" | "an" | "the")) {
-            let noun = (n + 1..n + 4).find_map(|k| next_word(k).filter(|w| is_work_noun(w)));
+            let noun = (n + 1..n + 4)
+                .find_map(|k| next_word(k).filter(|w| is_work_noun(w) || is_document_noun(w)));
             if noun.is_some() {
                 return true;
             }
@@ -2319,9 +2322,14 @@ impl<'a> Doc<'a> {
             return false;
         }
         (t.cap && self.is_possessive(p))
+            || is_work_noun(&t.lower)
             || matches!(
                 t.lower.as_str(),
-                "publish"
+                "on" | "titled"
+                    | "entitled"
+                    | "dubbed"
+                    | "nicknamed"
+                    | "publish"
                     | "published"
                     | "publishes"
                     | "released"
@@ -2333,33 +2341,6 @@ impl<'a> Doc<'a> {
                     | "hosts"
                     | "watched"
                     | "read"
-            )
-            || matches!(
-                t.lower.as_str(),
-                "on" | "titled"
-                    | "entitled"
-                    | "dubbed"
-                    | "nicknamed"
-                    | "film"
-                    | "movie"
-                    | "show"
-                    | "book"
-                    | "novel"
-                    | "song"
-                    | "series"
-                    | "program"
-                    | "programme"
-                    | "album"
-                    | "play"
-                    | "musical"
-                    | "documentary"
-                    | "column"
-                    | "hashtag"
-                    | "slogan"
-                    | "memoir"
-                    | "podcast"
-                    | "episode"
-                    | "newsletter"
             )
     }
 
@@ -2396,199 +2377,6 @@ fn is_plain_word(w: &str) -> bool {
             w,
             "who" | "which" | "whom" | "whose" | "and" | "or" | "but" | "be" | "been" | "being"
         )
-}
-
-/// Words of a time expression between a subject and its verb.
-fn is_time_word(w: &str) -> bool {
-    matches!(
-        w,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "night"
-            | "week"
-            | "month"
-            | "year"
-            | "on"
-            | "last"
-            | "this"
-            | "late"
-            | "early"
-            | "day"
-            | "days"
-            | "weeks"
-            | "months"
-            | "years"
-            | "hours"
-            | "minutes"
-            | "decades"
-            | "ago"
-            | "times"
-    )
-}
-
-/// A lower-case word that reads as a finite verb: a reporting verb, a past
-/// tense in -ed, a present tense in -s, or a common irregular past.
-fn is_verbish(w: &str) -> bool {
-    is_cue_verb(w)
-        || (w.len() > 3 && w.ends_with("ed"))
-        || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s"))
-        || matches!(
-            w,
-            "shot"
-                | "fired"
-                | "went"
-                | "gave"
-                | "made"
-                | "took"
-                | "came"
-                | "ran"
-                | "kept"
-                | "felt"
-                | "left"
-                | "held"
-                | "brought"
-                | "began"
-                | "sent"
-                | "stood"
-                | "struck"
-                | "hit"
-                | "put"
-                | "thought"
-                | "saw"
-                | "knew"
-                | "got"
-                | "found"
-                | "spoke"
-                | "wrote"
-                | "told"
-                | "said"
-                | "laid"
-                | "led"
-                | "won"
-                | "lost"
-                | "sought"
-                | "set"
-                | "let"
-                | "is"
-                | "was"
-                | "has"
-                | "had"
-                | "will"
-                | "would"
-                | "can"
-                | "could"
-                | "does"
-                | "did"
-                | "may"
-                | "might"
-                | "must"
-                | "should"
-                | "seems"
-                | "seemed"
-        )
-}
-
-/// Reporting verbs that usually mean something else unless a quote or
-/// punctuation follows at once: "he continued, “…”" but "would continue to".
-fn is_weak_cue(w: &str) -> bool {
-    matches!(
-        w,
-        "continue"
-            | "continued"
-            | "continues"
-            | "continuing"
-            | "read"
-            | "reads"
-            | "begin"
-            | "began"
-            | "begins"
-    )
-}
-
-fn is_preposition(w: &str) -> bool {
-    matches!(
-        w,
-        "at" | "in"
-            | "on"
-            | "during"
-            | "after"
-            | "before"
-            | "with"
-            | "for"
-            | "from"
-            | "to"
-            | "of"
-            | "about"
-            | "into"
-            | "through"
-            | "by"
-            | "over"
-            | "under"
-            | "near"
-    )
-}
-
-/// Nouns for works whose titles stand in quotation marks.
-fn is_work_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "film"
-            | "movie"
-            | "show"
-            | "book"
-            | "novel"
-            | "song"
-            | "series"
-            | "program"
-            | "programme"
-            | "album"
-            | "play"
-            | "musical"
-            | "documentary"
-            | "column"
-            | "memoir"
-            | "podcast"
-            | "episode"
-            | "newsletter"
-            | "biography"
-            | "essay"
-            | "article"
-            | "op-ed"
-            | "poem"
-            | "painting"
-            | "sitcom"
-            | "drama"
-            | "comedy"
-            | "thriller"
-            | "report"
-            | "study"
-            | "paper"
-            | "campaign"
-            | "ad"
-            | "video"
-            | "speech"
-            | "slogan"
-            | "hashtag"
-    )
-}
-
-/// A lower-case word with an adjective's ending or a participle's: before
-/// a reporting verb it makes the verb a noun ("explosive claim").
-fn looks_adjectival(w: &str) -> bool {
-    w.len() > 4
-        && [
-            "ive", "ous", "ful", "able", "ible", "ical", "ed", "est", "ish", "less",
-        ]
-        .iter()
-        .any(|suffix| w.ends_with(suffix))
 }
 
 /// Whether words are in Title Case: nearly every word capitalised, the

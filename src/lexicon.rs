@@ -1639,6 +1639,202 @@ pub fn first_name_gender(word: &str) -> Option<Gender> {
     FIRST_NAMES.get(word).copied()
 }
 
+/// A lower-case word that reads as a finite verb: a reporting verb, a past
+/// tense in -ed, a present tense in -s, or a common irregular past.
+pub fn is_verbish(w: &str) -> bool {
+    is_cue_verb(w)
+        || (w.len() > 3 && w.ends_with("ed"))
+        || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s"))
+        || matches!(
+            w,
+            "shot"
+                | "fired"
+                | "went"
+                | "gave"
+                | "made"
+                | "took"
+                | "came"
+                | "ran"
+                | "kept"
+                | "felt"
+                | "left"
+                | "held"
+                | "brought"
+                | "began"
+                | "sent"
+                | "stood"
+                | "struck"
+                | "hit"
+                | "put"
+                | "thought"
+                | "saw"
+                | "knew"
+                | "got"
+                | "found"
+                | "spoke"
+                | "wrote"
+                | "told"
+                | "said"
+                | "laid"
+                | "led"
+                | "won"
+                | "lost"
+                | "sought"
+                | "set"
+                | "let"
+                | "is"
+                | "was"
+                | "has"
+                | "had"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "does"
+                | "did"
+                | "may"
+                | "might"
+                | "must"
+                | "should"
+                | "seems"
+                | "seemed"
+        )
+}
+
+/// Reporting verbs that usually mean something else unless a quote or
+/// punctuation follows at once: "he continued, “…”" but "would continue to".
+pub fn is_weak_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "continue"
+            | "continued"
+            | "continues"
+            | "continuing"
+            | "read"
+            | "reads"
+            | "begin"
+            | "began"
+            | "begins"
+    )
+}
+
+pub fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "at" | "in"
+            | "on"
+            | "during"
+            | "after"
+            | "before"
+            | "with"
+            | "for"
+            | "from"
+            | "to"
+            | "of"
+            | "about"
+            | "into"
+            | "through"
+            | "by"
+            | "over"
+            | "under"
+            | "near"
+    )
+}
+
+/// Words of a time expression between a subject and its verb.
+pub fn is_time_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+            | "week"
+            | "month"
+            | "year"
+            | "on"
+            | "last"
+            | "this"
+            | "late"
+            | "early"
+            | "day"
+            | "days"
+            | "weeks"
+            | "months"
+            | "years"
+            | "hours"
+            | "minutes"
+            | "decades"
+            | "ago"
+            | "times"
+    )
+}
+
+/// A lower-case word with an adjective's ending or a participle's: before
+/// a reporting verb it makes the verb a noun ("explosive claim").
+pub fn looks_adjectival(w: &str) -> bool {
+    w.len() > 4
+        && [
+            "ive", "ous", "ful", "able", "ible", "ical", "ed", "est", "ish", "less",
+        ]
+        .iter()
+        .any(|suffix| w.ends_with(suffix))
+}
+
+/// Nouns for works whose titles stand in quotation marks: `the film
+/// “Barton Fink”`, `the show “Meet the Press”`.
+pub fn is_work_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "film"
+            | "movie"
+            | "show"
+            | "book"
+            | "novel"
+            | "song"
+            | "series"
+            | "program"
+            | "programme"
+            | "album"
+            | "play"
+            | "musical"
+            | "documentary"
+            | "column"
+            | "memoir"
+            | "podcast"
+            | "episode"
+            | "newsletter"
+            | "biography"
+            | "essay"
+            | "op-ed"
+            | "poem"
+            | "painting"
+            | "sitcom"
+            | "drama"
+            | "comedy"
+            | "thriller"
+            | "hashtag"
+            | "slogan"
+    )
+}
+
+/// Documents that may carry a title after it (`''Trump Revealed,'' a
+/// report by ...`) but whose name before a quote is usually its source
+/// ("the report “…”"): only looked at after a quote.
+pub fn is_document_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "article" | "report" | "study" | "paper" | "campaign" | "ad" | "video" | "speech"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
