@@ -15,18 +15,31 @@
 //! Pairs whose dates are both known and further apart than the window,
 //! and pairs of two different named speakers, are dropped here.
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 
 use super::{Attrib, Corpus, Options, align::hash_bytes};
 
-/// One posting: a shingle key, the record's day, the record, and whether
-/// it is a named record probing the unresolved bucket.
+/// One posting: a shingle key, the record's day, the record, and
+/// whether it is a named record probing the unresolved bucket (the top
+/// bit of `rec`, which keeps an entry at 16 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
     key: u64,
     day: i32,
     rec: u32,
-    probe: bool,
+}
+
+const PROBE: u32 = 1 << 31;
+
+impl Entry {
+    fn probe(&self) -> bool {
+        self.rec & PROBE != 0
+    }
+    fn index(&self) -> u32 {
+        self.rec & !PROBE
+    }
 }
 
 /// The bucket of quotations without a named speaker.
@@ -41,30 +54,39 @@ pub(crate) fn candidates(
     need: Option<&[bool]>,
 ) -> Vec<(usize, usize)> {
     let prep = &corpus.prep;
+    let indexed = |i: usize| index.get(i).copied().unwrap_or(false);
+    // Named records probe the unresolved bucket only for shingles some
+    // unresolved record has: few records are unresolved, so this halves
+    // the postings.
+    let unresolved: HashSet<u64> = prep
+        .par_iter()
+        .enumerate()
+        .filter(|(i, p)| indexed(*i) && p.attrib.named().is_none())
+        .flat_map_iter(|(_, p)| shingles(p))
+        .collect();
     let mut entries: Vec<Entry> = prep
         .par_iter()
         .enumerate()
-        .filter(|(i, _)| index.get(*i).copied().unwrap_or(false))
+        .filter(|(i, _)| indexed(*i))
         .flat_map_iter(|(i, p)| {
             let day = p.day.unwrap_or(i32::MIN);
             let bucket = match p.attrib {
                 Attrib::Named(s) => u64::from(s) + 1,
                 Attrib::Role(_) | Attrib::Unknown => UNRESOLVED,
             };
+            let rec = i as u32;
             let mut out = Vec::new();
             for sh in shingles(p) {
                 out.push(Entry {
                     key: mix(bucket, sh),
                     day,
-                    rec: i as u32,
-                    probe: false,
+                    rec,
                 });
-                if bucket != UNRESOLVED {
+                if bucket != UNRESOLVED && unresolved.contains(&sh) {
                     out.push(Entry {
                         key: mix(UNRESOLVED, sh),
                         day,
-                        rec: i as u32,
-                        probe: true,
+                        rec: rec | PROBE,
                     });
                 }
             }
@@ -87,13 +109,13 @@ pub(crate) fn candidates(
 
     let window = opts.date_window_days;
     let keep = |a: &Entry, b: &Entry| -> bool {
-        if a.rec == b.rec || (a.probe && b.probe) {
+        if a.index() == b.index() || (a.probe() && b.probe()) {
             return false;
         }
         if a.day != i32::MIN && b.day != i32::MIN && (a.day - b.day).abs() > window {
             return false;
         }
-        let (i, j) = (a.rec as usize, b.rec as usize);
+        let (i, j) = (a.index() as usize, b.index() as usize);
         if let Some(need) = need
             && !(need[i] || need[j])
         {
@@ -115,7 +137,7 @@ pub(crate) fn candidates(
                 for y in x + 1..run.len().min(x + reach) {
                     let (a, b) = (&run[x], &run[y]);
                     if keep(a, b) {
-                        let (i, j) = (a.rec.min(b.rec), a.rec.max(b.rec));
+                        let (i, j) = (a.index().min(b.index()), a.index().max(b.index()));
                         out.push((u64::from(i) << 32) | u64::from(j));
                     }
                 }

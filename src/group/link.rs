@@ -69,6 +69,20 @@ impl Found {
 /// Link records `i` and `j`, or not.
 pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
     let (p, q) = (&corpus.prep[i], &corpus.prep[j]);
+    // Every link but an identical pair of stop words needs a shared
+    // content stem; most candidate pairs have too few to be anything.
+    let shared = shared_count(&p.bag, &q.bag);
+    if shared == 0 && p.words.keys != q.words.keys {
+        return None;
+    }
+    // Containment needs every stem of the shorter shared, an overlap or a
+    // substitution most of them: with fewer than half, only another
+    // translation or a paraphrase is left, and neither needs the
+    // alignment.
+    let fewest = p.bag.len().min(q.bag.len());
+    if shared < fewest && shared * 2 < fewest {
+        return other_wording(corpus, p, q, i, j, shared);
+    }
     let found = |relation, score: f64, weak, short_is_q: bool| {
         let (i, j) = if short_is_q { (j, i) } else { (i, j) };
         Some(Found {
@@ -131,18 +145,50 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
             found(Relation::Substitution, 0.9 * coverage, false, q_short)
         }
         // Too little in common word for word: another wording, if anything.
-        Relation::Substitution | Relation::Unrelated => {
-            if let Some(score) = translation(corpus, p, q) {
-                return found(Relation::Retranslation, score, false, q_short);
-            }
-            let same_named = p.attrib.named().is_some() && p.attrib == q.attrib;
-            if same_named && let Some(score) = paraphrase(short, if q_short { p } else { q }) {
-                return found(Relation::Paraphrase, score, true, q_short);
-            }
-            None
-        }
+        Relation::Substitution | Relation::Unrelated => other_wording(corpus, p, q, i, j, shared),
         Relation::Retranslation | Relation::Paraphrase | Relation::Continuation => None,
     }
+}
+
+/// Records `i` and `j` (`p` and `q`) as two wordings of one statement:
+/// another translation, or a short paraphrase.
+fn other_wording(
+    corpus: &Corpus,
+    p: &Prepared,
+    q: &Prepared,
+    i: usize,
+    j: usize,
+    shared: usize,
+) -> Option<Found> {
+    if shared < 2 {
+        return None;
+    }
+    let (ps, qs) = (p.words.spoken(), q.words.spoken());
+    let q_short = qs < ps || (qs == ps && j < i);
+    let (short, long) = if q_short { (q, p) } else { (p, q) };
+    let (i, j) = if q_short { (j, i) } else { (i, j) };
+    if shared >= 6
+        && let Some(score) = translation(corpus, p, q)
+    {
+        return Some(Found {
+            i,
+            j,
+            relation: Relation::Retranslation,
+            score,
+            weak: false,
+        });
+    }
+    let same_named = p.attrib.named().is_some() && p.attrib == q.attrib;
+    if same_named && let Some(score) = paraphrase(short, long) {
+        return Some(Found {
+            i,
+            j,
+            relation: Relation::Paraphrase,
+            score,
+            weak: true,
+        });
+    }
+    None
 }
 
 /// The translation-aware score of two quotations, if it says they are
@@ -184,6 +230,23 @@ fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
         }
     }
     (score >= 0.35).then_some(score.min(1.0))
+}
+
+/// How many values two sorted, distinct lists share.
+fn shared_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut x, mut y, mut n) = (0, 0, 0);
+    while x < a.len() && y < b.len() {
+        match a[x].cmp(&b[y]) {
+            Ordering::Less => x += 1,
+            Ordering::Greater => y += 1,
+            Ordering::Equal => {
+                n += 1;
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    n
 }
 
 /// The heaviest common subsequence of `a` and `b` under `weight`: its

@@ -313,6 +313,9 @@ pub(crate) struct Prepared<'r> {
     pub(crate) words: align::Words,
     /// Content stems in text order.
     pub(crate) stems: Vec<u64>,
+    /// The distinct content stems, sorted: a cheap test of whether two
+    /// records share anything before aligning them.
+    pub(crate) bag: Vec<u64>,
     /// Stems of capitalised words inside a sentence and of numbers.
     pub(crate) names: Vec<u64>,
     pub(crate) numbers: Vec<u64>,
@@ -347,10 +350,7 @@ impl<'r> Corpus<'r> {
         let df = prep
             .par_iter()
             .fold(FastMap::default, |mut df: FastMap<u64, u32>, p| {
-                let mut seen: Vec<u64> = p.stems.clone();
-                seen.sort_unstable();
-                seen.dedup();
-                for s in seen {
+                for &s in &p.bag {
                     *df.entry(s).or_default() += 1;
                 }
                 df
@@ -511,9 +511,13 @@ fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
             }
         }
     }
+    let mut bag = stems.clone();
+    bag.sort_unstable();
+    bag.dedup();
     Prepared {
         rec,
         words,
+        bag,
         stems,
         names,
         numbers,

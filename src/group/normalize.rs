@@ -20,6 +20,9 @@
 //! (“American” → `us`), so two translations of one sentence share stems
 //! even where they share few words.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
 use crate::fold::fold;
 use crate::span::Span;
 
@@ -356,11 +359,12 @@ const STOP_WORDS: &[&str] = &[
     "says",
 ];
 
+static STOP: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
 /// Whether a normalised token is a stop word.
 pub fn is_stop_word(token: &str) -> bool {
-    // A sorted slice would be faster to search, but the list is short and
-    // the lookup runs once per token when a record is prepared.
-    STOP_WORDS.contains(&token)
+    STOP.contains(token)
 }
 
 /// Demonyms and country-name variants folded to one form, so "the new
@@ -391,6 +395,9 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("soviet", "ussr"),
 ];
 
+static COUNTRY: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| DEMONYMS.iter().copied().collect());
+
 /// The content stem of a normalised token, or `None` for a stop word.
 ///
 /// The stemmer is deliberately light (plural, -ing, -ed, -ly, final e):
@@ -405,11 +412,15 @@ const DEMONYMS: &[(&str, &str)] = &[
 /// assert_eq!(stem("the"), None);
 /// ```
 pub fn stem(token: &str) -> Option<String> {
-    let word = token.to_lowercase();
+    let word = if token.chars().any(char::is_uppercase) {
+        token.to_lowercase()
+    } else {
+        token.to_string()
+    };
     if is_stop_word(&word) {
         return None;
     }
-    if let Some(&(_, country)) = DEMONYMS.iter().find(|(d, _)| *d == word) {
+    if let Some(country) = COUNTRY.get(word.as_str()) {
         return Some(country.to_string());
     }
     if word.chars().all(|c| c.is_numeric() || c == '.') {
