@@ -109,8 +109,8 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             date_window_days: 14,
-            posting_cap: 48,
-            neighbours: 16,
+            posting_cap: 24,
+            neighbours: 12,
         }
     }
 }
