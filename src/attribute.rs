@@ -742,7 +742,8 @@ impl<'a> Doc<'a> {
             // An apposition ("the Kremlin's spokesman", "Putin's aide") or a
             // relative clause ("who spoke in Iowa") is not.
             let chunk = commas.last().map_or(floor, |&c| c + 1);
-            if let Some(np) = self.np_left(prev - 1, floor)
+            if prev > floor
+                && let Some(np) = self.np_left(prev - 1, floor)
                 && np.first == chunk
                 && self.is_name_word(np.first)
                 && !self.is_possessive(np.first)
