@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::group::{Piece, diff_words};
 use crate::report::Record;
-use crate::store::utterances::{RenderingView, UtteranceView};
+use crate::store::utterances::{AttributionNote, RenderingView, UtteranceView};
 
 /// How `report` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +51,8 @@ pub struct UtteranceReport {
     pub renderings: Vec<RenderingReport>,
     /// Word-level diffs between renderings (each against the first).
     pub diffs: Vec<Diff>,
+    /// Speakers inferred across outlets, and attributions that disagree.
+    pub attributions: Vec<AttributionNote>,
 }
 
 /// One rendering as the report shows it.
@@ -161,6 +163,29 @@ fn utterance_report(u: &UtteranceView) -> UtteranceReport {
         quotations: u.renderings.iter().map(|r| r.quotations.len()).sum(),
         renderings,
         diffs,
+        attributions: u.notes.clone(),
+    }
+}
+
+/// One attribution note in words.
+fn note_line(n: &AttributionNote) -> String {
+    let quote: String = n.quote.chars().take(60).collect();
+    let ellipsis = if quote.len() < n.quote.len() {
+        "…"
+    } else {
+        ""
+    };
+    match n.kind.as_str() {
+        "inferred" => format!(
+            "{}: “{quote}{ellipsis}” is {}'s: {}",
+            n.outlet,
+            n.speaker.as_deref().unwrap_or("?"),
+            n.note
+        ),
+        _ => format!(
+            "{}: “{quote}{ellipsis}”: attribution conflict with {}: {}",
+            n.outlet, n.other_outlet, n.note
+        ),
     }
 }
 
@@ -313,6 +338,9 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     word_diff(&d.pieces)
                 )?;
             }
+            for n in &u.attributions {
+                writeln!(out, "  attribution: {}", note_line(n))?;
+            }
         }
         let m = &section.matrix;
         if !m.outlets.is_empty() {
@@ -412,6 +440,7 @@ th,td{border:1px solid #ccc;padding:4px 10px;text-align:center}
 th:first-child,td:first-child{text-align:left}
 td.on{background:#dfeee0;font-weight:600}
 th small{display:block;color:#777;font-weight:400}
+.note{font:13px system-ui,sans-serif;color:#7a4b00;background:#fff6e0;border-radius:4px;padding:4px 8px}
 ";
 
 /// The report as one self-contained HTML page.
@@ -505,6 +534,9 @@ pub fn html(report: &Report) -> String {
                     }
                 }
                 h.push_str("</div>\n");
+            }
+            for n in &u.attributions {
+                let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note_line(n)));
             }
             h.push_str("</div>\n");
         }

@@ -19,6 +19,25 @@ pub struct UtteranceView {
     pub speaker: Option<String>,
     pub first_seen: Option<String>,
     pub renderings: Vec<RenderingView>,
+    /// Inferred speakers and attribution conflicts, by article and offset.
+    pub notes: Vec<AttributionNote>,
+}
+
+/// What grouping noted about an utterance's attributions: a speaker
+/// taken from another outlet's quotation, or two that disagree.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AttributionNote {
+    /// `inferred` or `conflict`.
+    pub kind: String,
+    pub outlet: String,
+    pub article: String,
+    pub quote: String,
+    /// For an inference, the speaker given; for a conflict, what this
+    /// article says.
+    pub speaker: Option<String>,
+    /// The other outlet whose quotation names the speaker.
+    pub other_outlet: String,
+    pub note: String,
 }
 
 /// One rendering with the quotations that carry it.
@@ -100,6 +119,7 @@ impl Store {
                     speaker: row.get(1)?,
                     first_seen: row.get(2)?,
                     renderings: Vec::new(),
+                    notes: Vec::new(),
                 });
             }
             let Some(u) = out.last_mut() else { continue };
@@ -131,6 +151,55 @@ impl Store {
                 speaker_inferred: row.get(18)?,
             });
         }
+        self.attach_notes(&mut out)?;
         Ok(out)
+    }
+
+    /// Fill each utterance's [`UtteranceView::notes`].
+    fn attach_notes(&self, utterances: &mut [UtteranceView]) -> anyhow::Result<()> {
+        let mut stmt = self.connection().prepare_cached(
+            "WITH notes AS (
+                 SELECT 'inferred' AS kind, i.quotation_id AS q, s.name AS speaker,
+                        i.evidence_id AS other,
+                        'speaker taken from ' || eo.name ||
+                        coalesce(' (the article says ' || i.was || ')', ' (the article names nobody)')
+                            AS note
+                 FROM inferred_speakers AS i
+                 JOIN speakers AS s ON s.id = i.speaker_id
+                 JOIN quotations AS e ON e.id = i.evidence_id
+                 JOIN articles AS ea ON ea.id = e.article_id
+                 JOIN outlets AS eo ON eo.id = ea.outlet_id
+                 UNION ALL
+                 SELECT 'conflict', c.quotation_id, c.speaker, c.other_id, c.note
+                 FROM attribution_conflicts AS c)
+             SELECT u.key, n.kind, o.name, a.path, q.text, n.speaker, oo.name, n.note
+             FROM notes AS n
+             JOIN quotations AS q ON q.id = n.q
+             JOIN articles AS a ON a.id = q.article_id
+             JOIN outlets AS o ON o.id = a.outlet_id
+             JOIN quotations AS oq ON oq.id = n.other
+             JOIN articles AS oa ON oa.id = oq.article_id
+             JOIN outlets AS oo ON oo.id = oa.outlet_id
+             JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
+             JOIN renderings AS r ON r.id = qr.rendering_id
+             JOIN utterances AS u ON u.id = r.utterance_id
+             ORDER BY u.key, a.path, q.start, n.kind, n.note",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let key: String = row.get(0)?;
+            if let Some(u) = utterances.iter_mut().find(|u| u.utterance == key) {
+                u.notes.push(AttributionNote {
+                    kind: row.get(1)?,
+                    outlet: row.get(2)?,
+                    article: row.get(3)?,
+                    quote: row.get(4)?,
+                    speaker: row.get(5)?,
+                    other_outlet: row.get(6)?,
+                    note: row.get(7)?,
+                });
+            }
+        }
+        Ok(())
     }
 }

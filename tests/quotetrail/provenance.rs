@@ -488,3 +488,24 @@ fn html_report_renders_in_headless_chromium() {
         std::fs::copy(&png, Path::new(&to)).unwrap();
     }
 }
+
+#[test]
+fn an_unattributed_quotation_takes_its_speaker_from_another_outlet() {
+    let sb = Sandbox::new();
+    let words = "“Details of the talks will become available one way or another, \
+                 let us not get ahead of ourselves.”";
+    sb.write("a/1.txt", format!("Dmitry Peskov said: {words}\n"));
+    sb.write("a/2.txt", format!("The talks went on.\n\n{words}\n"));
+    sb.cmd(["ingest", "a"]).assert().success();
+    let export = sb.export();
+    assert_eq!(export.len(), 2);
+    assert_eq!(export[0]["utterance"], export[1]["utterance"]);
+    assert_eq!(export[1]["speaker"], "Dmitry Peskov");
+    assert_eq!(export[1]["speaker_inferred"], true);
+    assert_eq!(export[0]["speaker_inferred"], false);
+    let report = sb.stdout(["report"]);
+    assert!(
+        report.contains("is Dmitry Peskov's: speaker taken from 1 (the article names nobody)"),
+        "{report}"
+    );
+}
