@@ -167,7 +167,7 @@ fn other_wording(
     let q_short = qs < ps || (qs == ps && j < i);
     let (short, long) = if q_short { (q, p) } else { (p, q) };
     let (i, j) = if q_short { (j, i) } else { (i, j) };
-    if shared >= 6
+    if shared >= 4
         && let Some(score) = translation(corpus, p, q)
     {
         return Some(Found {
@@ -213,7 +213,7 @@ fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
     let (a, b) = (content(p), content(q));
     let shorter = a.len().min(b.len());
     if shorter < 8 {
-        return None;
+        return short_translation(corpus, p, q, &a, &b);
     }
     let wa: f64 = a.iter().map(|s| corpus.idf(*s)).sum();
     let wb: f64 = b.iter().map(|s| corpus.idf(*s)).sum();
@@ -230,6 +230,49 @@ fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
         }
     }
     (score >= 0.35).then_some(score.min(1.0))
+}
+
+/// Another translation of a short sentence (four to seven content
+/// stems): word order changes too much between translations for a common
+/// subsequence, so the stems are compared as sets, and most of both must
+/// be shared, by one named speaker ("No one expects solutions to come
+/// easily and quickly" and "Nobody expects quick and easy solutions").
+fn short_translation(
+    corpus: &Corpus,
+    p: &Prepared,
+    q: &Prepared,
+    a: &[u64],
+    b: &[u64],
+) -> Option<f64> {
+    if p.attrib.named().is_none() || p.attrib != q.attrib {
+        return None;
+    }
+    if !p.names.is_empty() && !q.names.is_empty() && !p.names.iter().any(|n| q.names.contains(n)) {
+        return None;
+    }
+    let set = |x: &[u64]| -> Vec<u64> {
+        let mut v = x.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (a, b) = (set(a), set(b));
+    if a.len().min(b.len()) < 4 {
+        return None;
+    }
+    let weight = |v: &[u64]| -> f64 { v.iter().map(|s| corpus.idf(*s)).sum() };
+    let shared: Vec<u64> = a
+        .iter()
+        .copied()
+        .filter(|s| b.binary_search(s).is_ok())
+        .collect();
+    if shared.len() < 4 {
+        return None;
+    }
+    let (wa, wb, ws) = (weight(&a), weight(&b), weight(&shared));
+    let score = ws / wa.min(wb).max(f64::MIN_POSITIVE);
+    let cover = ws / wa.max(wb).max(f64::MIN_POSITIVE);
+    (score >= 0.75 && cover >= 0.5).then_some(score.min(1.0))
 }
 
 /// How many values two sorted, distinct lists share.

@@ -29,7 +29,9 @@ use crate::span::Span;
 /// One word of a quotation, normalised.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
-    /// The comparable form: folded, without apostrophes or periods.
+    /// The comparable form: folded, without apostrophes or periods,
+    /// contractions spelled out ("won't" is two tokens, `will` `not`, on
+    /// the same span), British spellings in their American form.
     pub text: String,
     /// Where the word is in the original text (bytes).
     pub span: Span,
@@ -69,7 +71,7 @@ impl Normalized {
 /// ```
 /// use quotetrail::group::normalize;
 /// let n = normalize("“The U.S. [side] … won’t,” he said");
-/// assert_eq!(n.key(), "the us side wont he said");
+/// assert_eq!(n.key(), "the us side will not he said");
 /// assert!(n.tokens[2].bracket && n.tokens[3].ellipsis_before);
 /// assert_eq!(&"“The U.S. [side] … won’t,” he said"[n.tokens[1].span.start..n.tokens[1].span.end], "U.S.");
 /// ```
@@ -103,6 +105,7 @@ pub fn normalize(text: &str) -> Normalized {
                 let next_is_word = next.is_some_and(is_word_char);
                 // Apostrophes inside a word ("won’t", "world's") join it.
                 if is_apostrophe(c) && next.is_some_and(char::is_alphabetic) && !word.is_empty() {
+                    word.push('\'');
                     j += 1;
                     continue;
                 }
@@ -126,16 +129,19 @@ pub fn normalize(text: &str) -> Normalized {
                 }
                 break;
             }
-            let folded: String = fold(&word)
-                .chars()
-                .filter(|&c| is_word_char(c) || (all_digits && c == '.'))
-                .collect();
             let first = word.chars().next().unwrap_or(' ');
-            if !folded.is_empty() {
+            for part in expand(&fold(&word)) {
+                let folded: String = part
+                    .chars()
+                    .filter(|&c| is_word_char(c) || (all_digits && c == '.'))
+                    .collect();
+                if folded.is_empty() {
+                    continue;
+                }
                 out.tokens.push(Token {
                     number: all_digits,
                     name: first.is_uppercase() && !sentence_start,
-                    text: folded,
+                    text: spelling(&folded),
                     span: Span::new(start, end),
                     ellipsis_before: std::mem::take(&mut pending_ellipsis),
                     bracket: bracket_depth > 0,
@@ -168,6 +174,91 @@ pub fn normalize(text: &str) -> Normalized {
     }
     out.ellipsis_after = pending_ellipsis;
     out
+}
+
+/// A folded word with its contractions spelled out, so an outlet that
+/// writes "do not" agrees with one that keeps "don't": `n't`, `'re`,
+/// `'ll`, `'ve`, `'m`, `'d`, and `'s` after a pronoun ("it's", "let's").
+/// A possessive `'s` stays part of its word.
+fn expand(word: &str) -> Vec<String> {
+    let Some(at) = word.find('\'') else {
+        return vec![word.to_string()];
+    };
+    let (head, tail) = (&word[..at], &word[at + 1..]);
+    if tail == "t" && head.ends_with('n') {
+        let base = &head[..head.len() - 1];
+        let base = match base {
+            "ca" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            b => b,
+        };
+        return vec![base.to_string(), "not".to_string()];
+    }
+    let second = match tail {
+        "re" => "are",
+        "ll" => "will",
+        "ve" => "have",
+        "m" => "am",
+        "d" => "would",
+        "s" if head == "let" => "us",
+        "s" if matches!(
+            head,
+            "it" | "he" | "she" | "that" | "there" | "what" | "who" | "here" | "where"
+        ) =>
+        {
+            "is"
+        }
+        // A possessive: the word itself keeps its spelling fold.
+        _ => return vec![format!("{}{}", spelling(head), tail.replace('\'', ""))],
+    };
+    vec![head.to_string(), second.to_string()]
+}
+
+/// British spellings (and a few place names) in their American form, so a
+/// copy-editor's "normalise"/"normalize" or "Kiev"/"Kyiv" is not taken for
+/// another wording. Applied to both sides of every comparison, a fold that
+/// touches a word with no variant ("promise" → "promize") costs nothing.
+fn spelling(word: &str) -> String {
+    match word {
+        "kiev" => return "kyiv".into(),
+        "turkiye" => return "turkey".into(),
+        "programme" | "programmes" => return word.replacen("programme", "program", 1),
+        "defence" | "offence" | "licence" | "pretence" => {
+            return format!("{}nse", &word[..word.len() - 3]);
+        }
+        _ => {}
+    }
+    if word.len() < 6 || !word.is_ascii() {
+        return word.to_string();
+    }
+    for (from, to) in [
+        ("isations", "izations"),
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+        ("ysing", "yzing"),
+        ("ysed", "yzed"),
+        ("yse", "yze"),
+        ("ourable", "orable"),
+        ("ourably", "orably"),
+        ("ourful", "orful"),
+        ("ourite", "orite"),
+        ("ourites", "orites"),
+        ("ouring", "oring"),
+        ("oured", "ored"),
+        ("ours", "ors"),
+        ("our", "or"),
+        ("tres", "ters"),
+        ("tre", "ter"),
+    ] {
+        if let Some(stem) = word.strip_suffix(from) {
+            return format!("{stem}{to}");
+        }
+    }
+    word.to_string()
 }
 
 fn is_word_char(c: char) -> bool {
@@ -544,6 +635,23 @@ mod tests {
             .map(|t| t.text.as_str())
             .collect();
         assert_eq!(names, ["rubio"]);
+    }
+
+    #[test]
+    fn contractions_and_spellings_do_not_matter() {
+        assert_eq!(key("We don’t know"), key("we do not know"));
+        assert_eq!(
+            key("it won't, we can't"),
+            key("it will not, we cannot").replace("cannot", "can not")
+        );
+        assert_eq!(key("Let’s go, it's late"), "let us go it is late");
+        assert_eq!(key("the world’s security"), "the worlds security");
+        assert_eq!(
+            key("to normalise the favourable centre"),
+            key("to normalize the favorable center")
+        );
+        assert_eq!(key("Kiev's defence"), key("Kyiv's defense"));
+        assert_eq!(key("our hours"), "our hours");
     }
 
     #[test]

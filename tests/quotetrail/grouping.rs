@@ -168,6 +168,21 @@ t!(retranslation_is_one_utterance_in_two_renderings, [
     q('B', P, "We are prepared to resume dialogue on strategic stability with no preconditions, as long as Russia's legitimate security interests are respected.").cited("Agency Two"),
 ], utterances: "AB", renderings: "A|B");
 
+t!(retranslation_of_a_short_sentence_in_another_order, [
+    q('A', K, "No one expects solutions to come easily and quickly.").cited("Agency One"),
+    q('B', K, "Nobody expects quick and easy solutions to come.").cited("Agency Two"),
+], utterances: "AB", renderings: "A|B");
+
+t!(a_short_sentence_on_the_same_topic_is_another_statement, [
+    q('A', K, "No one expects solutions to come easily and quickly."),
+    q('B', K, "We expect the talks to bring quick solutions on embassies."),
+], utterances: "A|B", renderings: "A|B");
+
+t!(contractions_and_british_spelling_are_one_wording, [
+    q('A', Z, "We don't want to normalise relations at any price, it's a question of honour."),
+    q('B', Z, "We do not want to normalize relations at any price, it is a question of honor."),
+], utterances: "AB", renderings: "AB");
+
 t!(headline_paraphrase_is_another_rendering, [
     q('A', P, "The first round of talks gives grounds for cautious optimism about the future of our relations."),
     q('B', P, "offers grounds for cautious optimism").partial().article("B.txt", 0, 10),
