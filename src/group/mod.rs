@@ -328,8 +328,8 @@ pub(crate) struct Prepared<'r> {
 /// linking needs.
 pub(crate) struct Corpus<'r> {
     pub(crate) prep: Vec<Prepared<'r>>,
-    /// Speaker names by index (sorted, so indices do not depend on input
-    /// order).
+    /// Speakers (people, see `people`) by index, sorted by name, so
+    /// indices do not depend on input order.
     pub(crate) speakers: Vec<String>,
     /// How many records each content stem occurs in.
     df: FastMap<u64, u32>,
@@ -339,13 +339,7 @@ impl<'r> Corpus<'r> {
     fn new(records: &'r [Record]) -> Corpus<'r> {
         let mut sorted: Vec<&Record> = records.iter().collect();
         sorted.par_sort_unstable_by(|a, b| content_order(a, b));
-        let names: BTreeSet<&str> = sorted.iter().filter_map(|r| r.speaker.as_deref()).collect();
-        let speakers: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        let index: HashMap<&str, u32> = names
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (*s, i as u32))
-            .collect();
+        let (speakers, index) = people(&sorted);
         let prep: Vec<Prepared> = sorted.par_iter().map(|rec| prepare(rec, &index)).collect();
         let df = prep
             .par_iter()
@@ -484,6 +478,85 @@ impl<'r> Corpus<'r> {
     pub(crate) fn speaker_name(&self, i: u32) -> &str {
         self.speakers.get(i as usize).map_or("", String::as_str)
     }
+}
+
+/// The speakers of `records` as people: names that differ only in case,
+/// accents, transliteration of the first name ("Sergey"/"Sergei Lavrov"),
+/// or a missing first name ("Lavrov", when only one Lavrov is quoted) are
+/// one person. Returns each person's display name (the form quoted most,
+/// then the longest) and each name's person.
+fn people<'r>(records: &[&'r Record]) -> (Vec<String>, HashMap<&'r str, u32>) {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in records {
+        if let Some(s) = r.speaker.as_deref() {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    let words = |name: &str| -> Vec<String> {
+        fold(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    // Proper names by surname, then by the initial of the first name.
+    let mut classes: BTreeMap<(String, Option<char>), Vec<&str>> = BTreeMap::new();
+    let mut singles: Vec<(String, &str)> = Vec::new();
+    for &name in counts.keys() {
+        let w = words(name);
+        let proper = name.chars().next().is_some_and(char::is_uppercase);
+        match (proper, w.as_slice()) {
+            (true, [.., last]) if w.len() >= 2 => {
+                let initial = w[0].chars().next();
+                classes
+                    .entry((last.clone(), initial))
+                    .or_default()
+                    .push(name);
+            }
+            (true, [only]) => singles.push((only.clone(), name)),
+            _ => {
+                classes.entry((fold(name), None)).or_default().push(name);
+            }
+        }
+    }
+    for (surname, name) in singles {
+        let full: Vec<&(String, Option<char>)> = classes
+            .keys()
+            .filter(|(last, initial)| *last == surname && initial.is_some())
+            .collect();
+        let key = match full.as_slice() {
+            [one] => (*one).clone(),
+            _ => (surname, None),
+        };
+        classes.entry(key).or_default().push(name);
+    }
+    let mut people: Vec<(String, Vec<&str>)> = classes
+        .into_values()
+        .map(|names| {
+            let display = names
+                .iter()
+                .copied()
+                .max_by(|a, b| {
+                    counts[a]
+                        .cmp(&counts[b])
+                        .then(a.len().cmp(&b.len()))
+                        .then(b.cmp(a))
+                })
+                .unwrap_or_default()
+                .to_string();
+            (display, names)
+        })
+        .collect();
+    people.sort();
+    let mut index = HashMap::new();
+    let mut display = Vec::with_capacity(people.len());
+    for (i, (name, names)) in people.into_iter().enumerate() {
+        for n in names {
+            index.insert(n, i as u32);
+        }
+        display.push(name);
+    }
+    (display, index)
 }
 
 /// The order everything is sorted in: article path, offset, then text.

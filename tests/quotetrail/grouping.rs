@@ -193,6 +193,20 @@ t!(same_words_by_two_speakers_do_not_group, [
     q('B', Z, "We are open to a dialogue with Washington on every issue of mutual concern."),
 ], utterances: "A|B", renderings: "A|B");
 
+t!(one_person_under_two_spellings_is_one_speaker, [
+    q('A', Some("Sergey Lavrov"), "The outcome of the meeting will show how quickly and effectively we can move."),
+    q('B', Some("Sergei Lavrov"), "The outcome of the meeting will show how quickly and effectively we can move."),
+    q('C', Some("Lavrov"), "will show how quickly and effectively we can move").partial(),
+    q('D', Some("Öncu Keçeli"), "The delegations met at a technical level in Istanbul today."),
+    q('E', Some("Oncu Keceli"), "The delegations met at a technical level in Istanbul today."),
+], utterances: "ABC|DE", renderings: "ABC|DE");
+
+t!(two_people_with_one_surname_are_two_speakers, [
+    q('A', Some("Donald Trump"), "We are going to have a tremendous meeting with the Russians next week."),
+    q('B', Some("Melania Trump"), "We are going to have a tremendous meeting with the Russians next week."),
+    q('C', Some("Trump"), "a tremendous meeting with the Russians").partial(),
+], utterances: "A|B|C", renderings: "A|B|C");
+
 t!(two_statements_of_one_speaker_on_one_day_do_not_group, [
     q('A', P, "The first contacts with the new administration inspire certain hopes."),
     q('B', P, "The dialogue with the new administration must not be disrupted by Western elites who want instability."),
