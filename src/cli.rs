@@ -80,6 +80,11 @@ pub struct IngestArgs {
     /// file, outlet, url, published, title) instead of the directories' own.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+    /// Group every stored quotation into utterances again, not only those
+    /// this ingest touched (after changing quotetrail, or to undo the drift
+    /// of word-rarity weights over many small ingests).
+    #[arg(long)]
+    pub regroup: bool,
     /// Print who said what in the ingested articles.
     #[arg(long)]
     pub report: bool,

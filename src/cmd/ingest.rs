@@ -41,6 +41,8 @@ pub struct IngestOptions {
     /// An explicit manifest; without one, each directory's own
     /// `manifest.tsv`/`manifest.csv` is read.
     pub manifest: Option<PathBuf>,
+    /// Regroup every stored quotation, not only what this ingest touched.
+    pub regroup: bool,
 }
 
 /// What an ingest did.
@@ -80,6 +82,7 @@ pub fn run(global: &GlobalArgs, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let opts = IngestOptions {
         paths: args.paths.clone(),
         manifest: args.manifest.clone(),
+        regroup: args.regroup,
     };
     let registry = super::registry(global)?;
     let summary = ingest(&global.db, &registry, &opts)?;
@@ -194,9 +197,13 @@ pub fn ingest(
     }
     // Grouping runs inside the batch's transaction: readers never see new
     // quotations without their utterances.
-    let grouped = batch
-        .regroup(&crate::group::Options::default())
-        .context("grouping quotations into utterances")?;
+    let options = crate::group::Options::default();
+    let grouped = if opts.regroup {
+        batch.regroup_all(&options)
+    } else {
+        batch.regroup(&options)
+    }
+    .context("grouping quotations into utterances")?;
     summary.regrouped = grouped.quotations;
     summary.utterances = grouped.utterances;
     batch.commit()?;

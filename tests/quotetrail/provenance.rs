@@ -355,8 +355,12 @@ fn grouping_is_the_same_whatever_the_ingest_order_and_batches() {
     }
     assert_eq!(export_grouping(&sb), want);
 
-    // Re-ingesting changes nothing.
+    // Re-ingesting changes nothing, and neither does regrouping it all.
     sb.cmd(["ingest", "samples"]).assert().success();
+    assert_eq!(export_grouping(&sb), want);
+    sb.cmd(["ingest", "--regroup", "samples"])
+        .assert()
+        .success();
     assert_eq!(export_grouping(&sb), want);
 }
 

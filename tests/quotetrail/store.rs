@@ -105,7 +105,7 @@ fn ingested_samples_pass_integrity_checks_and_fill_the_views() {
     let db = sb.path("q.db");
     let opts = IngestOptions {
         paths: vec![samples_dir()],
-        manifest: None,
+        ..IngestOptions::default()
     };
     let summary = ingest(&db, &Registry::default(), &opts).unwrap();
     assert_eq!((summary.new, summary.failed), (5, 0));
