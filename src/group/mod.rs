@@ -493,11 +493,15 @@ fn people<'r>(records: &[&'r Record]) -> (Vec<String>, HashMap<&'r str, u32>) {
         }
     }
     let words = |name: &str| -> Vec<String> {
-        fold(name)
+        let mut w: Vec<String> = fold(name)
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(str::to_string)
-            .collect()
+            .collect();
+        if let Some(last) = w.last_mut() {
+            *last = transliterated(last);
+        }
+        w
     };
     // Proper names by surname, then by the initial of the first name.
     let mut classes: BTreeMap<(String, Option<char>), Vec<&str>> = BTreeMap::new();
@@ -557,6 +561,26 @@ fn people<'r>(records: &[&'r Record]) -> (Vec<String>, HashMap<&'r str, u32>) {
         display.push(name);
     }
     (display, index)
+}
+
+/// A surname with the endings transliterations disagree on made one:
+/// "Zelenskiy", "Zelenskyy" and "Zelensky" are one name.
+fn transliterated(surname: &str) -> String {
+    for (from, to) in [
+        ("skiy", "sky"),
+        ("skyy", "sky"),
+        ("skii", "sky"),
+        ("skyi", "sky"),
+        ("iy", "y"),
+        ("yy", "y"),
+    ] {
+        if let Some(stem) = surname.strip_suffix(from)
+            && stem.len() >= 3
+        {
+            return format!("{stem}{to}");
+        }
+    }
+    surname.to_string()
 }
 
 /// The order everything is sorted in: article path, offset, then text.

@@ -310,13 +310,51 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
             }
         }
     }
-    let mut out: Vec<(Vec<usize>, String)> = uf
-        .roots()
-        .into_iter()
-        .map(|root| {
-            let xs = uf.members(root);
-            let mut family: Vec<usize> = xs.iter().flat_map(|&x| nodes[x].iter().copied()).collect();
-            family.sort_unstable();
+    // Each quotation's family, by the root of its node...
+    let mut family_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut node_of: BTreeMap<usize, usize> = BTreeMap::new();
+    for (x, node) in nodes.iter().enumerate() {
+        for &i in node {
+            family_of.insert(i, uf.find(x));
+            node_of.insert(i, x);
+        }
+    }
+    // ...except that a quotation whose words also fit the family of its
+    // article's longest quotation goes there: the same words in two
+    // translations ("Nobody wants peace more than Ukrainians") belong, in
+    // each article, to that article's wording.
+    let mut per_article: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        per_article
+            .entry(prep[i].rec.article.as_str())
+            .or_default()
+            .push(i);
+    }
+    for quotations in per_article.values() {
+        let Some(&main) = quotations
+            .iter()
+            .max_by_key(|&&i| (prep[i].words.spoken(), usize::MAX - i))
+        else {
+            continue;
+        };
+        let home = family_of[&main];
+        for &i in quotations {
+            let x = node_of[&i];
+            if family_of[&i] != home && !uf.members(home).iter().any(|&y| differ(x, y)) {
+                family_of.insert(i, home);
+            }
+        }
+    }
+    let mut grouped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (&i, &f) in &family_of {
+        grouped.entry(f).or_default().push(i);
+    }
+    let mut out: Vec<(Vec<usize>, String)> = grouped
+        .into_values()
+        .map(|family| {
+            let mut xs: Vec<usize> = family.iter().map(|i| node_of[i]).collect();
+            xs.sort_unstable();
+            xs.dedup();
             // The rendering's words: its nodes that no other node of it
             // contains, in the order of their first quotations.
             let within = |x: usize, y: usize| {
@@ -327,10 +365,18 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
                 .copied()
                 .filter(|&x| !xs.iter().any(|&y| y != x && within(x, y)))
                 .collect();
-            maximal.sort_by_key(|&x| nodes[x][0]);
+            // Each node as this family's first quotation of it writes it.
+            let first = |x: usize| {
+                family
+                    .iter()
+                    .copied()
+                    .find(|i| node_of[i] == x)
+                    .unwrap_or(nodes[x][0])
+            };
+            maximal.sort_by_key(|&x| first(x));
             let text: Vec<&str> = maximal
                 .iter()
-                .map(|&x| prep[nodes[x][0]].rec.text.as_str())
+                .map(|&x| prep[first(x)].rec.text.as_str())
                 .collect();
             (family, text.join(" … "))
         })

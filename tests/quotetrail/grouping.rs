@@ -199,7 +199,9 @@ t!(one_person_under_two_spellings_is_one_speaker, [
     q('C', Some("Lavrov"), "will show how quickly and effectively we can move").partial(),
     q('D', Some("Öncu Keçeli"), "The delegations met at a technical level in Istanbul today."),
     q('E', Some("Oncu Keceli"), "The delegations met at a technical level in Istanbul today."),
-], utterances: "ABC|DE", renderings: "ABC|DE");
+    q('F', Some("Volodymyr Zelenskiy"), "Nobody wants peace more than Ukrainians, and nobody wants it sooner."),
+    q('G', Some("Volodymyr Zelensky"), "Nobody wants peace more than Ukrainians, and nobody wants it sooner."),
+], utterances: "ABC|DE|FG", renderings: "ABC|DE|FG");
 
 t!(two_people_with_one_surname_are_two_speakers, [
     q('A', Some("Donald Trump"), "We are going to have a tremendous meeting with the Russians next week."),
@@ -247,6 +249,13 @@ t!(a_full_quote_after_he_added_continues, [
     q('A', P, "I note that the first contacts inspire certain hopes.").article("x.txt", 8, 100).cue(80, "said"),
     q('B', P, "There is a mood to work to restore ties.").article("x.txt", 9, 300).cue(350, "added"),
 ], utterances: "AB", renderings: "AB");
+
+t!(words_both_translations_share_go_with_their_own_articles_wording, [
+    q('A', K, "We are ready to take this step, but only if the other side also stops striking our cities.").article("a.txt", 2, 100).cue(90, "said"),
+    q('B', K, "Nobody wants peace more than we do.").article("a.txt", 3, 300).cue(400, "added"),
+    q('C', K, "We are ready for such a step, but only on condition that the other side also stops shelling our cities.").article("b.txt", 2, 100),
+    q('D', K, "nobody wants peace more than we do.").article("b.txt", 5, 500).partial(),
+], utterances: "ABCD", renderings: "AB|CD");
 
 t!(one_articles_pieces_share_the_rendering_of_the_whole, [
     q('A', P, "Contacts with the new administration inspire certain hopes. There is a reciprocal mood to restore ties between our states."),
