@@ -8,7 +8,9 @@
 //! 1. **Prepare** every record: [`normalize`] its text, hash the tokens
 //!    for alignment ([`align::Words`]), take its content stems, parse its
 //!    date, and decide whether its speaker is *named* in the article, only
-//!    *described* by a role ("a Kremlin spokesman"), or unknown.
+//!    *described* by a role ("a Kremlin spokesman"), or unknown. Speaker
+//!    names are matched as people first: "Sergey Lavrov", "Sergei Lavrov"
+//!    and "Lavrov" are one, so are "Zelenskiy" and "Zelensky".
 //! 2. **Block** (`block.rs`): candidate pairs from an inverted index of
 //!    rare word shingles, keyed by speaker, with a window on publication
 //!    dates. Never all pairs: a shingle shared by too many quotations pairs
@@ -691,8 +693,7 @@ pub(crate) struct Refused;
 
 /// Union-find over the records in scope, refusing to join two named
 /// speakers.
-struct Components<'c, 'r> {
-    corpus: &'c Corpus<'r>,
+struct Components {
     parent: Vec<usize>,
     size: Vec<usize>,
     /// The named speaker of each root's component, if any.
@@ -700,11 +701,10 @@ struct Components<'c, 'r> {
     scope: Vec<usize>,
 }
 
-impl<'c, 'r> Components<'c, 'r> {
-    fn new(corpus: &'c Corpus<'r>, scope: &[usize]) -> Components<'c, 'r> {
+impl Components {
+    fn new(corpus: &Corpus, scope: &[usize]) -> Components {
         let n = corpus.prep.len();
         Components {
-            corpus,
             parent: (0..n).collect(),
             size: vec![1; n],
             named: corpus.prep.iter().map(|p| p.attrib.named()).collect(),
@@ -752,7 +752,6 @@ impl<'c, 'r> Components<'c, 'r> {
             let r = self.find(i);
             by_root.entry(r).or_default().push(i);
         }
-        let _ = self.corpus;
         by_root.into_values().collect()
     }
 }
