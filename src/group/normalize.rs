@@ -173,7 +173,38 @@ pub fn normalize(text: &str) -> Normalized {
         i += 1;
     }
     out.ellipsis_after = pending_ellipsis;
+    join_names(&mut out.tokens);
     out
+}
+
+/// Two-word names an editor may shorten, in their short form: "the United
+/// States" and "the US" (or "the U.S.") are one wording.
+const SHORT_NAMES: &[(&str, &str, &str)] = &[
+    ("united", "states", "us"),
+    ("united", "kingdom", "uk"),
+    ("united", "nations", "un"),
+    ("european", "union", "eu"),
+];
+
+/// Replace the two tokens of a [`SHORT_NAMES`] name by one token spanning
+/// both.
+fn join_names(tokens: &mut Vec<Token>) {
+    let mut k = 0;
+    while k + 1 < tokens.len() {
+        let short = SHORT_NAMES
+            .iter()
+            .find(|(a, b, _)| tokens[k].text == *a && tokens[k + 1].text == *b);
+        if let Some((_, _, short)) = short
+            && !tokens[k + 1].ellipsis_before
+            && tokens[k].bracket == tokens[k + 1].bracket
+        {
+            let end = tokens[k + 1].span.end;
+            tokens[k].text = short.to_string();
+            tokens[k].span = Span::new(tokens[k].span.start, end);
+            tokens.remove(k + 1);
+        }
+        k += 1;
+    }
 }
 
 /// A folded word with its contractions spelled out, so an outlet that
@@ -215,11 +246,18 @@ fn expand(word: &str) -> Vec<String> {
     vec![head.to_string(), second.to_string()]
 }
 
-/// British spellings (and a few place names) in their American form, so a
+/// Number words from two to ten as digits, and British spellings (and a
+/// few place names) in their American form, so a
 /// copy-editor's "normalise"/"normalize" or "Kiev"/"Kyiv" is not taken for
 /// another wording. Applied to both sides of every comparison, a fold that
 /// touches a word with no variant ("promise" → "promize") costs nothing.
 fn spelling(word: &str) -> String {
+    const NUMBERS: &[&str] = &[
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    if let Some(n) = NUMBERS.iter().position(|w| *w == word) {
+        return (n + 2).to_string();
+    }
     match word {
         "kiev" => return "kyiv".into(),
         "turkiye" => return "turkey".into(),
@@ -652,6 +690,14 @@ mod tests {
         );
         assert_eq!(key("Kiev's defence"), key("Kyiv's defense"));
         assert_eq!(key("our hours"), "our hours");
+        assert_eq!(
+            key("the United States and the U.N."),
+            key("the US and the United Nations")
+        );
+        assert_eq!(key("two ministers"), key("2 ministers"));
+        let text = "the United States said";
+        let n = normalize(text);
+        assert_eq!(n.tokens[1].span.slice(text), "United States");
     }
 
     #[test]

@@ -163,6 +163,11 @@ t!(us_and_u_s_and_quote_marks_are_one_wording, [
     q('B', K, "the US side showed a \"constructive\" approach to the talks,"),
 ], utterances: "AB", renderings: "AB");
 
+t!(united_states_spelled_out_is_one_wording, [
+    q('A', K, "Relations with the United States are below zero and two embassies are nearly empty."),
+    q('B', K, "relations with the U.S. are below zero and 2 embassies are nearly empty"),
+], utterances: "AB", renderings: "AB");
+
 t!(retranslation_is_one_utterance_in_two_renderings, [
     q('A', P, "We are ready to resume the dialogue on strategic stability without any preconditions, provided that the legitimate security interests of Russia are respected.").cited("Agency One"),
     q('B', P, "We are prepared to resume dialogue on strategic stability with no preconditions, as long as Russia's legitimate security interests are respected.").cited("Agency Two"),
