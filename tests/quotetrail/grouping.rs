@@ -425,3 +425,58 @@ proptest! {
         prop_assert_eq!(base, shuffled);
     }
 }
+
+/// Text with the marks, abbreviations, contractions, brackets and
+/// ellipses normalisation branches on.
+fn quotish() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("U.S.".to_string()),
+            Just("United States".to_string()),
+            Just("don’t".to_string()),
+            Just("it's".to_string()),
+            Just("[Marco]".to_string()),
+            Just("…".to_string()),
+            Just("...".to_string()),
+            Just("1,000.5".to_string()),
+            Just("normalise".to_string()),
+            Just("Öncu".to_string()),
+            Just("“".to_string()),
+            "[a-zA-Zéü' ,.;:-]{1,12}",
+        ],
+        0..24,
+    )
+    .prop_map(|parts| parts.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalisation_is_idempotent_and_spans_are_slices(text in quotish()) {
+        let n = quotetrail::group::normalize(&text);
+        for t in &n.tokens {
+            prop_assert!(text.get(t.span.start..t.span.end).is_some(), "{:?} in {text:?}", t.span);
+        }
+        let key = n.key();
+        prop_assert_eq!(quotetrail::group::normalize(&key).key(), key);
+    }
+
+    #[test]
+    fn grouping_never_panics(texts in proptest::collection::vec(quotish(), 0..12)) {
+        let records: Vec<Record> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let who = [K, Z, None][i % 3];
+                let mut r = q((b'a' + i as u8) as char, who, t).0;
+                r.article = format!("{}.txt", i % 4);
+                r.start = i * 10;
+                r
+            })
+            .collect();
+        let g = group(&records, &Options::default());
+        let grouped: usize = g.utterances.iter().map(|u| u.quotations().count()).sum();
+        prop_assert_eq!(grouped, records.len());
+    }
+}
