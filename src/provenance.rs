@@ -424,7 +424,7 @@ h2{font:600 22px/1.3 system-ui,sans-serif;border-bottom:2px solid #1d1d1f;paddin
 .utterance{background:#fff;border:1px solid #ddd;border-radius:8px;padding:16px 20px;margin:20px 0;box-shadow:0 1px 2px rgba(0,0,0,.05)}
 .meta{font:13px/1.4 system-ui,sans-serif;color:#666}
 .rendering{border-left:4px solid #8a9;padding:6px 0 6px 14px;margin:14px 0}
-.rendering:nth-of-type(2){border-color:#c96}.rendering:nth-of-type(3){border-color:#79c}.rendering:nth-of-type(4){border-color:#b7b}
+.rendering.r1{border-color:#c96}.rendering.r2{border-color:#79c}.rendering.r3{border-color:#b7b}
 .label{font:600 15px system-ui,sans-serif}
 .badge{display:inline-block;font:12px system-ui,sans-serif;background:#eef;border-radius:10px;padding:1px 8px;margin:0 4px 0 0;color:#335}
 .badge.src{background:#fde9d9;color:#733}
@@ -471,8 +471,8 @@ pub fn html(report: &Report) -> String {
                 u.renderings.len(),
                 plural(u.renderings.len())
             );
-            for r in &u.renderings {
-                h.push_str("<div class=\"rendering\">\n");
+            for (k, r) in u.renderings.iter().enumerate() {
+                let _ = writeln!(h, "<div class=\"rendering r{}\">", k % 4);
                 let _ = write!(h, "<span class=\"label\">{}</span> ", escape(&r.label));
                 if let Some(c) = &r.credited {
                     let _ = write!(h, "<span class=\"badge\">credited: {}</span>", escape(c));
