@@ -102,6 +102,16 @@ struct Np {
     last: usize,
 }
 
+impl Np {
+    /// A phrase of one token: a pronoun, a surname.
+    fn one(token: usize) -> Np {
+        Np {
+            first: token,
+            last: token,
+        }
+    }
+}
+
 /// A person or institution named outside quotes, for pronoun resolution.
 #[derive(Clone, Debug)]
 struct Entity {
@@ -353,10 +363,7 @@ impl<'a> Doc<'a> {
             return None;
         }
         if pronoun_gender(&t.lower).is_some() {
-            return Some(Np {
-                first: end,
-                last: end,
-            });
+            return Some(Np::one(end));
         }
         if self.is_possessive(end) {
             // "Rubio's proposed credit": a possessive modifies what follows.
@@ -456,10 +463,7 @@ impl<'a> Doc<'a> {
             return None;
         }
         if pronoun_gender(&t.lower).is_some() {
-            return Some(Np {
-                first: start,
-                last: start,
-            });
+            return Some(Np::one(start));
         }
         let mut i = start;
         if is_determiner(&t.lower) {
@@ -1749,10 +1753,7 @@ impl<'a> Doc<'a> {
                 && (self.is_possessive(k - 1) || self.word(k - 1).ends_with('\''))
             {
                 return Some(Found {
-                    np: Np {
-                        first: k - 1,
-                        last: k - 1,
-                    },
+                    np: Np::one(k - 1),
                     cue: Some(k),
                     rule: "according-to",
                     confidence: 0.85,

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::util::{Sandbox, samples_dir};
+use crate::util::{Sandbox, samples_dir, seeds_gold};
 
 /// One exported quotation: where it is and how it was grouped.
 #[derive(Clone, Debug)]
@@ -267,16 +267,9 @@ fn keceli_technical_level_stands_alone() {
 
 /// Gold rows of the seed file, with their utterance and rendering labels.
 fn gold() -> Vec<(String, String, String, String)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/seeds-gold.jsonl"
-    );
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
+    seeds_gold::<Value>()
+        .into_iter()
+        .map(|v| {
             let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
             (s("file"), s("quote"), s("utterance"), s("rendering"))
         })

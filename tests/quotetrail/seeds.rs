@@ -13,7 +13,7 @@ use quotetrail::fold::fold;
 use quotetrail::registry::Registry;
 use serde::Deserialize;
 
-use crate::util::samples_dir;
+use crate::util::{samples_dir, seeds_gold};
 
 #[derive(Debug, Deserialize)]
 struct Gold {
@@ -24,16 +24,7 @@ struct Gold {
 }
 
 fn gold() -> Vec<Gold> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/seeds-gold.jsonl"
-    );
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    seeds_gold()
 }
 
 const TRIM: &str = " \t\r\n.,;:!?…-—–\"'“”‘’«»()[]";

@@ -11,6 +11,18 @@ pub fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
+/// The rows of tests/fixtures/seeds-gold.jsonl, the acceptance spec of
+/// samples/, each read into `T`.
+pub fn seeds_gold<T: serde::de::DeserializeOwned>() -> Vec<T> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds-gold.jsonl");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}: {l}", path.display())))
+        .collect()
+}
+
 /// A temporary working directory. Commands run inside it with
 /// `--db q.db`, so every path they print is relative and stable.
 pub struct Sandbox {
