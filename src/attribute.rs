@@ -1472,24 +1472,16 @@ impl<'a> Doc<'a> {
             }
             let after_ok = |i: usize| i >= ceil || matches!(self.word(i), "," | "." | ";");
             // ", she said," / ", said Peskov,"
-            if let Some(np) = self.subject_of(k, last + 1)
-                && np.first > last + 1
-                && self.is_punct(np.first - 1, ",")
-                && after_ok(k + 1)
-                && self.is_speaker_like(np, true)
-            {
-                return Some(Found {
-                    np,
-                    cue: Some(k),
-                    rule: "after",
-                    confidence: 0.8,
-                    via: None,
-                });
-            }
-            if self.is_punct(k - 1, ",")
-                && let Some(np) = self.np_right(k + 1, ceil)
-                && after_ok(np.last + 1)
-                && self.is_speaker_like(np, true)
+            let before = self.subject_of(k, last + 1).filter(|np| {
+                np.first > last + 1 && self.is_punct(np.first - 1, ",") && after_ok(k + 1)
+            });
+            let inverted = || {
+                self.np_right(k + 1, ceil)
+                    .filter(|np| self.is_punct(k - 1, ",") && after_ok(np.last + 1))
+            };
+            if let Some(np) = before
+                .filter(|&np| self.is_speaker_like(np, true))
+                .or_else(|| inverted().filter(|&np| self.is_speaker_like(np, true)))
             {
                 return Some(Found {
                     np,
