@@ -23,17 +23,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Bring the database up to [`SCHEMA_VERSION`]; refuse one that is newer.
+///
+/// A database already up to date is only read: opening it takes no lock
+/// that would make a query wait for a running ingest.
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-    let version: u32 = tx.query_row("SELECT user_version FROM pragma_user_version", [], |row| {
-        row.get(0)
-    })?;
-    if version > SCHEMA_VERSION {
-        bail!(
-            "the database has schema version {version}, newer than this quotetrail \
-             understands ({SCHEMA_VERSION}); use a newer quotetrail"
-        );
+    if checked_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
     }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    // Read again under the lock: another process may have migrated since.
+    let version = checked_version(&tx)?;
     for (name, sql) in MIGRATIONS.iter().skip(version as usize) {
         tx.execute_batch(sql)
             .with_context(|| format!("applying migration {name}"))?;
@@ -43,6 +42,21 @@ pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// The database's schema version, refused if newer than this binary's.
+fn checked_version(conn: &Connection) -> anyhow::Result<u32> {
+    let version: u32 =
+        conn.query_row("SELECT user_version FROM pragma_user_version", [], |row| {
+            row.get(0)
+        })?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the database has schema version {version}, newer than this quotetrail \
+             understands ({SCHEMA_VERSION}); use a newer quotetrail"
+        );
+    }
+    Ok(version)
 }
 
 #[cfg(test)]
