@@ -41,6 +41,20 @@ impl Batch<'_> {
 }
 
 fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regrouped> {
+    // Utterances emptied by a changed article have no members left to
+    // regroup: drop them.
+    conn.execute(
+        "DELETE FROM utterances
+         WHERE NOT EXISTS (SELECT 1 FROM renderings AS r
+                           JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
+                           WHERE r.utterance_id = utterances.id)",
+        [],
+    )?;
+    // Reading every quotation back costs seconds on a large database; an
+    // ingest of unchanged articles must not pay it.
+    if !all && !anything_dirty(conn)? {
+        return Ok(Regrouped::default());
+    }
     let records = records(conn).context("reading quotations for grouping")?;
     let previous = previous(conn)?;
     let dirty: BTreeSet<QuotationId> = if all {
@@ -54,15 +68,6 @@ fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regro
         dirty.extend(shrunk_members(conn)?);
         dirty
     };
-    // Utterances emptied by a changed article have no members left to
-    // regroup: drop them.
-    conn.execute(
-        "DELETE FROM utterances
-         WHERE NOT EXISTS (SELECT 1 FROM renderings AS r
-                           JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
-                           WHERE r.utterance_id = utterances.id)",
-        [],
-    )?;
     if dirty.is_empty() {
         return Ok(Regrouped::default());
     }
@@ -99,6 +104,20 @@ fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regro
         quotations: scope.len(),
         utterances: result.grouping.utterances.len(),
     })
+}
+
+/// Whether any quotation waits for grouping: one in no rendering yet (new,
+/// or stored by an ingest that was stopped before it grouped), or one in an
+/// utterance that lost members.
+fn anything_dirty(conn: &Connection) -> anyhow::Result<bool> {
+    let ungrouped: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM quotations AS q
+                        WHERE NOT EXISTS (SELECT 1 FROM quotation_renderings AS qr
+                                          WHERE qr.quotation_id = q.id))",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(ungrouped || !shrunk_members(conn)?.is_empty())
 }
 
 /// Every stored quotation as grouping sees it.
