@@ -5,6 +5,7 @@
 //! see clap (ripgrep's low-level/high-level args split). Help text here is
 //! user documentation and is snapshot-tested.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -85,6 +86,12 @@ pub struct IngestArgs {
     /// of word-rarity weights over many small ingests).
     #[arg(long)]
     pub regroup: bool,
+    /// Threads that read and analyse articles [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+    /// Print only problems: no notes, no progress bar, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Print who said what in the ingested articles.
     #[arg(long)]
     pub report: bool,

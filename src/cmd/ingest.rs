@@ -1,10 +1,17 @@
 //! `quotetrail ingest`: the whole pipeline, from files to the database.
 //!
-//! Articles are collected and sorted first, then taken in chunks: each
-//! chunk is loaded and analysed in parallel (rayon), and the results, still
-//! in path order, are written from this thread into the one transaction of
-//! the batch. Nothing parallel touches the connection, and the output is
-//! the same whatever the number of threads.
+//! Articles are collected and sorted first, then taken in chunks. A loader
+//! thread loads and analyses each chunk in parallel (rayon, `--jobs`
+//! threads) while this thread writes the previous one: the results, still
+//! in path order, go into one transaction per chunk. Nothing parallel
+//! touches the writing connection, and the output is the same whatever the
+//! number of threads.
+//!
+//! Each chunk's transaction is committed before the next starts, so an
+//! ingest that is killed keeps every chunk it finished, and no article is
+//! ever half stored. Grouping runs last, in a transaction of its own; it
+//! finds its work in the database (quotations that belong to no rendering
+//! yet), so a rerun after a crash groups what the killed run stored.
 //!
 //! An article whose stored content hash matches is not analysed again. A
 //! bad article (unreadable, binary, or failing to store) is reported as
@@ -13,27 +20,31 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::io::{Write, stderr};
+use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::{Analysis, analyze};
-use crate::article::{self, Loaded, Manifest, ManifestRow, Problem};
+use crate::article::{self, Loaded, Manifest, ManifestRow, Problem, Source};
 use crate::cli::{GlobalArgs, IngestArgs};
 use crate::registry::Registry;
 use crate::report::{Format, Sink};
 use crate::store::{ArticleId, Change, Filter, OpenMode, QuotationRow, Store};
 
-/// Articles analysed in parallel before their results are written: enough
-/// to keep every core busy, few enough to bound memory on a large corpus.
-const CHUNK: usize = 256;
+/// Articles per transaction: enough that commits cost little and every
+/// core has work, few enough that memory stays flat on a large corpus and
+/// a killed ingest loses little.
+const CHUNK: usize = 512;
 
-/// What to ingest.
+/// What to ingest, and how.
 #[derive(Clone, Debug, Default)]
 pub struct IngestOptions {
     /// Article files and directories.
@@ -43,6 +54,12 @@ pub struct IngestOptions {
     pub manifest: Option<PathBuf>,
     /// Regroup every stored quotation, not only what this ingest touched.
     pub regroup: bool,
+    /// Threads that load and analyse articles; `None`: one per core.
+    pub jobs: Option<NonZeroUsize>,
+    /// Only problems on stderr: no notes, no progress bar.
+    pub quiet: bool,
+    /// Show a progress bar (only ever drawn on a terminal).
+    pub progress: bool,
 }
 
 /// What an ingest did.
@@ -54,10 +71,14 @@ pub struct Summary {
     pub failed: usize,
     /// Quotations written (from new and changed articles).
     pub quotations: usize,
+    /// Distinct speakers those quotations were attributed to.
+    pub speakers: usize,
     /// Quotations whose grouping was recomputed, and the utterances they
     /// now form.
     pub regrouped: usize,
     pub utterances: usize,
+    /// Bytes of the articles read.
+    pub bytes: usize,
     /// The ids of the articles stored or kept, in path order.
     pub articles: Vec<ArticleId>,
     pub elapsed: Duration,
@@ -67,12 +88,16 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ingest: {} new, {} changed, {} unchanged, {} failed; {} quotations; {:.2} s",
+            "ingest: {} new, {} changed, {} unchanged, {} failed; \
+             {} quotations, {} speakers; {} regrouped into {} utterances; {:.2} s",
             self.new,
             self.changed,
             self.unchanged,
             self.failed,
             self.quotations,
+            self.speakers,
+            self.regrouped,
+            self.utterances,
             self.elapsed.as_secs_f64()
         )
     }
@@ -83,10 +108,15 @@ pub fn run(global: &GlobalArgs, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         paths: args.paths.clone(),
         manifest: args.manifest.clone(),
         regroup: args.regroup,
+        jobs: args.jobs,
+        quiet: args.quiet,
+        progress: !args.quiet,
     };
     let registry = super::registry(global)?;
     let summary = ingest(&global.db, &registry, &opts)?;
-    eprintln!("{summary}");
+    if !args.quiet {
+        eprintln!("{summary}");
+    }
     if args.report {
         let format = crate::cli::resolve(args.format);
         let store = Store::open(&global.db, OpenMode::Existing)?;
@@ -99,27 +129,25 @@ pub fn run(global: &GlobalArgs, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// One loaded article with its analysis (`None`: unchanged since it was
+/// stored), or why it could not be loaded or analysed.
+type Outcome = Result<(Loaded, Option<Analysis>), Problem>;
+
 /// Ingest `opts.paths` into the database at `db` (created if missing).
 /// Problems with single articles go to stderr and into
-/// [`Summary::failed`]; an `Err` means the batch as a whole failed (a bad
-/// manifest, a database that cannot be opened or written) and nothing of it
-/// was stored.
-pub fn ingest(
-    db: &std::path::Path,
-    registry: &Registry,
-    opts: &IngestOptions,
-) -> anyhow::Result<Summary> {
+/// [`Summary::failed`]; an `Err` means the ingest as a whole failed (a bad
+/// manifest, a database that cannot be opened or written). What was
+/// committed before such a failure stays stored.
+pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
     let collection = article::collect(&opts.paths);
-    // Not locked for the whole run: a panicking worker thread must be able
-    // to print its message.
-    let mut messages = stderr();
+    let feedback = Feedback::new(opts);
     for note in &collection.skipped {
-        let _ = writeln!(messages, "{note}");
+        feedback.note(note);
     }
     for problem in &collection.failed {
-        let _ = writeln!(messages, "{problem}");
+        feedback.problem(problem);
     }
     summary.failed += collection.failed.len();
 
@@ -134,81 +162,222 @@ pub fn ingest(
             .collect::<anyhow::Result<Vec<_>>>()?,
     };
     let sources = &collection.sources;
-    let rows = manifest_rows(&manifests, opts.manifest.is_some(), sources, &mut messages);
+    let rows = manifest_rows(&manifests, opts.manifest.is_some(), sources, &feedback);
     if sources.is_empty() && collection.failed.is_empty() {
-        let _ = writeln!(messages, "quotetrail: no .txt articles found");
+        feedback.problem("quotetrail: no .txt articles found");
     }
 
     let mut store = Store::open(db, OpenMode::Create)?;
     let mut batch = store.batch()?;
     batch.put_registry(registry)?;
-    for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
-        let known = chunk
-            .iter()
-            .map(|source| batch.content_hash(&source.path))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let results: Vec<Result<(Loaded, Option<Analysis>), Problem>> = chunk
-            .par_iter()
-            .zip(chunk_rows)
-            .zip(&known)
-            .map(|((source, row), known)| {
-                let loaded = article::load(source, *row)?;
-                let analysis = if known.as_deref() == Some(loaded.article.content_hash.as_str()) {
-                    None
-                } else {
-                    Some(analyze_guarded(&loaded, registry)?)
-                };
-                Ok((loaded, analysis))
-            })
-            .collect();
-        for result in results {
-            let (loaded, analysis) = match result {
-                Ok(ok) => ok,
-                Err(problem) => {
-                    let _ = writeln!(messages, "{problem}");
-                    summary.failed += 1;
-                    continue;
-                }
-            };
-            for note in &loaded.notes {
-                let _ = writeln!(messages, "{note}");
-            }
-            let article = &loaded.article;
-            let stored = match &analysis {
-                Some(analysis) => batch.put_article(article, analysis),
-                None => batch.keep_article(article),
-            };
-            match stored {
-                Ok(stored) => {
-                    match stored.change {
-                        Change::New => summary.new += 1,
-                        Change::Changed => summary.changed += 1,
-                        Change::Unchanged => summary.unchanged += 1,
-                    }
-                    summary.quotations += stored.quotations;
-                    summary.articles.push(stored.article_id);
-                }
-                Err(err) => {
-                    let _ = writeln!(messages, "{}: {err:#}", article.path);
-                    summary.failed += 1;
-                }
-            }
-        }
+    batch.commit()?;
+
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = opts.jobs {
+        pool = pool.num_threads(jobs.get());
     }
-    // Grouping runs inside the batch's transaction: readers never see new
-    // quotations without their utterances.
+    let pool = pool.build().context("starting the analysis threads")?;
+    feedback.start(sources.len());
+    let mut speakers = HashSet::new();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        // One chunk analysed ahead of the one being written: the cores
+        // analyse while SQLite writes, and memory holds two chunks at most.
+        let (results, received) = sync_channel::<Vec<Outcome>>(1);
+        let loader = scope.spawn(move || -> anyhow::Result<()> {
+            // A connection of the loader's own, to look up stored hashes.
+            let hashes = Store::open(db, OpenMode::Existing)?;
+            for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
+                let known = chunk
+                    .iter()
+                    .map(|source| hashes.content_hash(&source.path))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let outcomes = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .zip(chunk_rows)
+                        .zip(&known)
+                        .map(|((source, row), known)| {
+                            load_and_analyze(source, *row, known.as_deref(), registry)
+                        })
+                        .collect()
+                });
+                if results.send(outcomes).is_err() {
+                    break; // the writer stopped; it reports why
+                }
+            }
+            Ok(())
+        });
+        let written = received.into_iter().try_for_each(|outcomes| {
+            write_chunk(&mut store, outcomes, &feedback, &mut summary, &mut speakers)
+        });
+        // The loader stops when the channel's receiver is gone.
+        let loaded = loader
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the article loader stopped unexpectedly")));
+        written.and(loaded)
+    })?;
+    summary.speakers = speakers.len();
+    feedback.grouping();
+
+    // Grouping runs in a transaction of its own: readers see the new
+    // utterances all at once, with every link and rendering.
     let options = crate::group::Options::default();
+    let mut batch = store.batch()?;
     let grouped = if opts.regroup {
         batch.regroup_all(&options)
     } else {
         batch.regroup(&options)
     }
     .context("grouping quotations into utterances")?;
+    batch.commit()?;
+    feedback.finish();
     summary.regrouped = grouped.quotations;
     summary.utterances = grouped.utterances;
-    batch.commit()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Load one article and analyse it, unless its content is the one stored
+/// (`known`).
+fn load_and_analyze(
+    source: &Source,
+    row: Option<&ManifestRow>,
+    known: Option<&str>,
+    registry: &Registry,
+) -> Outcome {
+    let loaded = article::load(source, row)?;
+    let analysis = if known == Some(loaded.article.content_hash.as_str()) {
+        None
+    } else {
+        Some(analyze_guarded(&loaded, registry)?)
+    };
+    Ok((loaded, analysis))
+}
+
+/// Store one chunk's articles in one transaction.
+fn write_chunk(
+    store: &mut Store,
+    outcomes: Vec<Outcome>,
+    feedback: &Feedback,
+    summary: &mut Summary,
+    speakers: &mut HashSet<String>,
+) -> anyhow::Result<()> {
+    let count = outcomes.len();
+    let mut batch = store.batch()?;
+    for outcome in outcomes {
+        let (loaded, analysis) = match outcome {
+            Ok(ok) => ok,
+            Err(problem) => {
+                feedback.problem(&problem);
+                summary.failed += 1;
+                continue;
+            }
+        };
+        for note in &loaded.notes {
+            feedback.note(note);
+        }
+        let article = &loaded.article;
+        summary.bytes += article.bytes;
+        let stored = match &analysis {
+            Some(analysis) => batch.put_article(article, analysis),
+            None => batch.keep_article(article),
+        };
+        match stored {
+            Ok(stored) => {
+                match stored.change {
+                    Change::New => summary.new += 1,
+                    Change::Changed => summary.changed += 1,
+                    Change::Unchanged => summary.unchanged += 1,
+                }
+                summary.quotations += stored.quotations;
+                summary.articles.push(stored.article_id);
+                let named = analysis.iter().flat_map(|a| &a.quotations);
+                for speaker in named.filter_map(|q| q.attribution.speaker.as_ref()) {
+                    if !speakers.contains(&speaker.name) {
+                        speakers.insert(speaker.name.clone());
+                    }
+                }
+            }
+            Err(err) => {
+                feedback.problem(format_args!("{}: {err:#}", article.path));
+                summary.failed += 1;
+            }
+        }
+    }
+    batch.commit()?;
+    feedback.advance(count);
+    Ok(())
+}
+
+/// How an ingest talks to the user, on stderr: problems always, notes
+/// unless `--quiet`, and a progress bar with articles/s and an ETA when
+/// stderr is a terminal. Messages are printed above the bar.
+struct Feedback {
+    quiet: bool,
+    bar: Option<ProgressBar>,
+}
+
+impl Feedback {
+    fn new(opts: &IngestOptions) -> Feedback {
+        let bar = (opts.progress && !opts.quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{msg:9} [{bar:30}] {human_pos}/{human_len} articles, \
+                     {per_sec:.0} ({elapsed} elapsed, ETA {eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        Feedback {
+            quiet: opts.quiet,
+            bar,
+        }
+    }
+
+    fn print(&self, message: &dyn fmt::Display) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{message}")),
+            None => eprintln!("{message}"),
+        }
+    }
+
+    fn problem(&self, message: impl fmt::Display) {
+        self.print(&message);
+    }
+
+    fn note(&self, message: impl fmt::Display) {
+        if !self.quiet {
+            self.print(&message);
+        }
+    }
+
+    fn start(&self, articles: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(articles as u64);
+            bar.set_message("ingesting");
+        }
+    }
+
+    fn advance(&self, articles: usize) {
+        if let Some(bar) = &self.bar {
+            bar.inc(articles as u64);
+        }
+    }
+
+    fn grouping(&self) {
+        if let Some(bar) = &self.bar {
+            bar.set_message("grouping");
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Analyse one article. A panic in the analysis is a bug, but it should
@@ -234,8 +403,8 @@ fn analyze_guarded(loaded: &Loaded, registry: &Registry) -> Result<Analysis, Pro
 fn manifest_rows<'m>(
     manifests: &'m [Manifest],
     explicit: bool,
-    sources: &[article::Source],
-    messages: &mut dyn Write,
+    sources: &[Source],
+    feedback: &Feedback,
 ) -> Vec<Option<&'m ManifestRow>> {
     let mut used = HashSet::new();
     let rows = sources
@@ -250,16 +419,15 @@ fn manifest_rows<'m>(
         .collect();
     for (m, manifest) in manifests.iter().enumerate() {
         for warning in &manifest.warnings {
-            let _ = writeln!(messages, "{warning}");
+            feedback.problem(warning);
         }
         for (r, row) in manifest.rows.iter().enumerate() {
             if !used.contains(&(Some(m), r)) {
-                let _ = writeln!(
-                    messages,
+                feedback.problem(format_args!(
                     "{}: {} is not among the ingested articles",
                     manifest.path.display(),
                     row.file
-                );
+                ));
             }
         }
     }

@@ -11,7 +11,11 @@
 //! the same handful of statements thousands of times.
 
 use anyhow::{Context, bail};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::time::Duration;
+
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
 use crate::analyze::{Analysis, Quotation};
 use crate::article::Article;
@@ -19,6 +23,10 @@ use crate::attribute::Speaker;
 use crate::registry::Registry;
 
 use super::{ArticleId, OutletId, SpeakerId, Store};
+
+/// How long an ingest waits for another writer of the database before it
+/// gives up: long enough for a second ingest to finish its grouping.
+pub const WRITE_WAIT: Duration = Duration::from_secs(600);
 
 /// What storing an article did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,12 +55,31 @@ pub struct Batch<'s> {
 }
 
 impl Store {
-    /// Start an ingest batch.
+    /// The content hash stored for `path`, if the article is there.
+    pub fn content_hash(&self, path: &str) -> anyhow::Result<Option<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT content_hash FROM articles WHERE path = ?1")?;
+        Ok(stmt.query_row([path], |row| row.get(0)).optional()?)
+    }
+
+    /// Start an ingest batch. Another process writing the database (a
+    /// second ingest) is waited for, up to [`WRITE_WAIT`].
     pub fn batch(&mut self) -> anyhow::Result<Batch<'_>> {
+        self.conn.busy_timeout(WRITE_WAIT)?;
+        let path = &self.path;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("starting a write transaction")?;
+            .map_err(|err| match err.sqlite_error_code() {
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => anyhow::anyhow!(
+                    "{}: another process has been writing to the database for {} minutes \
+                     (another ingest?); try again when it is done",
+                    path.display(),
+                    WRITE_WAIT.as_secs() / 60
+                ),
+                _ => anyhow::Error::from(err).context("starting a write transaction"),
+            })?;
         Ok(Batch { tx })
     }
 }
@@ -93,14 +120,6 @@ impl Batch<'_> {
             }
         }
         Ok(())
-    }
-
-    /// The content hash stored for `path`, if the article is there.
-    pub fn content_hash(&self, path: &str) -> anyhow::Result<Option<String>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT content_hash FROM articles WHERE path = ?1")?;
-        Ok(stmt.query_row([path], |row| row.get(0)).optional()?)
     }
 
     /// Store a new or changed article with its analysis, replacing any
@@ -163,12 +182,20 @@ fn write_article(
 ) -> anyhow::Result<Stored> {
     let outlet_id = outlet_id(conn, &article.meta.outlet)?;
     let meta = &article.meta;
-    let existing: Option<ArticleId> = conn
-        .prepare_cached("SELECT id FROM articles WHERE path = ?1")?
-        .query_row([&article.path], |row| row.get(0))
+    let existing: Option<(ArticleId, String)> = conn
+        .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
+        .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (article_id, change) = match existing {
-        Some(id) => {
+        // Stored since it was checked, by another ingest of the same file.
+        Some((id, hash)) if hash == article.content_hash => {
+            return Ok(Stored {
+                article_id: id,
+                change: Change::Unchanged,
+                quotations: 0,
+            });
+        }
+        Some((id, _)) => {
             conn.prepare_cached(
                 "UPDATE articles
                  SET outlet_id = ?2, url = ?3, published = ?4, title = ?5, content_hash = ?6,

@@ -43,6 +43,59 @@ fn ingesting_samples_twice_the_second_time_is_a_no_op() {
 }
 
 #[test]
+fn quiet_prints_only_problems_and_jobs_do_not_change_the_result() {
+    let sb = Sandbox::with_samples();
+    let quiet = sb
+        .cmd(["ingest", "--quiet", "--jobs", "1", "samples"])
+        .assert()
+        .success();
+    assert_eq!(stderr(&quiet), "", "notes and the summary are quiet");
+    let one_thread = sb.export();
+
+    let sb = Sandbox::with_samples();
+    sb.write("samples/broken.txt", b"\x00\x01\x02 binary \x00");
+    let noisy = sb
+        .cmd(["ingest", "-q", "-j", "3", "samples"])
+        .assert()
+        .code(1);
+    let err = stderr(&noisy);
+    assert!(
+        err.contains("broken.txt") && !err.contains("speakers.json") && !err.contains("ingest:"),
+        "a problem is still printed, notes and summary are not: {err}"
+    );
+    assert_eq!(sb.export(), one_thread, "three threads store what one does");
+
+    let zero = stderr(
+        &sb.cmd(["ingest", "--jobs", "0", "samples"])
+            .assert()
+            .code(2),
+    );
+    assert!(zero.contains("--jobs"), "{zero}");
+}
+
+#[test]
+fn the_summary_counts_articles_quotations_and_speakers() {
+    let sb = Sandbox::with_samples();
+    let err = stderr(&sb.cmd(["ingest", "samples"]).assert().success());
+    let summary = err.lines().find(|l| l.starts_with("ingest:")).unwrap();
+    let quotations = sb.export().len();
+    let speakers: std::collections::BTreeSet<String> = sb
+        .export()
+        .iter()
+        .filter(|r| r["speaker_inferred"] != true)
+        .filter_map(|r| r["speaker"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        summary.starts_with(&format!(
+            "ingest: 5 new, 0 changed, 0 unchanged, 0 failed; {quotations} quotations, {} speakers;",
+            speakers.len()
+        )),
+        "{summary}"
+    );
+    assert!(summary.ends_with(" s"), "{summary}");
+}
+
+#[test]
 fn a_changed_file_has_its_quotations_replaced() {
     let sb = Sandbox::with_samples();
     sb.cmd(["ingest", "samples"]).assert().success();
