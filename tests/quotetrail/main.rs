@@ -2,6 +2,8 @@
 //! matters on a two-core machine. Each module covers one side:
 //!
 //! - `cli`: the binary on a real SQLite file, as a user runs it.
+//! - `crash`: ingests killed with SIGKILL, side by side, and queried
+//!   while they run.
 //! - `store`: migrations, pragmas and the never-lose-data guarantees,
 //!   through the library.
 //! - `snapshots`: `--help` of every command and the listings on samples/.
@@ -16,6 +18,7 @@
 
 mod cases;
 mod cli;
+mod crash;
 mod grouping;
 mod props;
 mod provenance;
