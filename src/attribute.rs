@@ -30,7 +30,7 @@ use std::collections::HashMap;
 
 use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
-use crate::fold::fold;
+use crate::fold::{Folded, fold};
 use crate::lexicon::{
     QUOTING_VERBS, first_name_gender, is_cue_verb, is_determiner, is_document_noun,
     is_institution_word, is_not_name, is_place_word, is_preposition, is_role_noun, is_time_word,
@@ -74,7 +74,8 @@ pub struct Attribution {
 /// Attribute every quote of `text`; quotes that are nobody's words become
 /// asides.
 pub fn attribute(text: &str, quotes: Vec<Quote>, registry: &Registry) -> Analysis {
-    let doc = Doc::new(text, &quotes, registry);
+    let folded = Folded::new(text);
+    let doc = Doc::new(text, &folded, &quotes, registry);
     doc.run(quotes)
 }
 
@@ -85,9 +86,10 @@ enum Kind {
 }
 
 #[derive(Clone, Debug)]
-struct Tok {
+struct Tok<'a> {
     span: Span,
-    lower: String,
+    /// The token folded (see [`crate::fold`]): a slice of the folded text.
+    lower: &'a str,
     kind: Kind,
     cap: bool,
     /// The quote whose marks enclose this token.
@@ -136,14 +138,14 @@ struct Found {
 
 struct Doc<'a> {
     text: &'a str,
-    toks: Vec<Tok>,
+    toks: Vec<Tok<'a>>,
     paras: Vec<Span>,
     registry: &'a Registry,
     matches: Vec<RegistryMatch>,
     /// Persons and institutions named outside quotes, in text order.
     entities: Vec<Entity>,
     /// See [`Doc::lone_names`].
-    alone: HashMap<String, usize>,
+    alone: HashMap<&'a str, usize>,
 }
 
 const ABBREVIATIONS: &[&str] = &[
@@ -156,74 +158,90 @@ const ABBREVIATIONS: &[&str] = &[
     "u.k", "u.n", "e.u",
 ];
 
-fn tokenize(text: &str) -> Vec<Tok> {
-    let mut toks = Vec::new();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+/// The tokens of `text`: words (letters and digits, with the apostrophes,
+/// hyphens, periods and ampersands inside them, and an abbreviation's
+/// period) and single punctuation characters; white space separates.
+/// Each token's `lower` is its slice of `folded`, the whole text folded
+/// once, so tokens allocate nothing.
+fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
+    let mut toks = Vec::with_capacity(text.len() / 5);
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
+        let width = c.len_utf8();
         if c.is_whitespace() {
+            i += width;
             continue;
         }
-        if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = iter.peek() {
-                // Apostrophes, hyphens, periods and ampersands join the
-                // letters around them: "Russia's", "U.S", "AT&T".
-                // Mojibake (UTF-8 read as Latin-1) keeps names whole:
-                // "TrÃ©vidic".
-                let mojibake = ('\u{80}'..='\u{BF}').contains(&d)
-                    && text[..j]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|p| ('\u{C2}'..='\u{C3}').contains(&p));
-                let joins = mojibake
-                    || matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
-                        && text[j + d.len_utf8()..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_alphanumeric);
-                if !(d.is_alphanumeric() || joins) {
-                    break;
-                }
-                end = j + d.len_utf8();
-                iter.next();
-            }
-            let word = &text[i..end];
-            // An abbreviation keeps its period: "Mr.", "U.S.", "R.".
-            if text[end..].starts_with('.') {
-                let lower = word.to_lowercase();
-                let single_cap = word.chars().count() == 1 && c.is_uppercase();
-                if single_cap || lower.contains('.') || ABBREVIATIONS.contains(&lower.as_str()) {
-                    end += 1;
-                    iter.next();
-                }
-            }
-            let span = Span::new(i, end);
-            toks.push(Tok {
-                span,
-                lower: fold(span.slice(text)),
-                kind: Kind::Word,
-                cap: c.is_uppercase(),
-                quote: None,
-                para: 0,
-            });
+        let (end, kind) = if c.is_alphanumeric() {
+            (word_end(text, i, c), Kind::Word)
         } else {
-            let span = Span::new(i, i + c.len_utf8());
-            toks.push(Tok {
-                span,
-                lower: fold(span.slice(text)),
-                kind: Kind::Punct,
-                cap: false,
-                quote: None,
-                para: 0,
-            });
-        }
+            (i + width, Kind::Punct)
+        };
+        let span = Span::new(i, end);
+        toks.push(Tok {
+            span,
+            lower: folded.folded_slice(span),
+            kind,
+            cap: kind == Kind::Word && c.is_uppercase(),
+            quote: None,
+            para: 0,
+        });
+        i = end;
     }
     toks
 }
 
+/// The character at byte `i` of `text`, if any (ASCII without decoding).
+fn char_at(text: &str, i: usize) -> Option<char> {
+    match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        Some(_) => text.get(i..)?.chars().next(),
+        None => None,
+    }
+}
+
+/// The end of the word whose first character `first` stands at `start`.
+fn word_end(text: &str, start: usize, first: char) -> usize {
+    let mut end = start + first.len_utf8();
+    let mut last = first;
+    while let Some(d) = char_at(text, end) {
+        // Apostrophes, hyphens, periods and ampersands join the letters
+        // around them: "Russia's", "U.S", "AT&T". Mojibake (UTF-8 read as
+        // Latin-1) keeps names whole: "TrÃ©vidic".
+        let mojibake = ('\u{80}'..='\u{BF}').contains(&d) && ('\u{C2}'..='\u{C3}').contains(&last);
+        let joins = mojibake
+            || matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
+                && char_at(text, end + d.len_utf8()).is_some_and(char::is_alphanumeric);
+        if !(d.is_alphanumeric() || joins) {
+            break;
+        }
+        end += d.len_utf8();
+        last = d;
+    }
+    // An abbreviation keeps its period: "Mr.", "U.S.", "R.".
+    if text.as_bytes().get(end) == Some(&b'.') {
+        let word = &text[start..end];
+        let single_cap = end - start == first.len_utf8() && first.is_uppercase();
+        if single_cap || word.contains('.') || is_abbreviation(word) {
+            end += 1;
+        }
+    }
+    end
+}
+
+/// Whether `word` in lower case is one of [`ABBREVIATIONS`].
+fn is_abbreviation(word: &str) -> bool {
+    if word.is_ascii() {
+        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+    } else {
+        // Some capitals outside ASCII lower-case into it (the Kelvin sign).
+        ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    }
+}
+
 impl<'a> Doc<'a> {
-    fn new(text: &'a str, quotes: &[Quote], registry: &'a Registry) -> Doc<'a> {
-        let mut toks = tokenize(text);
+    fn new(text: &'a str, folded: &'a Folded, quotes: &[Quote], registry: &'a Registry) -> Doc<'a> {
+        let mut toks = tokenize(text, folded);
         let paras = paragraphs(text);
         let (mut p, mut q) = (0, 0);
         for t in &mut toks {
@@ -238,7 +256,7 @@ impl<'a> Doc<'a> {
                 t.quote = Some(q);
             }
         }
-        let matches = registry.find_all(text);
+        let matches = registry.find_in(text, folded);
         let mut doc = Doc {
             text,
             toks,
@@ -383,7 +401,7 @@ impl<'a> Doc<'a> {
             if tj.quote.is_some() || tj.kind != Kind::Word || tj.para != t.para {
                 break;
             }
-            let w = tj.lower.as_str();
+            let w = tj.lower;
             if is_determiner(w) {
                 first = j;
                 break;
@@ -496,7 +514,7 @@ impl<'a> Doc<'a> {
             if ti.quote.is_some() || ti.kind != Kind::Word || ti.para != t.para {
                 break;
             }
-            let w = ti.lower.as_str();
+            let w = ti.lower;
             if self.is_name_word(i) || is_title(w) || is_role_noun(w) {
                 last = Some(i);
                 i += 1;
@@ -597,9 +615,9 @@ impl<'a> Doc<'a> {
             return false;
         }
         // Phrasal reporting verbs: "pointed out", "shot back", "weighed in".
-        let particle = self.toks.get(k + 1).map(|n| n.lower.as_str());
+        let particle = self.toks.get(k + 1).map(|n| n.lower);
         let phrasal = matches!(
-            (t.lower.as_str(), particle),
+            (t.lower, particle),
             ("pointed" | "points" | "point", Some("out"))
                 | ("shot" | "fired" | "hit" | "snapped", Some("back"))
                 | ("chimed" | "weighed" | "chimes" | "weighs", Some("in"))
@@ -618,7 +636,7 @@ impl<'a> Doc<'a> {
             if t.lower == "put" {
                 return self.toks.get(k + 1).is_some_and(|n| n.lower == "it");
             }
-            let w = prev.lower.as_str();
+            let w = prev.lower;
             // A noun, not a verb: "a statement", "Trump's tweet", "his
             // claim". Before a quote, a hypothetical is no attribution
             // either ("Americans will say “no”", "to tell"); after one,
@@ -650,14 +668,14 @@ impl<'a> Doc<'a> {
                 && p > 0
                 && matches!(self.word(p - 1), "a" | "an")
                 && !t.lower.ends_with("ed")
-                && !matches!(t.lower.as_str(), "said" | "told" | "wrote")
+                && !matches!(t.lower, "said" | "told" | "wrote")
             {
                 return false;
             }
             // Naming, not speech: "a short film called “Tenemos Familias”"
             // (but "one lawmaker called Trump “the orange prince”").
             if matches!(
-                t.lower.as_str(),
+                t.lower,
                 "called" | "dubbed" | "labeled" | "labelled" | "branded" | "termed"
             ) && self.toks.get(k + 1).is_some_and(|n| n.quote.is_some())
                 && prev.kind == Kind::Word
@@ -908,13 +926,13 @@ impl<'a> Doc<'a> {
     /// For every capitalised word that stands alone outside quotes (no
     /// capitalised word on either side), the last token where it does:
     /// what [`Doc::used_alone`] asks, computed once instead of per name.
-    fn lone_names(toks: &[Tok]) -> HashMap<String, usize> {
+    fn lone_names(toks: &[Tok<'a>]) -> HashMap<&'a str, usize> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
         let mut out = HashMap::new();
         for (k, t) in toks.iter().enumerate() {
             if t.cap && t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
-                let name = t.lower.strip_suffix("'s").unwrap_or(&t.lower);
-                out.insert(name.to_string(), k);
+                let name = t.lower.strip_suffix("'s").unwrap_or(t.lower);
+                out.insert(name, k);
             }
         }
         out
@@ -1141,13 +1159,13 @@ impl<'a> Doc<'a> {
         match t.quote {
             None => {
                 t.kind == Kind::Punct
-                    && matches!(t.lower.as_str(), "." | "?" | "!")
+                    && matches!(t.lower, "." | "?" | "!")
                     // "(R-Ky.) said", "p.m. on": a period before a closing
                     // bracket, a comma or a lower-case word ends no sentence.
                     && !self.toks.get(i + 1).is_some_and(|n| {
                         n.para == t.para
                             && n.quote.is_none()
-                            && (matches!(n.lower.as_str(), ")" | "," | ";") || (n.kind == Kind::Word && !n.cap))
+                            && (matches!(n.lower, ")" | "," | ";") || (n.kind == Kind::Word && !n.cap))
                     })
             }
             Some(q) => {
@@ -1728,7 +1746,7 @@ impl<'a> Doc<'a> {
             if t.quote.is_some() || t.kind != Kind::Word {
                 continue;
             }
-            let w = t.lower.as_str();
+            let w = t.lower;
             // "according to X", "in the words of X"
             let according = w == "according" && k + 2 < first && self.word(k + 1) == "to";
             let in_words_of = w == "words"
@@ -1935,7 +1953,7 @@ impl<'a> Doc<'a> {
         let t = &self.toks[k];
         t.kind == Kind::Punct
             && t.quote.is_none()
-            && matches!(t.lower.as_str(), "," | "-" | "\u{2014}" | "\u{2013}")
+            && matches!(t.lower, "," | "-" | "\u{2014}" | "\u{2013}")
     }
 
     /// Whether token `k`, right after a subject, is its finite verb: any
@@ -1946,7 +1964,7 @@ impl<'a> Doc<'a> {
         if t.kind != Kind::Word || t.cap || t.quote.is_some() {
             return false;
         }
-        let w = t.lower.as_str();
+        let w = t.lower;
         is_verbish(w)
             || (w.chars().all(char::is_alphabetic)
                 && !is_preposition(w)
@@ -2005,9 +2023,7 @@ impl<'a> Doc<'a> {
             let mut out = vec![from];
             for k in from..to {
                 let t = &self.toks[k];
-                if t.quote.is_none()
-                    && t.kind == Kind::Punct
-                    && matches!(t.lower.as_str(), "." | "?" | "!")
+                if t.quote.is_none() && t.kind == Kind::Punct && matches!(t.lower, "." | "?" | "!")
                 {
                     out.push(k + 1);
                 }
@@ -2153,7 +2169,7 @@ impl<'a> Doc<'a> {
     /// Whether token `i` is sentence-ending punctuation outside quotes.
     fn ends_sentence_plain(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.quote.is_none() && t.kind == Kind::Punct && matches!(t.lower.as_str(), "." | "?" | "!")
+        t.quote.is_none() && t.kind == Kind::Punct && matches!(t.lower, "." | "?" | "!")
     }
 
     /// The medium a noun phrase names ("Russian state news agency TASS").
@@ -2208,7 +2224,7 @@ impl<'a> Doc<'a> {
             {
                 continue;
             }
-            let w = t.lower.as_str();
+            let w = t.lower;
             // "told TASS", "said to Reuters", "in an interview with
             // Interfax", "speaking to Fox News"
             let addressee = matches!(w, "told" | "tells" | "telling")
@@ -2318,7 +2334,7 @@ impl<'a> Doc<'a> {
         (t.cap && self.is_possessive(p))
             || is_work_noun(&t.lower)
             || matches!(
-                t.lower.as_str(),
+                t.lower,
                 "on" | "titled"
                     | "entitled"
                     | "dubbed"
