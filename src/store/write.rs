@@ -186,7 +186,7 @@ fn write_article(
         .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
         .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
-    let (article_id, change) = match existing {
+    let change = match existing {
         // Stored since it was checked, by another ingest of the same file.
         Some((id, hash)) if hash == article.content_hash => {
             return Ok(Stored {
@@ -196,14 +196,29 @@ fn write_article(
             });
         }
         Some((id, _)) => {
-            conn.prepare_cached(
-                "UPDATE articles
-                 SET outlet_id = ?2, url = ?3, published = ?4, title = ?5, content_hash = ?6,
-                     text = ?7, bytes = ?8, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
+            conn.prepare_cached("DELETE FROM quotations WHERE article_id = ?1")?
+                .execute([id])?;
+            conn.prepare_cached("DELETE FROM asides WHERE article_id = ?1")?
+                .execute([id])?;
+            Change::Changed
+        }
+        None => Change::New,
+    };
+    let article_id: ArticleId = conn
+        .prepare_cached(
+            "INSERT INTO articles
+                 (path, outlet_id, url, published, title, content_hash, text, bytes, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+             ON CONFLICT (path) DO UPDATE
+                 SET outlet_id = excluded.outlet_id, url = excluded.url,
+                     published = excluded.published, title = excluded.title,
+                     content_hash = excluded.content_hash, text = excluded.text,
+                     bytes = excluded.bytes, ingested_at = excluded.ingested_at
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                article.path,
                 outlet_id,
                 meta.url,
                 meta.published,
@@ -211,38 +226,9 @@ fn write_article(
                 article.content_hash,
                 article.text,
                 article.bytes,
-            ])?;
-            conn.prepare_cached("DELETE FROM quotations WHERE article_id = ?1")?
-                .execute([id])?;
-            conn.prepare_cached("DELETE FROM asides WHERE article_id = ?1")?
-                .execute([id])?;
-            (id, Change::Changed)
-        }
-        None => {
-            let id = conn
-                .prepare_cached(
-                    "INSERT INTO articles
-                         (path, outlet_id, url, published, title, content_hash, text, bytes,
-                          ingested_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-                     RETURNING id",
-                )?
-                .query_row(
-                    params![
-                        article.path,
-                        outlet_id,
-                        meta.url,
-                        meta.published,
-                        meta.title,
-                        article.content_hash,
-                        article.text,
-                        article.bytes,
-                    ],
-                    |row| row.get(0),
-                )?;
-            (id, Change::New)
-        }
-    };
+            ],
+            |row| row.get(0),
+        )?;
     for quotation in &analysis.quotations {
         insert_quotation(conn, article_id, &article.text, quotation)?;
     }
