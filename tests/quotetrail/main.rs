@@ -2,6 +2,7 @@
 //! matters on a two-core machine. Each module covers one side:
 //!
 //! - `cli`: the binary on a real SQLite file, as a user runs it.
+//! - `corpus`: the corpus builder of the ingest benchmark, ingested.
 //! - `crash`: ingests killed with SIGKILL, side by side, and queried
 //!   while they run.
 //! - `store`: migrations, pragmas and the never-lose-data guarantees,
@@ -18,6 +19,7 @@
 
 mod cases;
 mod cli;
+mod corpus;
 mod crash;
 mod grouping;
 mod props;
