@@ -33,8 +33,16 @@ pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     // Read again under the lock: another process may have migrated since.
     let version = checked_version(&tx)?;
+    if version == 0 {
+        let tables: i64 =
+            tx.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+        if tables > 0 {
+            bail!("it holds another program's tables, not a quotetrail database");
+        }
+    }
     for (name, sql) in MIGRATIONS.iter().skip(version as usize) {
         tx.execute_batch(sql)
+            .map_err(without_sql)
             .with_context(|| format!("applying migration {name}"))?;
     }
     if version < SCHEMA_VERSION {
@@ -51,12 +59,28 @@ fn checked_version(conn: &Connection) -> anyhow::Result<u32> {
             row.get(0)
         })?;
     if version > SCHEMA_VERSION {
-        bail!(
-            "the database has schema version {version}, newer than this quotetrail \
-             understands ({SCHEMA_VERSION}); use a newer quotetrail"
-        );
+        bail!(too_new(version));
     }
     Ok(version)
+}
+
+/// The refusal of a database newer than this binary.
+pub(crate) fn too_new(version: u32) -> String {
+    format!(
+        "the database has schema version {version}, newer than this quotetrail \
+         understands ({SCHEMA_VERSION}); use a newer quotetrail"
+    )
+}
+
+/// rusqlite's message for a failing statement quotes the whole SQL text,
+/// which for a migration is pages of it: keep SQLite's own message.
+fn without_sql(err: rusqlite::Error) -> anyhow::Error {
+    match err {
+        rusqlite::Error::SqlInputError { msg, offset, .. } => {
+            anyhow::anyhow!("{msg} (at offset {offset} of the migration)")
+        }
+        err => err.into(),
+    }
 }
 
 #[cfg(test)]

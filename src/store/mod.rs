@@ -77,12 +77,24 @@ pub struct Store {
 impl Store {
     /// Open the database at `path`, set up the connection and bring the
     /// schema up to date. Errors name the file.
+    ///
+    /// A listing (`OpenMode::Existing`) of a database quotetrail cannot
+    /// write (a read-only file or directory) reads it read-only, provided
+    /// its schema needs no upgrade; an ingest is refused up front.
     pub fn open(path: &Path, mode: OpenMode) -> anyhow::Result<Store> {
+        let name = path.display();
+        if path.is_dir() {
+            bail!("{name} is a directory, not a database file");
+        }
         if mode == OpenMode::Existing && !path.exists() {
+            bail!("no database at {name}: create it with `quotetrail --db {name} ingest PATH...`");
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
             bail!(
-                "no database at {}: create it with `quotetrail --db {} ingest PATH...`",
-                path.display(),
-                path.display()
+                "cannot create database {name}: there is no directory {}",
+                dir.display()
             );
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -92,20 +104,40 @@ impl Store {
         let opened = Connection::open_with_flags(path, flags)
             .map_err(anyhow::Error::from)
             .and_then(|mut conn| {
+                // Checked before `configure`, whose journal mode would write
+                // a header into an empty file.
+                if mode == OpenMode::Existing {
+                    conn.busy_timeout(BUSY_TIMEOUT)?;
+                    ensure_quotetrail(&conn)?;
+                }
                 configure(&conn)?;
                 migrate::migrate(&mut conn)?;
                 Ok(conn)
             });
-        match opened {
-            Ok(conn) => Ok(Store {
-                conn,
-                path: path.to_path_buf(),
-            }),
+        let conn = match opened {
+            Ok(conn) => conn,
             Err(err) if is_not_a_database(&err) => {
-                bail!("{} is not an SQLite database", path.display())
+                bail!("{name} is not an SQLite database")
             }
-            Err(err) => Err(err).with_context(|| format!("opening database {}", path.display())),
+            Err(err) if mode == OpenMode::Existing && read_only(&err).is_some() => {
+                open_read_only(path).with_context(|| format!("opening database {name}"))?
+            }
+            Err(err) => {
+                if let Some(why) = read_only(&err) {
+                    return Err(err).context(format!("cannot write to database {name}: {why}"));
+                }
+                return Err(err).with_context(|| format!("opening database {name}"));
+            }
+        };
+        // SQLite opens a file it may not write read-only without a word;
+        // an ingest would only find out at its first write.
+        if mode == OpenMode::Create && conn.is_readonly(rusqlite::MAIN_DB)? {
+            bail!("cannot write to database {name}: the file is read-only");
         }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// An in-memory database, for tests.
@@ -143,6 +175,84 @@ fn configure(conn: &Connection) -> anyhow::Result<()> {
     // articles and can be rerun.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     Ok(())
+}
+
+/// A listing must not answer from an empty file or another program's
+/// database as if it were an empty quotetrail database.
+fn ensure_quotetrail(conn: &Connection) -> anyhow::Result<()> {
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version > 0 {
+        return Ok(());
+    }
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+    if tables == 0 {
+        bail!("the file is empty, not a quotetrail database (`ingest` creates one)");
+    }
+    bail!("it holds another program's tables, not a quotetrail database");
+}
+
+/// Open a database quotetrail cannot write: read-only, and with no
+/// migration, so only a database at [`SCHEMA_VERSION`] can be read.
+fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let uri = file_uri(path);
+    // A database in write-ahead-log mode needs its `-shm` file, which a
+    // read-only directory cannot get; with no `-wal` file beside it there
+    // is nothing but the main file to read, and `immutable` reads just that.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let uri = if Path::new(&wal).exists() {
+        format!("{uri}?mode=ro")
+    } else {
+        format!("{uri}?mode=ro&immutable=1")
+    };
+    let conn = Connection::open_with_flags(uri, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    ensure_quotetrail(&conn)?;
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version > SCHEMA_VERSION {
+        bail!(migrate::too_new(version));
+    }
+    if version < SCHEMA_VERSION {
+        bail!(
+            "the database has schema version {version} and needs upgrading to \
+             {SCHEMA_VERSION}, but it is read-only"
+        );
+    }
+    Ok(conn)
+}
+
+/// `path` as an SQLite `file:` URI, every byte that could be read as URI
+/// syntax percent-encoded.
+fn file_uri(path: &Path) -> String {
+    use std::fmt::Write;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for &b in absolute.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri
+}
+
+/// Why a write failed for lack of permission, if it did.
+fn read_only(err: &anyhow::Error) -> Option<&'static str> {
+    err.chain()
+        .find_map(|cause| match cause.downcast_ref::<rusqlite::Error>() {
+            Some(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ReadOnly => Some(
+                if e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY {
+                    "its directory is not writable (SQLite keeps its -wal and -shm files beside it)"
+                } else {
+                    "the file is read-only"
+                },
+            ),
+            _ => None,
+        })
 }
 
 fn is_not_a_database(err: &anyhow::Error) -> bool {
