@@ -124,7 +124,8 @@ pub fn collect(paths: &[PathBuf]) -> Collection {
         let meta = match std::fs::metadata(arg) {
             Ok(meta) => meta,
             Err(err) => {
-                out.failed.push(Problem::new(display(arg), err.to_string()));
+                out.failed
+                    .push(Problem::new(display(arg), unreadable(arg, &err)));
                 continue;
             }
         };
@@ -135,7 +136,7 @@ pub fn collect(paths: &[PathBuf]) -> Collection {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            push_source(&mut out, arg.clone(), relative, None);
+            push_source(&mut out, arg.clone(), relative, None, meta.file_type());
         }
     }
     out.sources.sort_by(|a, b| a.path.cmp(&b.path));
@@ -165,12 +166,12 @@ fn collect_dir(root: &Path, out: &mut Collection) {
                 let path = err.path().unwrap_or(root);
                 let message = err
                     .io_error()
-                    .map_or_else(|| err.to_string(), ToString::to_string);
+                    .map_or_else(|| err.to_string(), |io| unreadable(path, io));
                 out.failed.push(Problem::new(display(path), message));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let relative = entry
@@ -184,13 +185,28 @@ fn collect_dir(root: &Path, out: &mut Collection) {
         if entry.depth() == 1 && MANIFEST_NAMES.contains(&relative.as_str()) {
             continue;
         }
-        push_source(out, entry.into_path(), relative, manifest);
+        let file_type = entry.file_type();
+        push_source(out, entry.into_path(), relative, manifest, file_type);
     }
 }
 
-fn push_source(out: &mut Collection, file: PathBuf, relative: String, manifest: Option<usize>) {
+fn push_source(
+    out: &mut Collection,
+    file: PathBuf,
+    relative: String,
+    manifest: Option<usize>,
+    file_type: std::fs::FileType,
+) {
     let path = display(&file);
-    if file.extension().is_some_and(|e| e == ARTICLE_EXTENSION) {
+    let article = file.extension().is_some_and(|e| e == ARTICLE_EXTENSION);
+    if article && !file_type.is_file() {
+        // Reading a FIFO blocks until something writes to it, forever if
+        // nothing does: only regular files are read.
+        out.failed.push(Problem::new(
+            path,
+            format!("not a regular file ({}), skipped", kind_of(file_type)),
+        ));
+    } else if article {
         out.sources.push(Source {
             file,
             path,
@@ -205,6 +221,46 @@ fn push_source(out: &mut Collection, file: PathBuf, relative: String, manifest: 
 
 fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
+}
+
+/// Why `path` could not be read: the system's message, except for a
+/// symbolic link whose target is missing, which the system reports as the
+/// link itself not existing.
+fn unreadable(path: &Path, err: &std::io::Error) -> String {
+    let dangling = err.kind() == std::io::ErrorKind::NotFound
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if dangling {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        format!(
+            "broken symbolic link (its target {} does not exist)",
+            target.display()
+        )
+    } else {
+        err.to_string()
+    }
+}
+
+/// What kind of file something that is neither a regular file nor a
+/// directory is.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
 }
 
 /// One manifest row: metadata for one article. Empty fields are `None`.
@@ -242,6 +298,18 @@ impl Manifest {
     /// [`Manifest::read`] on bytes already read; `path` names it in errors.
     pub fn parse(path: &Path, bytes: &[u8]) -> anyhow::Result<Manifest> {
         let name = path.display();
+        // Spreadsheets save manifests as UTF-16 or Windows-1252 as often as
+        // UTF-8: decoded as articles are.
+        let decoded = decode(bytes).map_err(|Binary| {
+            anyhow::anyhow!("manifest {name}: binary file, not a TSV or CSV manifest")
+        })?;
+        if decoded.text.trim().is_empty() {
+            bail!(
+                "manifest {name}: empty file (a header line is required: {})",
+                MANIFEST_COLUMNS.join(", ")
+            );
+        }
+        let bytes = decoded.text.as_bytes();
         let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         let tsv = header.contains(&b'\t');
         let mut reader = csv::ReaderBuilder::new()
@@ -351,13 +419,31 @@ pub struct Loaded {
 
 /// Read, hash and decode one article. `row` is its manifest row, if any.
 pub fn load(source: &Source, row: Option<&ManifestRow>) -> Result<Loaded, Problem> {
-    let raw = std::fs::read(&source.file).map_err(|e| Problem::new(&source.path, e.to_string()))?;
+    let problem = |e: std::io::Error| Problem::new(&source.path, unreadable(&source.file, &e));
+    // Checked again here, not only in `collect`: a file replaced by a FIFO
+    // in between would block the read forever.
+    let file_type = std::fs::metadata(&source.file)
+        .map_err(problem)?
+        .file_type();
+    if !file_type.is_file() {
+        let message = format!("not a regular file ({}), skipped", kind_of(file_type));
+        return Err(Problem::new(&source.path, message));
+    }
+    let raw = std::fs::read(&source.file).map_err(problem)?;
     let decoded =
         decode(&raw).map_err(|Binary| Problem::new(&source.path, "binary file, skipped"))?;
+    let empty = if raw.is_empty() {
+        Some("empty file, no quotations")
+    } else if decoded.text.trim().is_empty() {
+        Some("no text (only white space), no quotations")
+    } else {
+        None
+    };
     let notes = decoded
         .note
-        .map(|note| Problem::new(&source.path, note))
         .into_iter()
+        .chain(empty)
+        .map(|note| Problem::new(&source.path, note))
         .collect();
     let meta = metadata(source, row, &decoded.text);
     Ok(Loaded {
@@ -423,15 +509,27 @@ pub struct Binary;
 /// assert!(decode(b"PK\x03\x04\0\0").is_err());
 /// ```
 pub fn decode(bytes: &[u8]) -> Result<Decoded, Binary> {
-    for (bom, encoding) in [
-        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
-        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    for (bom, encoding, note) in [
+        (
+            &b"\xFF\xFE"[..],
+            encoding_rs::UTF_16LE,
+            "UTF-16LE (byte-order mark), decoded",
+        ),
+        (
+            &b"\xFE\xFF"[..],
+            encoding_rs::UTF_16BE,
+            "UTF-16BE (byte-order mark), decoded",
+        ),
     ] {
         if let Some(rest) = bytes.strip_prefix(bom) {
             let (text, malformed) = encoding.decode_without_bom_handling(rest);
             return Ok(Decoded {
                 text: text.into_owned(),
-                note: malformed.then_some("malformed UTF-16, bad units replaced with U+FFFD"),
+                note: Some(if malformed {
+                    "malformed UTF-16, bad units replaced with U+FFFD"
+                } else {
+                    note
+                }),
             });
         }
     }
@@ -444,6 +542,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Binary> {
             text: text.to_string(),
             note: None,
         }),
+        // A UTF-8 article with a stray bad byte (a truncated download, a
+        // splice of two files) is still UTF-8: read as Windows-1252 every
+        // curly quotation mark in it would become `â€œ`.
+        Err(_) if mostly_utf8(bytes) => Ok(Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            note: Some("invalid UTF-8, bad bytes replaced with U+FFFD"),
+        }),
         Err(_) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
             Ok(Decoded {
@@ -452,6 +557,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Binary> {
             })
         }
     }
+}
+
+/// Whether `bytes`, which are not valid UTF-8, hold more well-formed
+/// multi-byte UTF-8 characters than invalid sequences: Windows-1252 text
+/// almost never forms a valid UTF-8 sequence by chance.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid > invalid
 }
 
 /// The host of the first http(s) URL in `text`, without `www.`.
@@ -511,11 +628,24 @@ mod tests {
             .copied()
             .chain("“Oui”".encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
-        for bytes in [le, be] {
+        for (bytes, order) in [(le, "LE"), (be, "BE")] {
             let decoded = decode(&bytes).unwrap();
             assert_eq!(decoded.text, "“Oui”");
-            assert_eq!(decoded.note, None);
+            assert_eq!(
+                decoded.note.map(String::from),
+                Some(format!("UTF-16{order} (byte-order mark), decoded"))
+            );
         }
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8() {
+        let decoded = decode(b"\xE2\x80\x9CHope,\xE2\x80\x9D he \xFFsaid").unwrap();
+        assert_eq!(decoded.text, "“Hope,” he \u{FFFD}said");
+        assert_eq!(
+            decoded.note,
+            Some("invalid UTF-8, bad bytes replaced with U+FFFD")
+        );
     }
 
     #[test]
