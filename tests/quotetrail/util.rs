@@ -121,3 +121,57 @@ pub fn bare() -> Command {
 pub fn stderr(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
+
+/// The effective user id of the tests (0 when they run as root, as CI does).
+#[cfg(unix)]
+pub fn euid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the effective user of the process looking.
+    std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid())
+}
+
+impl Sandbox {
+    /// `quotetrail --db q.db ARGS...` run without the privileges of root:
+    /// as user and group 65534 (nobody) through `setpriv` when the tests
+    /// run as root, who ignores file modes; as the current user otherwise.
+    /// The sandbox is opened to everyone for reading (not writing), and the
+    /// binary copied into it when nobody cannot reach where cargo built it.
+    #[cfg(unix)]
+    pub fn cmd_unprivileged<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if euid() != 0 {
+            return self.cmd(args);
+        }
+        const NOBODY: [&str; 4] = ["--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+        let open = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(self.root(), open).unwrap();
+        let mut binary = PathBuf::from(env!("CARGO_BIN_EXE_quotetrail"));
+        let reachable = std::process::Command::new("setpriv")
+            .args(NOBODY)
+            .arg(&binary)
+            .arg("--version")
+            .output()
+            .expect("setpriv (util-linux) runs the binary as nobody when the tests run as root")
+            .status
+            .success();
+        if !reachable {
+            let copy = self.path("quotetrail-bin");
+            std::fs::copy(&binary, &copy).unwrap();
+            binary = copy;
+        }
+        let mut cmd = Command::new("setpriv");
+        cmd.args(NOBODY)
+            .arg(binary)
+            .current_dir(self.root())
+            .env_remove("QUOTETRAIL_DB")
+            .env("COLUMNS", "100")
+            .arg("--db")
+            .arg("q.db")
+            .args(args);
+        cmd
+    }
+}
