@@ -7,8 +7,8 @@
 //! quotations, so reports never count them but a user can still see why a
 //! quoted span was left out.
 
-use crate::attribute::{Attribution, attribute};
-use crate::extract::{Quote, extract_quotes};
+use crate::attribute::{Attribution, attribute_in};
+use crate::extract::{Quote, extract_quotes_in, paragraphs};
 use crate::registry::Registry;
 
 /// A quotation: quoted words that somebody said, with who and why we think so.
@@ -37,6 +37,7 @@ pub struct Analysis {
 
 /// Extract and attribute every quotation in `text`.
 pub fn analyze(text: &str, registry: &Registry) -> Analysis {
-    let quotes = extract_quotes(text);
-    attribute(text, quotes, registry)
+    let paras = paragraphs(text);
+    let quotes = extract_quotes_in(text, &paras);
+    attribute_in(text, &paras, quotes, registry)
 }

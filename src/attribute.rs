@@ -26,16 +26,16 @@
 //! (short phrases, titles in Title Case) become [`Aside`]s: scare quotes
 //! and names of works are nobody's words.
 
-use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::{Folded, fold};
 use crate::lexicon::{
-    QUOTING_VERBS, first_name_gender, is_cue_verb, is_determiner, is_document_noun,
-    is_institution_word, is_not_name, is_place_word, is_preposition, is_role_noun, is_time_word,
-    is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun, looks_adjectival,
-    pronoun_gender, title_gender,
+    QUOTING_VERBS, WordMap, WordSet, first_name_gender, is_cue_verb, is_determiner,
+    is_document_noun, is_institution_word, is_not_name, is_place_word, is_preposition,
+    is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun,
+    looks_adjectival, pronoun_gender, title_gender,
 };
 use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
 use crate::span::Span;
@@ -74,8 +74,18 @@ pub struct Attribution {
 /// Attribute every quote of `text`; quotes that are nobody's words become
 /// asides.
 pub fn attribute(text: &str, quotes: Vec<Quote>, registry: &Registry) -> Analysis {
+    attribute_in(text, &paragraphs(text), quotes, registry)
+}
+
+/// [`attribute`] with the text's [`paragraphs`] already split.
+pub fn attribute_in(
+    text: &str,
+    paras: &[Span],
+    quotes: Vec<Quote>,
+    registry: &Registry,
+) -> Analysis {
     let folded = Folded::new(text);
-    let doc = Doc::new(text, &folded, &quotes, registry);
+    let doc = Doc::new(text, paras, &folded, &quotes, registry);
     doc.run(quotes)
 }
 
@@ -92,6 +102,8 @@ struct Tok<'a> {
     lower: &'a str,
     kind: Kind,
     cap: bool,
+    /// See [`Doc::is_name_word`], computed once per token.
+    name: bool,
     /// The quote whose marks enclose this token.
     quote: Option<usize>,
     para: usize,
@@ -139,13 +151,13 @@ struct Found {
 struct Doc<'a> {
     text: &'a str,
     toks: Vec<Tok<'a>>,
-    paras: Vec<Span>,
+    paras: &'a [Span],
     registry: &'a Registry,
     matches: Vec<RegistryMatch>,
     /// Persons and institutions named outside quotes, in text order.
     entities: Vec<Entity>,
     /// See [`Doc::lone_names`].
-    alone: HashMap<&'a str, usize>,
+    alone: WordMap<&'a str, usize>,
 }
 
 const ABBREVIATIONS: &[&str] = &[
@@ -164,25 +176,36 @@ const ABBREVIATIONS: &[&str] = &[
 /// Each token's `lower` is its slice of `folded`, the whole text folded
 /// once, so tokens allocate nothing.
 fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
-    let mut toks = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
+    let mut toks = Vec::with_capacity(text.len() / 4 + 16);
+    let mut lower = folded.slices();
     let mut i = 0;
-    while let Some(c) = char_at(text, i) {
-        let width = c.len_utf8();
+    while let Some(&b) = bytes.get(i) {
+        // ASCII without decoding: nearly every character of news text.
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            match text.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => c,
+                None => break,
+            }
+        };
         if c.is_whitespace() {
-            i += width;
+            i += c.len_utf8();
             continue;
         }
         let (end, kind) = if c.is_alphanumeric() {
             (word_end(text, i, c), Kind::Word)
         } else {
-            (i + width, Kind::Punct)
+            (i + c.len_utf8(), Kind::Punct)
         };
-        let span = Span::new(i, end);
+        let span = Span { start: i, end };
         toks.push(Tok {
             span,
-            lower: folded.folded_slice(span),
+            lower: lower.get(span),
             kind,
             cap: kind == Kind::Word && c.is_uppercase(),
+            name: false,
             quote: None,
             para: 0,
         });
@@ -202,9 +225,22 @@ fn char_at(text: &str, i: usize) -> Option<char> {
 
 /// The end of the word whose first character `first` stands at `start`.
 fn word_end(text: &str, start: usize, first: char) -> usize {
+    let bytes = text.as_bytes();
     let mut end = start + first.len_utf8();
     let mut last = first;
-    while let Some(d) = char_at(text, end) {
+    loop {
+        // Most words are ASCII letters and digits only.
+        let run = bytes[end..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if run > 0 {
+            end += run;
+            last = char::from(bytes[end - 1]);
+        }
+        let Some(d) = char_at(text, end) else {
+            break;
+        };
         // Apostrophes, hyphens, periods and ampersands join the letters
         // around them: "Russia's", "U.S", "AT&T". Mojibake (UTF-8 read as
         // Latin-1) keeps names whole: "TrÃ©vidic".
@@ -229,10 +265,23 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
     end
 }
 
+/// The length of the longest of [`ABBREVIATIONS`].
+const LONGEST: usize = 6;
+
 /// Whether `word` in lower case is one of [`ABBREVIATIONS`].
 fn is_abbreviation(word: &str) -> bool {
+    static SET: LazyLock<WordSet<&'static str>> =
+        LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
     if word.is_ascii() {
-        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+        // Lower-cased on the stack: most words before a period are no
+        // abbreviation, and this runs for all of them.
+        let mut buf = [0u8; LONGEST];
+        let Some(lower) = buf.get_mut(..word.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|w| SET.contains(w))
     } else {
         // Some capitals outside ASCII lower-case into it (the Kelvin sign).
         ABBREVIATIONS.contains(&word.to_lowercase().as_str())
@@ -240,9 +289,17 @@ fn is_abbreviation(word: &str) -> bool {
 }
 
 impl<'a> Doc<'a> {
-    fn new(text: &'a str, folded: &'a Folded, quotes: &[Quote], registry: &'a Registry) -> Doc<'a> {
+    fn new(
+        text: &'a str,
+        paras: &'a [Span],
+        folded: &'a Folded,
+        quotes: &[Quote],
+        registry: &'a Registry,
+    ) -> Doc<'a> {
         let mut toks = tokenize(text, folded);
-        let paras = paragraphs(text);
+        for i in 0..toks.len() {
+            toks[i].name = Doc::names(&toks, i);
+        }
         let (mut p, mut q) = (0, 0);
         for t in &mut toks {
             while p + 1 < paras.len() && t.span.start >= paras[p].end {
@@ -264,7 +321,7 @@ impl<'a> Doc<'a> {
             registry,
             matches,
             entities: Vec::new(),
-            alone: HashMap::new(),
+            alone: WordMap::default(),
         };
         doc.matches = doc
             .matches
@@ -342,7 +399,12 @@ impl<'a> Doc<'a> {
 
     /// A capitalised word that can be part of a name.
     fn is_name_word(&self, i: usize) -> bool {
-        let t = &self.toks[i];
+        self.toks[i].name
+    }
+
+    /// [`Doc::is_name_word`] from the tokens themselves.
+    fn names(toks: &[Tok], i: usize) -> bool {
+        let t = &toks[i];
         t.kind == Kind::Word
             && t.cap
             && !is_not_name(t.lower.trim_end_matches('.'))
@@ -352,8 +414,8 @@ impl<'a> Doc<'a> {
             && !(t.lower.len() > 4
                 && t.lower.ends_with("ly")
                 && first_name_gender(&t.lower).is_none()
-                && self.toks.get(i + 1).is_some_and(|n| {
-                    n.lower == "," || is_preposition(&n.lower) || is_not_name(&n.lower)
+                && toks.get(i + 1).is_some_and(|n| {
+                    n.lower == "," || is_preposition(n.lower) || is_not_name(n.lower)
                 }))
     }
 
@@ -926,9 +988,9 @@ impl<'a> Doc<'a> {
     /// For every capitalised word that stands alone outside quotes (no
     /// capitalised word on either side), the last token where it does:
     /// what [`Doc::used_alone`] asks, computed once instead of per name.
-    fn lone_names(toks: &[Tok<'a>]) -> HashMap<&'a str, usize> {
+    fn lone_names(toks: &[Tok<'a>]) -> WordMap<&'a str, usize> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
-        let mut out = HashMap::new();
+        let mut out = WordMap::default();
         for (k, t) in toks.iter().enumerate() {
             if t.cap && t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
                 let name = t.lower.strip_suffix("'s").unwrap_or(t.lower);
@@ -2304,14 +2366,15 @@ impl<'a> Doc<'a> {
                 .then(|| self.word(k))
         };
         let text = quote.span.slice(self.text);
-        let headline = text.split_whitespace().count() >= 4
-            && text.ends_with(',')
-            && text.starts_with(char::is_uppercase);
+        let headline = text.ends_with(',')
+            && text.starts_with(char::is_uppercase)
+            && text.split_whitespace().nth(3).is_some();
         if headline && next_word(n) == Some("by") && n + 1 < self.toks.len() && self.toks[n + 1].cap
         {
             return true;
         }
-        let words = quote.span.slice(self.text).split_whitespace().count();
+        // Up to 8 words (counting stops at 9: quotes can be paragraphs).
+        let words = text.split_whitespace().take(9).count();
         if words == 0 || words > 8 || !is_title_case(quote.span.slice(self.text)) {
             return false;
         }
@@ -2426,4 +2489,43 @@ fn is_title_case(text: &str) -> bool {
             .first()
             .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
         && capitalised * 10 >= counted.len() * 7
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_fit_the_lower_casing_buffer() {
+        assert!(ABBREVIATIONS.iter().all(|a| a.len() <= LONGEST));
+        assert!(is_abbreviation("Messrs") && is_abbreviation("U.S"));
+        assert!(!is_abbreviation("Senator") && !is_abbreviation("said"));
+    }
+
+    #[test]
+    fn tokens_carry_their_folded_form() {
+        let text = "Sen. Öncu’s “U.S.” AT&T—TrÃ©vidic said.";
+        let folded = Folded::new(text);
+        let toks = tokenize(text, &folded);
+        let words: Vec<(&str, &str)> = toks.iter().map(|t| (t.span.slice(text), t.lower)).collect();
+        for (original, lower) in &words {
+            assert_eq!(fold(original), *lower);
+        }
+        let spans: Vec<&str> = words.iter().map(|w| w.0).collect();
+        assert_eq!(
+            spans,
+            [
+                "Sen.",
+                "Öncu’s",
+                "“",
+                "U.S.",
+                "”",
+                "AT&T",
+                "—",
+                "TrÃ©vidic",
+                "said",
+                "."
+            ]
+        );
+    }
 }

@@ -57,8 +57,6 @@ pub struct Quote {
 /// `\r`), trimmed of surrounding white space.
 pub fn paragraphs(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
     let mut push = |s: usize, e: usize| {
         let line = &text[s..e];
         let lead = line.len() - line.trim_start().len();
@@ -67,13 +65,20 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
             out.push(Span::new(s + lead, s + lead + trimmed.len()));
         }
     };
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\n' || bytes[i] == b'\r' {
-            push(start, i);
-            start = i + 1;
-        }
-        i += 1;
+    // Searching for one byte is much faster than for either of two, and
+    // most articles have no `\r`.
+    let crlf = text.as_bytes().contains(&b'\r');
+    let mut start = 0;
+    loop {
+        let rest = &text[start..];
+        let found = if crlf {
+            rest.find(['\n', '\r'])
+        } else {
+            rest.find('\n')
+        };
+        let Some(i) = found else { break };
+        push(start, start + i);
+        start += i + 1;
     }
     push(start, text.len());
     out
@@ -81,19 +86,26 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
 
 /// Every quoted span in `text`, in order.
 pub fn extract_quotes(text: &str) -> Vec<Quote> {
-    let paras = paragraphs(text);
+    extract_quotes_in(text, &paragraphs(text))
+}
+
+/// [`extract_quotes`] with the text's [`paragraphs`] already split: the
+/// attribution stage needs them too.
+pub fn extract_quotes_in(text: &str, paras: &[Span]) -> Vec<Quote> {
     let mut quotes = Vec::new();
+    let mut quoted = vec![false; paras.len()];
     for (index, &para) in paras.iter().enumerate() {
         let before = quotes.len();
         extract_marked(text, para, index, &mut quotes);
         if quotes.len() == before {
             extract_single(text, para, index, &mut quotes);
         }
+        quoted[index] = quotes.len() > before;
     }
     for (index, pair) in paras.windows(2).enumerate() {
         let (lead, body) = (pair[0], pair[1]);
         if lead.slice(text).ends_with(':')
-            && !quotes.iter().any(|q| q.paragraph == index + 1)
+            && !quoted[index + 1]
             && body.slice(text).split_whitespace().count() >= 5
         {
             quotes.push(Quote {
@@ -217,24 +229,56 @@ fn is_close_context(c: Option<char>) -> bool {
     }
 }
 
+/// Whether byte `b` may start a mark or markup: the ASCII marks, `<`, and
+/// the first byte of “ ” „ (U+201C–U+201E) and « » (U+00AB, U+00BB).
+fn may_start_mark(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`' | b'<' | 0xC2 | 0xE2)
+}
+
+/// The first byte at or after `from` that [`may_start_mark`]. Eight bytes
+/// are tested at a time (a mark is rare, and most text is ASCII): a word
+/// holds a candidate if it holds a non-ASCII byte or one of the four ASCII
+/// ones, and only then are its bytes looked at one by one.
+fn next_mark_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `v` equals `b` (exact as a yes or no).
+    let has = |v: u64, b: u8| {
+        let x = v ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH != 0
+    };
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if v & HIGH != 0 || has(v, b'"') || has(v, b'\'') || has(v, b'`') || has(v, b'<') {
+            if let Some(k) = chunk.iter().position(|&b| may_start_mark(b)) {
+                return Some(i + k);
+            }
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..)?;
+    tail.iter().position(|&b| may_start_mark(b)).map(|k| i + k)
+}
+
 fn find_marks(text: &str, para: Span) -> Vec<Found> {
     let p = para.slice(text);
     let mut out = Vec::new();
-    let mut chars = p.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while let Some(at) = next_mark_byte(p.as_bytes(), i) {
+        i = at;
+        let Some(c) = p[i..].chars().next() else {
+            break;
+        };
         // Skip markup such as <tweet author="@x" datetime="...">.
         if c == '<'
             && p[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/')
             && let Some(close) = p[i..].find('>')
         {
-            let end = i + close;
-            while chars.peek().is_some_and(|&(j, _)| j <= end) {
-                chars.next();
-            }
-            prev = Some('>');
+            i += close + 1;
             continue;
         }
+        let prev = p[..i].chars().next_back();
         let rest = &p[i + c.len_utf8()..];
         let mark = match c {
             '\u{201C}' => Mark::CurlyOpen,
@@ -248,19 +292,18 @@ fn find_marks(text: &str, para: Span) -> Vec<Found> {
                 // the double one ("had me at 'independence,'''"): leave the
                 // first apostrophe to the nested quote.
                 if rest.starts_with("''") && prev.is_some_and(|x| !x.is_whitespace()) {
-                    prev = Some('\'');
+                    i += 1;
                     continue;
                 }
                 Mark::Straight
             }
             _ => {
-                prev = Some(c);
+                i += c.len_utf8();
                 continue;
             }
         };
         // '' and `` are two characters wide.
         let width = if c == '\'' || c == '`' {
-            chars.next();
             2
         } else {
             c.len_utf8()
@@ -286,7 +329,7 @@ fn find_marks(text: &str, para: Span) -> Vec<Found> {
             may_open,
             may_close,
         });
-        prev = Some(if mark == Mark::Straight { '"' } else { c });
+        i += width;
     }
     out
 }
@@ -299,9 +342,10 @@ fn find_marks(text: &str, para: Span) -> Vec<Found> {
 /// before a space or punctuation: in running text they are far more often
 /// apostrophes ("the Democrats' plan").
 fn extract_single(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>) {
+    let before = out.len();
     pair_single(text, para, paragraph, '\u{2018}', '\u{2019}', out);
-    let short = para.slice(text).split_whitespace().count() <= 25;
-    if short && !out.iter().any(|q| q.paragraph == paragraph) {
+    let p = para.slice(text);
+    if out.len() == before && p.contains('\'') && p.split_whitespace().nth(25).is_none() {
         pair_single(text, para, paragraph, '\'', '\'', out);
     }
 }
@@ -366,6 +410,17 @@ mod tests {
             .iter()
             .map(|q| q.span.slice(text))
             .collect()
+    }
+
+    #[test]
+    fn mark_bytes_are_found_eight_at_a_time_as_one_by_one() {
+        let text = "plain words here, then “curly” and \"straight\" and <b> \
+            and `back' ‘single’ — «guillemets» with ü and more plain words";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            let naive = (from..bytes.len()).find(|&k| may_start_mark(bytes[k]));
+            assert_eq!(next_mark_byte(bytes, from), naive, "from {from}");
+        }
     }
 
     #[test]

@@ -106,18 +106,57 @@ impl Folded {
     /// character boundaries of the original: what [`fold`] makes of that
     /// slice, without allocating.
     pub fn folded_slice(&self, span: Span) -> &str {
-        self.text
-            .get(self.folded_offset(span.start)..self.folded_offset(span.end))
-            .unwrap_or("")
+        self.slices().get(span)
     }
 
-    /// Where the folded form of the original character at `at` starts.
-    fn folded_offset(&self, at: usize) -> usize {
-        let k = self.wide.partition_point(|w| w.original < at);
-        match k.checked_sub(1).map(|k| self.wide[k]) {
+    /// [`Folded::folded_slice`] for many spans in text order, walking the
+    /// map once instead of searching it for each.
+    pub fn slices(&self) -> Slices<'_> {
+        Slices {
+            folded: self,
+            next: 0,
+        }
+    }
+
+    /// Where the folded form of the original character at `at` starts,
+    /// given that `before` wide characters stand before it.
+    #[inline]
+    fn folded_offset(&self, at: usize, before: usize) -> usize {
+        match before.checked_sub(1).map(|k| self.wide[k]) {
             Some(w) => w.folded + w.folded_len + (at - w.original - w.original_len),
             None => at,
         }
+    }
+}
+
+/// See [`Folded::slices`].
+pub struct Slices<'f> {
+    folded: &'f Folded,
+    /// The wide characters before the last span's start.
+    next: usize,
+}
+
+impl<'f> Slices<'f> {
+    /// The folded form of `span`, which must not start before the span
+    /// asked for last.
+    #[inline]
+    pub fn get(&mut self, span: Span) -> &'f str {
+        let wide = &self.folded.wide;
+        while wide.get(self.next).is_some_and(|w| w.original < span.start) {
+            self.next += 1;
+        }
+        let start = self.folded.folded_offset(span.start, self.next);
+        let mut end = self.next;
+        while wide.get(end).is_some_and(|w| w.original < span.end) {
+            end += 1;
+        }
+        // With no wide character inside, the span folds byte for byte.
+        let end = if end == self.next {
+            start + span.len()
+        } else {
+            self.folded.folded_offset(span.end, end)
+        };
+        self.folded.text.get(start..end).unwrap_or("")
     }
 }
 

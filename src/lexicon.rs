@@ -5,6 +5,7 @@
 //! without reading the parser. Every lookup takes a lower-case word.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::registry::Gender;
@@ -188,8 +189,50 @@ const CUE_IRREGULAR: &[&str] = &[
 /// Putin as saying".
 pub const QUOTING_VERBS: &[&str] = &["quoted", "quotes", "quoting", "cited", "cites"];
 
-static CUE_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut set: HashSet<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
+/// A hasher for short words (the FxHash of rustc): the word lists are
+/// looked up several times per token of every article, and SipHash's
+/// defence against chosen keys costs more than the look-up itself. The
+/// lists are fixed, and a map keyed by an article's words holds a few
+/// hundred keys at most, so colliding keys could not cost much.
+#[derive(Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Hash maps and sets keyed by words, with [`WordHasher`].
+pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+pub type WordSet<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
+
+static CUE_WORDS: LazyLock<WordSet<String>> = LazyLock::new(|| {
+    let mut set: WordSet<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
     for lemma in CUE_LEMMAS {
         set.extend(inflect(lemma));
     }
@@ -601,7 +644,7 @@ const ROLE_NOUNS: &[&str] = &[
     "managers",
 ];
 
-static ROLES: LazyLock<HashSet<&'static str>> =
+static ROLES: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
 
 /// Whether `word` can head a speaker description.
@@ -708,7 +751,7 @@ const TITLES: &[&str] = &[
     "messrs.",
 ];
 
-static TITLE_SET: LazyLock<HashSet<&'static str>> =
+static TITLE_SET: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
 
 /// Whether `word` is a title or role word that precedes a name.
@@ -834,221 +877,227 @@ pub fn is_verb_filler(word: &str) -> bool {
 }
 
 /// Capitalised words that begin sentences or name days rather than people.
+const NOT_NAMES: &[&str] = &[
+    "alongside",
+    "amid",
+    "amidst",
+    "following",
+    "including",
+    "regarding",
+    "concerning",
+    "considering",
+    "given",
+    "except",
+    "beneath",
+    "inside",
+    "outside",
+    "onto",
+    "off",
+    "out",
+    "up",
+    "down",
+    "the",
+    "a",
+    "an",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "in",
+    "on",
+    "at",
+    "for",
+    "of",
+    "to",
+    "by",
+    "with",
+    "from",
+    "as",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "because",
+    "although",
+    "though",
+    "however",
+    "meanwhile",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "update",
+    "asked",
+    "said",
+    "says",
+    "told",
+    "speaking",
+    "according",
+    "still",
+    "last",
+    "next",
+    "earlier",
+    "later",
+    "then",
+    "now",
+    "today",
+    "yesterday",
+    "also",
+    "both",
+    "despite",
+    "during",
+    "until",
+    "where",
+    "what",
+    "why",
+    "how",
+    "who",
+    "which",
+    "not",
+    "no",
+    "yes",
+    "all",
+    "some",
+    "many",
+    "most",
+    "every",
+    "each",
+    "one",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "rep",
+    "unless",
+    "whether",
+    "indeed",
+    "moreover",
+    "furthermore",
+    "instead",
+    "perhaps",
+    "maybe",
+    "besides",
+    "otherwise",
+    "thus",
+    "therefore",
+    "hence",
+    "nevertheless",
+    "nonetheless",
+    "anyway",
+    "even",
+    "just",
+    "only",
+    "again",
+    "finally",
+    "first",
+    "second",
+    "third",
+    "lastly",
+    "overall",
+    "plus",
+    "like",
+    "unlike",
+    "among",
+    "between",
+    "about",
+    "above",
+    "below",
+    "against",
+    "across",
+    "around",
+    "through",
+    "throughout",
+    "toward",
+    "towards",
+    "within",
+    "without",
+    "via",
+    "per",
+    "upon",
+    "into",
+    "over",
+    "under",
+    "behind",
+    "beyond",
+    "near",
+    "once",
+    "whenever",
+    "wherever",
+    "whatever",
+    "whoever",
+    "let",
+    "please",
+    "thank",
+    "thanks",
+    "oh",
+    "well",
+    "here's",
+    "that's",
+    "it's",
+    "there's",
+    "what's",
+    "he's",
+    "she's",
+    "sources",
+    "photo",
+    "video",
+    "watch",
+    "read",
+    "related",
+    "see",
+    "click",
+    "follow",
+    "share",
+    "advertisement",
+    "editor's",
+    "note",
+];
+
+static NOT_NAME_SET: LazyLock<WordSet<&'static str>> =
+    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+
+/// Whether `word` is one of [`NOT_NAMES`] (a set: this is asked of every
+/// capitalised word).
 pub fn is_not_name(word: &str) -> bool {
-    matches!(
-        word,
-        "alongside"
-            | "amid"
-            | "amidst"
-            | "following"
-            | "including"
-            | "regarding"
-            | "concerning"
-            | "considering"
-            | "given"
-            | "except"
-            | "beneath"
-            | "inside"
-            | "outside"
-            | "onto"
-            | "off"
-            | "out"
-            | "up"
-            | "down"
-            | "the"
-            | "a"
-            | "an"
-            | "but"
-            | "and"
-            | "or"
-            | "so"
-            | "yet"
-            | "in"
-            | "on"
-            | "at"
-            | "for"
-            | "of"
-            | "to"
-            | "by"
-            | "with"
-            | "from"
-            | "as"
-            | "if"
-            | "when"
-            | "while"
-            | "after"
-            | "before"
-            | "since"
-            | "because"
-            | "although"
-            | "though"
-            | "however"
-            | "meanwhile"
-            | "this"
-            | "that"
-            | "these"
-            | "those"
-            | "there"
-            | "here"
-            | "it"
-            | "he"
-            | "she"
-            | "they"
-            | "we"
-            | "i"
-            | "you"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "update"
-            | "asked"
-            | "said"
-            | "says"
-            | "told"
-            | "speaking"
-            | "according"
-            | "still"
-            | "last"
-            | "next"
-            | "earlier"
-            | "later"
-            | "then"
-            | "now"
-            | "today"
-            | "yesterday"
-            | "also"
-            | "both"
-            | "despite"
-            | "during"
-            | "until"
-            | "where"
-            | "what"
-            | "why"
-            | "how"
-            | "who"
-            | "which"
-            | "not"
-            | "no"
-            | "yes"
-            | "all"
-            | "some"
-            | "many"
-            | "most"
-            | "every"
-            | "each"
-            | "one"
-            | "mr"
-            | "mrs"
-            | "ms"
-            | "dr"
-            | "sen"
-            | "rep"
-            | "unless"
-            | "whether"
-            | "indeed"
-            | "moreover"
-            | "furthermore"
-            | "instead"
-            | "perhaps"
-            | "maybe"
-            | "besides"
-            | "otherwise"
-            | "thus"
-            | "therefore"
-            | "hence"
-            | "nevertheless"
-            | "nonetheless"
-            | "anyway"
-            | "even"
-            | "just"
-            | "only"
-            | "again"
-            | "finally"
-            | "first"
-            | "second"
-            | "third"
-            | "lastly"
-            | "overall"
-            | "plus"
-            | "like"
-            | "unlike"
-            | "among"
-            | "between"
-            | "about"
-            | "above"
-            | "below"
-            | "against"
-            | "across"
-            | "around"
-            | "through"
-            | "throughout"
-            | "toward"
-            | "towards"
-            | "within"
-            | "without"
-            | "via"
-            | "per"
-            | "upon"
-            | "into"
-            | "over"
-            | "under"
-            | "behind"
-            | "beyond"
-            | "near"
-            | "once"
-            | "whenever"
-            | "wherever"
-            | "whatever"
-            | "whoever"
-            | "let"
-            | "please"
-            | "thank"
-            | "thanks"
-            | "oh"
-            | "well"
-            | "here's"
-            | "that's"
-            | "it's"
-            | "there's"
-            | "what's"
-            | "he's"
-            | "she's"
-            | "sources"
-            | "photo"
-            | "video"
-            | "watch"
-            | "read"
-            | "related"
-            | "see"
-            | "click"
-            | "follow"
-            | "share"
-            | "advertisement"
-            | "editor's"
-            | "note"
-    )
+    NOT_NAME_SET.contains(word)
 }
 
 /// Last words of place names ("South Carolina", "New York", "United
@@ -1272,7 +1321,7 @@ pub fn is_institution_word(word: &str) -> bool {
     )
 }
 
-static FIRST_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
+static FIRST_NAMES: LazyLock<WordMap<&'static str, Gender>> = LazyLock::new(|| {
     let male = [
         "james",
         "john",
@@ -1624,7 +1673,7 @@ static FIRST_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
         "marina",
         "galina",
     ];
-    let mut map = HashMap::new();
+    let mut map = WordMap::default();
     for n in male {
         map.insert(n, Gender::Male);
     }
