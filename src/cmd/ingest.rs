@@ -82,6 +82,8 @@ pub struct Summary {
     /// The ids of the articles stored or kept, in path order.
     pub articles: Vec<ArticleId>,
     pub elapsed: Duration,
+    /// The part of `elapsed` spent grouping.
+    pub grouping: Duration,
 }
 
 impl fmt::Display for Summary {
@@ -89,7 +91,8 @@ impl fmt::Display for Summary {
         write!(
             f,
             "ingest: {} new, {} changed, {} unchanged, {} failed; \
-             {} quotations, {} speakers; {} regrouped into {} utterances; {:.2} s",
+             {} quotations, {} speakers; {} regrouped into {} utterances; \
+             {:.2} s ({:.2} s grouping)",
             self.new,
             self.changed,
             self.unchanged,
@@ -98,7 +101,8 @@ impl fmt::Display for Summary {
             self.speakers,
             self.regrouped,
             self.utterances,
-            self.elapsed.as_secs_f64()
+            self.elapsed.as_secs_f64(),
+            self.grouping.as_secs_f64()
         )
     }
 }
@@ -218,6 +222,7 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     })?;
     summary.speakers = speakers.len();
     feedback.grouping();
+    let grouping = Instant::now();
 
     // Grouping runs in a transaction of its own: readers see the new
     // utterances all at once, with every link and rendering.
@@ -233,6 +238,7 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     feedback.finish();
     summary.regrouped = grouped.quotations;
     summary.utterances = grouped.utterances;
+    summary.grouping = grouping.elapsed();
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
@@ -254,7 +260,8 @@ fn load_and_analyze(
     Ok((loaded, analysis))
 }
 
-/// Store one chunk's articles in one transaction.
+/// Store one chunk's articles in one transaction: all at once, or, if
+/// that fails, one by one, so that a bad article costs only itself.
 fn write_chunk(
     store: &mut Store,
     outcomes: Vec<Outcome>,
@@ -263,25 +270,44 @@ fn write_chunk(
     speakers: &mut HashSet<String>,
 ) -> anyhow::Result<()> {
     let count = outcomes.len();
-    let mut batch = store.batch()?;
+    let mut articles = Vec::with_capacity(count);
     for outcome in outcomes {
-        let (loaded, analysis) = match outcome {
-            Ok(ok) => ok,
+        match outcome {
+            Ok((loaded, analysis)) => {
+                for note in &loaded.notes {
+                    feedback.note(note);
+                }
+                articles.push((loaded.article, analysis));
+            }
             Err(problem) => {
                 feedback.problem(&problem);
                 summary.failed += 1;
-                continue;
             }
-        };
-        for note in &loaded.notes {
-            feedback.note(note);
         }
-        let article = &loaded.article;
+    }
+    let all = articles.iter().map(|(a, analysis)| (a, analysis.as_ref()));
+    let mut batch = store.batch()?;
+    let stored = match batch.put_articles(all) {
+        Ok(stored) => {
+            batch.commit()?;
+            stored.into_iter().map(Ok).collect()
+        }
+        Err(_) => {
+            drop(batch);
+            let mut batch = store.batch()?;
+            let stored: Vec<_> = articles
+                .iter()
+                .map(|(article, analysis)| match analysis {
+                    Some(analysis) => batch.put_article(article, analysis),
+                    None => batch.keep_article(article),
+                })
+                .collect();
+            batch.commit()?;
+            stored
+        }
+    };
+    for ((article, analysis), stored) in articles.iter().zip(stored) {
         summary.bytes += article.bytes;
-        let stored = match &analysis {
-            Some(analysis) => batch.put_article(article, analysis),
-            None => batch.keep_article(article),
-        };
         match stored {
             Ok(stored) => {
                 match stored.change {
@@ -304,7 +330,6 @@ fn write_chunk(
             }
         }
     }
-    batch.commit()?;
     feedback.advance(count);
     Ok(())
 }

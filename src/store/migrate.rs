@@ -17,6 +17,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_grouping",
         include_str!("../../migrations/0002_grouping.sql"),
     ),
+    (
+        "0003_fts_without_insert_trigger",
+        include_str!("../../migrations/0003_fts_without_insert_trigger.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

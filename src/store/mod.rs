@@ -165,6 +165,8 @@ impl Store {
 fn configure(conn: &Connection) -> anyhow::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // rarray(): a list of ids bound as one parameter (the batch's commit).
+    rusqlite::vtab::array::load_module(conn)?;
     // journal_mode answers with the mode it set; an in-memory database
     // stays "memory", which is fine.
     let _mode: String =

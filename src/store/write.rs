@@ -11,8 +11,10 @@
 //! the same handful of statements thousands of times.
 
 use anyhow::{Context, bail};
+use std::rc::Rc;
 use std::time::Duration;
 
+use rusqlite::types::Value;
 use rusqlite::{
     Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
 };
@@ -52,6 +54,9 @@ pub struct Stored {
 /// One ingest batch: a write transaction (see the module docs).
 pub struct Batch<'s> {
     tx: Transaction<'s>,
+    /// Quotations written but not yet in the full-text index: it is filled
+    /// at [`Batch::commit`] (see there).
+    unindexed: Vec<i64>,
 }
 
 impl Store {
@@ -80,7 +85,10 @@ impl Store {
                 ),
                 _ => anyhow::Error::from(err).context("starting a write transaction"),
             })?;
-        Ok(Batch { tx })
+        Ok(Batch {
+            tx,
+            unindexed: Vec::new(),
+        })
     }
 }
 
@@ -123,15 +131,18 @@ impl Batch<'_> {
     }
 
     /// Store a new or changed article with its analysis, replacing any
-    /// quotations and asides stored for its path. All or nothing.
+    /// quotations and asides stored for its path, in a savepoint: if it
+    /// fails, the article is left as it was and the batch can go on.
     pub fn put_article(
         &mut self,
         article: &Article,
         analysis: &Analysis,
     ) -> anyhow::Result<Stored> {
         let sp = self.tx.savepoint()?;
-        let stored = write_article(&sp, article, analysis)?;
+        let mut written = Vec::new();
+        let stored = write_article(&sp, article, analysis, &mut written)?;
         sp.commit()?;
+        self.unindexed.extend(written);
         Ok(stored)
     }
 
@@ -139,29 +150,25 @@ impl Batch<'_> {
     /// (outlet, url, published, title) is brought up to date, so a manifest
     /// added later still applies.
     pub fn keep_article(&mut self, article: &Article) -> anyhow::Result<Stored> {
-        let sp = self.tx.savepoint()?;
-        let (id, hash): (ArticleId, String) = sp
-            .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
-            .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?
-            .with_context(|| format!("{} is not stored", article.path))?;
-        if hash != article.content_hash {
-            bail!("{} changed since it was checked", article.path);
-        }
-        let outlet_id = outlet_id(&sp, &article.meta.outlet)?;
-        let meta = &article.meta;
-        sp.prepare_cached(
-            "UPDATE articles SET outlet_id = ?2, url = ?3, published = ?4, title = ?5
-             WHERE id = ?1
-               AND (outlet_id, url, published, title) IS NOT (?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![id, outlet_id, meta.url, meta.published, meta.title])?;
-        sp.commit()?;
-        Ok(Stored {
-            article_id: id,
-            change: Change::Unchanged,
-            quotations: 0,
-        })
+        keep_article(&self.tx, article)
+    }
+
+    /// Store many articles as [`Batch::put_article`] (with an analysis)
+    /// and [`Batch::keep_article`] (without) do, without a
+    /// savepoint each: FTS5 writes its pending index to disk at every
+    /// savepoint, which made a bulk ingest several times slower. All or
+    /// nothing: after an `Err` the batch must be dropped (rolled back).
+    pub fn put_articles<'a>(
+        &mut self,
+        articles: impl IntoIterator<Item = (&'a Article, Option<&'a Analysis>)>,
+    ) -> anyhow::Result<Vec<Stored>> {
+        articles
+            .into_iter()
+            .map(|(article, analysis)| match analysis {
+                Some(analysis) => write_article(&self.tx, article, analysis, &mut self.unindexed),
+                None => keep_article(&self.tx, article),
+            })
+            .collect()
     }
 
     /// The batch's transaction, for the other writers of this module.
@@ -170,15 +177,60 @@ impl Batch<'_> {
     }
 
     /// Make the batch's writes durable and visible.
+    ///
+    /// The batch's new quotations enter the full-text index here, all
+    /// together, rather than one by one as they are written: FTS5 writes
+    /// its pending index to disk at every savepoint, and writing an
+    /// article opens several (statement savepoints included), so an index
+    /// kept in step cost one small segment and later merges per article,
+    /// the larger part of a bulk ingest (see
+    /// migrations/0003_fts_without_insert_trigger.sql).
     pub fn commit(self) -> anyhow::Result<()> {
+        if !self.unindexed.is_empty() {
+            let ids: Vec<Value> = self.unindexed.iter().copied().map(Value::from).collect();
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO quotations_fts (rowid, text)
+                     SELECT id, text FROM quotations WHERE id IN rarray(?1)",
+                )?
+                .execute([Rc::new(ids)])?;
+        }
         self.tx.commit().context("committing the ingest")
     }
 }
 
+/// See [`Batch::keep_article`]: one UPDATE, no savepoint needed.
+fn keep_article(conn: &Connection, article: &Article) -> anyhow::Result<Stored> {
+    let (id, hash): (ArticleId, String) = conn
+        .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
+        .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?
+        .with_context(|| format!("{} is not stored", article.path))?;
+    if hash != article.content_hash {
+        bail!("{} changed since it was checked", article.path);
+    }
+    let outlet_id = outlet_id(conn, &article.meta.outlet)?;
+    let meta = &article.meta;
+    conn.prepare_cached(
+        "UPDATE articles SET outlet_id = ?2, url = ?3, published = ?4, title = ?5
+         WHERE id = ?1
+           AND (outlet_id, url, published, title) IS NOT (?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, outlet_id, meta.url, meta.published, meta.title])?;
+    Ok(Stored {
+        article_id: id,
+        change: Change::Unchanged,
+        quotations: 0,
+    })
+}
+
+/// Write one article and its analysis; the ids of the quotations written
+/// are pushed to `written`.
 fn write_article(
     conn: &Connection,
     article: &Article,
     analysis: &Analysis,
+    written: &mut Vec<i64>,
 ) -> anyhow::Result<Stored> {
     let outlet_id = outlet_id(conn, &article.meta.outlet)?;
     let meta = &article.meta;
@@ -230,7 +282,12 @@ fn write_article(
             |row| row.get(0),
         )?;
     for quotation in &analysis.quotations {
-        insert_quotation(conn, article_id, &article.text, quotation)?;
+        written.push(insert_quotation(
+            conn,
+            article_id,
+            &article.text,
+            quotation,
+        )?);
     }
     let mut aside = conn.prepare_cached(
         "INSERT INTO asides (article_id, start, end, text, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -257,7 +314,7 @@ fn insert_quotation(
     article_id: ArticleId,
     text: &str,
     quotation: &Quotation,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let quote = &quotation.quote;
     let attribution = &quotation.attribution;
     let speaker_id = match &attribution.speaker {
@@ -299,7 +356,7 @@ fn insert_quotation(
         confidence,
         quote.paragraph,
     ])?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<OutletId> {

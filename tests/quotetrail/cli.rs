@@ -92,7 +92,7 @@ fn the_summary_counts_articles_quotations_and_speakers() {
         )),
         "{summary}"
     );
-    assert!(summary.ends_with(" s"), "{summary}");
+    assert!(summary.ends_with(" s grouping)"), "{summary}");
 }
 
 #[test]
@@ -126,6 +126,16 @@ fn a_changed_file_has_its_quotations_replaced() {
         after.iter().filter(|r| r["article"] != article).count(),
         others
     );
+    // The search index followed: the old quotations left it, the new one
+    // is found, and it agrees with the table.
+    let found = sb.stdout(["search", "thaw this quick", "--format", "tsv"]);
+    assert_eq!(found.lines().count(), 2, "a header and one row: {found}");
+    let conn = rusqlite::Connection::open(sb.path("q.db")).unwrap();
+    conn.execute(
+        "INSERT INTO quotations_fts (quotations_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .unwrap();
 }
 
 #[test]

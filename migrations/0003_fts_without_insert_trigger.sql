@@ -1,0 +1,18 @@
+-- The full-text index of new quotations is written by the ingest itself,
+-- once per batch when it commits (src/store/write.rs, Batch::commit), no
+-- longer by the quotations_fts_insert trigger after every quotation.
+--
+-- Why: FTS5 writes its pending index to disk at every savepoint, the
+-- statement savepoints SQLite opens for a trigger or an INSERT … RETURNING
+-- included; kept in step by the trigger, the index cost one small segment
+-- (and later merges) per quotation, the largest part of a bulk ingest.
+-- Filled in one go before the commit, it is written once per batch.
+--
+-- Deletes and updates keep their triggers (0001_core.sql): they are rare
+-- (a changed article) and must see the old text.
+--
+-- Whoever inserts into quotations by hand must now also run
+--   INSERT INTO quotations_fts (rowid, text) VALUES (<id>, <text>);
+-- or rebuild the index:
+--   INSERT INTO quotations_fts (quotations_fts) VALUES ('rebuild');
+DROP TRIGGER quotations_fts_insert;
