@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rusqlite::Connection;
 
@@ -51,11 +51,14 @@ fn ingest(sb: &Sandbox, db: &str, dir: &str) -> std::process::Command {
     cmd
 }
 
+/// A stored quotation: start, end, text, speaker.
+type Quotation = (i64, i64, String, Option<String>);
+
 /// What a database holds, as comparable values: each article's quotations
 /// (offsets, text, speaker) and the utterance keys with their sizes.
 #[derive(Debug, PartialEq)]
 struct Contents {
-    quotations: BTreeMap<String, Vec<(i64, i64, String, Option<String>)>>,
+    quotations: BTreeMap<String, Vec<Quotation>>,
     utterances: BTreeMap<String, i64>,
 }
 
@@ -218,10 +221,10 @@ fn queries_answer_and_concurrent_ingests_both_land_while_ingests_run() {
         );
         queries += 1;
         for slot in [&mut first, &mut second] {
-            if let Some(child) = slot {
-                if child.try_wait().unwrap().is_some() {
-                    results.push(finish(slot.take().unwrap()));
-                }
+            if let Some(child) = slot
+                && child.try_wait().unwrap().is_some()
+            {
+                results.push(finish(slot.take().unwrap()));
             }
         }
     }
