@@ -139,8 +139,9 @@ type Outcome = Result<(Loaded, Option<Analysis>), Problem>;
 
 /// Ingest `opts.paths` into the database at `db` (created if missing).
 /// Problems with single articles go to stderr and into
-/// [`Summary::failed`]; an `Err` means the ingest as a whole failed (a bad
-/// manifest, a database that cannot be opened or written). What was
+/// [`Summary::failed`], and so do manifests that cannot be read (their
+/// articles are stored without metadata). An `Err` means the ingest as a
+/// whole failed (a database that cannot be opened or written); what was
 /// committed before such a failure stays stored.
 pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::Result<Summary> {
     let started = Instant::now();
@@ -155,16 +156,26 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     }
     summary.failed += collection.failed.len();
 
-    // Manifests are read before the database is touched: a bad one stops
-    // the ingest before anything is created.
-    let manifests = match &opts.manifest {
-        Some(path) => vec![Manifest::read(path)?],
-        None => collection
-            .manifests
-            .iter()
-            .map(|path| Manifest::read(path))
-            .collect::<anyhow::Result<Vec<_>>>()?,
+    // A manifest that cannot be read is a failure of the run, but not of
+    // its articles: they are stored without its metadata, and a rerun with
+    // the manifest mended brings that up to date.
+    let paths = match &opts.manifest {
+        Some(path) => std::slice::from_ref(path),
+        None => collection.manifests.as_slice(),
     };
+    let manifests: Vec<Option<Manifest>> = paths
+        .iter()
+        .map(|path| match Manifest::read(path) {
+            Ok(manifest) => Some(manifest),
+            Err(err) => {
+                feedback.problem(format_args!(
+                    "{err:#}; its articles are stored without outlet, date or title"
+                ));
+                summary.failed += 1;
+                None
+            }
+        })
+        .collect();
     let sources = &collection.sources;
     let rows = manifest_rows(&manifests, opts.manifest.is_some(), sources, &feedback);
     if sources.is_empty() && collection.failed.is_empty() {
@@ -426,7 +437,7 @@ fn analyze_guarded(loaded: &Loaded, registry: &Registry) -> Result<Analysis, Pro
 /// ingested article. With an explicit manifest every source is looked up
 /// in it; otherwise in the manifest of its directory.
 fn manifest_rows<'m>(
-    manifests: &'m [Manifest],
+    manifests: &'m [Option<Manifest>],
     explicit: bool,
     sources: &[Source],
     feedback: &Feedback,
@@ -436,13 +447,14 @@ fn manifest_rows<'m>(
         .iter()
         .map(|source| {
             let m = if explicit { Some(0) } else { source.manifest };
-            let manifest = manifests.get(m?)?;
+            let manifest = manifests.get(m?)?.as_ref()?;
             let r = manifest.row_for(source)?;
             used.insert((m, r));
             manifest.rows.get(r)
         })
         .collect();
     for (m, manifest) in manifests.iter().enumerate() {
+        let Some(manifest) = manifest else { continue };
         for warning in &manifest.warnings {
             feedback.problem(warning);
         }

@@ -520,7 +520,7 @@ fn manifest_with_missing_fields_unknown_files_duplicates_and_outside_paths() {
 }
 
 #[test]
-fn manifest_without_a_file_column_or_empty_stops_the_ingest_by_name() {
+fn manifest_without_a_file_column_or_empty_is_named_and_its_articles_stored() {
     for (manifest, problem) in [
         (
             "outlet\ttitle\nTASS\tTalks\n",
@@ -532,14 +532,15 @@ fn manifest_without_a_file_column_or_empty_stops_the_ingest_by_name() {
         sb.write("in/manifest.tsv", manifest);
         let err = run(&sb, &["ingest", "in"], 1);
         assert!(
-            err.contains(&format!(
-                "quotetrail: error: manifest in/manifest.tsv: {problem}"
-            )),
+            err.contains(&format!("manifest in/manifest.tsv: {problem}"))
+                && err.contains("its articles are stored without outlet, date or title"),
             "{err}"
         );
-        // A bad manifest stops the batch before the database is created
-        // (documented in cmd/ingest.rs): nothing half-labelled is stored.
-        assert!(!sb.path("q.db").exists());
+        // The articles are stored all the same, without the manifest's
+        // metadata: the outlet falls back to the file's stem.
+        let rows = sb.export();
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|r| r["outlet"] == "good"), "{rows:?}");
     }
 }
 
