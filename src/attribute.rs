@@ -385,7 +385,7 @@ impl<'a> Doc<'a> {
     }
 
     fn word(&self, i: usize) -> &str {
-        &self.toks[i].lower
+        self.toks[i].lower
     }
 
     fn is_punct(&self, i: usize, c: &str) -> bool {
@@ -408,12 +408,12 @@ impl<'a> Doc<'a> {
         t.kind == Kind::Word
             && t.cap
             && !is_not_name(t.lower.trim_end_matches('.'))
-            && !is_determiner(&t.lower)
+            && !is_determiner(t.lower)
             // "Shortly after ...", "Finally, ...", but "Kelly Ayotte" and
             // "Schlafly endorsed".
             && !(t.lower.len() > 4
                 && t.lower.ends_with("ly")
-                && first_name_gender(&t.lower).is_none()
+                && first_name_gender(t.lower).is_none()
                 && toks.get(i + 1).is_some_and(|n| {
                     n.lower == "," || is_preposition(n.lower) || is_not_name(n.lower)
                 }))
@@ -442,7 +442,7 @@ impl<'a> Doc<'a> {
         if t.kind != Kind::Word || t.quote.is_some() {
             return None;
         }
-        if pronoun_gender(&t.lower).is_some() {
+        if pronoun_gender(t.lower).is_some() {
             return Some(Np::one(end));
         }
         if self.is_possessive(end) {
@@ -450,8 +450,8 @@ impl<'a> Doc<'a> {
             return None;
         }
         // "the secretary of state", "minister of defence"
-        let title_of = is_title(&t.lower) && end > floor && self.word(end - 1) == "of";
-        let head_ok = self.is_name_word(end) || is_role_noun(&t.lower) || title_of;
+        let title_of = is_title(t.lower) && end > floor && self.word(end - 1) == "of";
+        let head_ok = self.is_name_word(end) || is_role_noun(t.lower) || title_of;
         if !head_ok {
             return self.generic_np_left(end, floor);
         }
@@ -519,14 +519,14 @@ impl<'a> Doc<'a> {
             if t.kind != Kind::Word || t.quote.is_some() {
                 return None;
             }
-            if is_determiner(&t.lower) && t.lower != "that" {
+            if is_determiner(t.lower) && t.lower != "that" {
                 return Some(Np {
                     first: j,
                     last: end,
                 });
             }
             // Adjectives, capitalised ones too: "the Democratic front-runner".
-            if !is_plain_word(&t.lower) || self.is_possessive(j) {
+            if !is_plain_word(t.lower) || self.is_possessive(j) {
                 return None;
             }
         }
@@ -542,11 +542,11 @@ impl<'a> Doc<'a> {
         if t.kind != Kind::Word || t.quote.is_some() {
             return None;
         }
-        if pronoun_gender(&t.lower).is_some() {
+        if pronoun_gender(t.lower).is_some() {
             return Some(Np::one(start));
         }
         let mut i = start;
-        if is_determiner(&t.lower) {
+        if is_determiner(t.lower) {
             i += 1;
             // Adjectives before a name or role: "one well-connected Democrat".
             let mut j = i;
@@ -635,7 +635,7 @@ impl<'a> Doc<'a> {
                 });
             }
         }
-        if last.is_none() && is_determiner(&t.lower) {
+        if last.is_none() && is_determiner(t.lower) {
             // "said the heckler.", "the company said", "the retired
             // neurosurgeon addressed": the head is the last plain word
             // before the verb.
@@ -686,7 +686,7 @@ impl<'a> Doc<'a> {
                 | ("went" | "goes", Some("on"))
                 | ("spoke" | "speaks", Some("out" | "up"))
         );
-        if !phrasal && !is_cue_verb(&t.lower) {
+        if !phrasal && !is_cue_verb(t.lower) {
             return false;
         }
         if t.cap && k != floor {
@@ -748,7 +748,7 @@ impl<'a> Doc<'a> {
                 return false;
             }
         }
-        if is_weak_cue(&t.lower) {
+        if is_weak_cue(t.lower) {
             return self
                 .toks
                 .get(k + 1)
@@ -772,7 +772,7 @@ impl<'a> Doc<'a> {
             // Fillers in lower case ("Will" is a name); days and months
             // either way ("later Thursday").
             if t.kind == Kind::Word
-                && ((!t.cap && is_verb_filler(&t.lower)) || is_time_word(&t.lower))
+                && ((!t.cap && is_verb_filler(t.lower)) || is_time_word(t.lower))
             {
                 i -= 1;
                 continue;
@@ -1766,7 +1766,7 @@ impl<'a> Doc<'a> {
             // Fillers in lower case ("Will" is a name); days and months
             // either way ("later Thursday").
             if t.kind == Kind::Word
-                && ((!t.cap && is_verb_filler(&t.lower)) || is_time_word(&t.lower))
+                && ((!t.cap && is_verb_filler(t.lower)) || is_time_word(t.lower))
             {
                 i += 1;
                 continue;
@@ -2345,7 +2345,7 @@ impl<'a> Doc<'a> {
             t.para == self.toks[first].para
                 && t.quote.is_none()
                 && t.kind == Kind::Word
-                && !is_cue_verb(&t.lower)
+                && !is_cue_verb(t.lower)
                 && t.lower != "saying"
         })
     }
@@ -2395,7 +2395,7 @@ impl<'a> Doc<'a> {
             return false;
         }
         (t.cap && self.is_possessive(p))
-            || is_work_noun(&t.lower)
+            || is_work_noun(t.lower)
             || matches!(
                 t.lower,
                 "on" | "titled"

@@ -250,10 +250,10 @@ fn next_mark_byte(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        if v & HIGH != 0 || has(v, b'"') || has(v, b'\'') || has(v, b'`') || has(v, b'<') {
-            if let Some(k) = chunk.iter().position(|&b| may_start_mark(b)) {
-                return Some(i + k);
-            }
+        let candidate =
+            v & HIGH != 0 || has(v, b'"') || has(v, b'\'') || has(v, b'`') || has(v, b'<');
+        if candidate && let Some(k) = chunk.iter().position(|&b| may_start_mark(b)) {
+            return Some(i + k);
         }
         i += 8;
     }
