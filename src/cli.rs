@@ -165,6 +165,10 @@ pub struct ReportArgs {
     /// any case.
     #[arg(long, value_name = "NAME")]
     pub speaker: Option<String>,
+    /// Report only the N utterances carried by the most quotations (0: all
+    /// of them); they are shown in the usual order.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
     /// Output format.
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "table")]
     pub format: ReportFormatArg,

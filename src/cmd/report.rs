@@ -6,19 +6,22 @@ use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, ReportArgs, ReportFormatArg};
 use crate::provenance::{self, ReportFormat};
-use crate::store::{SpeakerId, Store};
+use crate::store::{Selection, SpeakerId, Store};
 
 /// What to report and how.
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
     /// A forgiving speaker name (see [`Store::find_speakers`]).
     pub speaker: Option<String>,
+    /// At most this many utterances, the most quoted (`None`: all).
+    pub limit: Option<usize>,
     pub format: ReportFormat,
 }
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let opts = ReportOptions {
         speaker: args.speaker.clone(),
+        limit: (args.limit > 0).then_some(args.limit),
         format: match args.format {
             ReportFormatArg::Table => ReportFormat::Table,
             ReportFormatArg::Json => ReportFormat::Json,
@@ -33,7 +36,19 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitCode> {
 /// it covers.
 pub fn report(store: &Store, opts: &ReportOptions, out: &mut dyn Write) -> anyhow::Result<usize> {
     let speakers = speaker_ids(store, opts.speaker.as_deref())?;
-    let views = store.utterances(speakers.as_deref())?;
+    let views = store.utterances(Selection {
+        speakers: speakers.as_deref(),
+        limit: opts.limit,
+    })?;
+    if let Some(limit) = opts.limit {
+        let all = store.count_utterances(speakers.as_deref())?;
+        if all > limit {
+            eprintln!(
+                "quotetrail: the {limit} most quoted of {all} utterances; \
+                 --limit {all} (or 0) for all of them"
+            );
+        }
+    }
     let report = provenance::build(&views);
     provenance::write(&report, opts.format, out)?;
     Ok(views.len())

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use crate::cli::{GlobalArgs, UtterancesArgs};
 use crate::provenance::{RenderingRow, rows};
 use crate::report::{Format, Sink};
-use crate::store::Store;
+
+use crate::store::{Selection, Store};
 
 /// What to list and how.
 #[derive(Clone, Debug)]
@@ -34,7 +35,10 @@ pub fn utterances(
     out: &mut dyn Write,
 ) -> anyhow::Result<usize> {
     let speakers = super::report::speaker_ids(store, opts.speaker.as_deref())?;
-    let views = store.utterances(speakers.as_deref())?;
+    let views = store.utterances(Selection {
+        speakers: speakers.as_deref(),
+        limit: None,
+    })?;
     let mut sink = Sink::<RenderingRow>::new(out, opts.format);
     for row in rows(&views) {
         sink.push(&row)?;

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 pub use migrate::SCHEMA_VERSION;
 pub use read::{Filter, QuotationRow, SpeakerRow};
+pub use utterances::Selection;
 pub use write::{Batch, Change, Stored};
 
 /// Row ids that cannot be mixed up: an `ArticleId` is never taken for a

@@ -134,13 +134,38 @@ impl Store {
         filter: &Filter,
         mut each: impl FnMut(QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
-        let mut stmt = self.conn.prepare_cached(concat!(
-            select_quotations!(),
-            "WHERE (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))
-               AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
-               AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
-             ORDER BY a.path, q.start, q.id"
-        ))?;
+        // Each filter is `?N IS NULL OR …`, which SQLite answers by scanning
+        // every quotation; so the statement is chosen by the filter that
+        // can drive the query through an index (a speaker's quotations, an
+        // ingest's articles, an outlet's articles), and the others are
+        // checked on the rows it finds.
+        macro_rules! filtered {
+            ($driver:literal) => {
+                concat!(
+                    select_quotations!(),
+                    "WHERE ",
+                    $driver,
+                    "
+                       AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))
+                       AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
+                       AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
+                     ORDER BY a.path, q.start, q.id"
+                )
+            };
+        }
+        let sql = if filter.speakers.is_some() {
+            filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))")
+        } else if filter.articles.is_some() {
+            filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
+        } else if filter.outlets.is_some() {
+            filtered!(
+                "q.article_id IN (SELECT id FROM articles
+                                  WHERE outlet_id IN (SELECT value FROM json_each(?2)))"
+            )
+        } else {
+            filtered!("1")
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let params = params![
             json_ids(&filter.speakers)?,
             json_ids(&filter.outlets)?,

@@ -7,6 +7,8 @@
 //! the rows are folded into nested values here, so the report layer gets
 //! plain structs and never sees SQL.
 
+use std::collections::HashMap;
+
 use rusqlite::params;
 use serde::Serialize;
 
@@ -85,12 +87,11 @@ impl RenderingView {
     }
 }
 
-impl Store {
-    /// Every utterance (of `speakers`, when given), by speaker name, first
-    /// seen and key.
-    pub fn utterances(&self, speakers: Option<&[SpeakerId]>) -> anyhow::Result<Vec<UtteranceView>> {
-        let filter = speakers.map(serde_json::to_string).transpose()?;
-        let mut stmt = self.connection().prepare_cached(
+/// The rows of [`Store::utterances`], one per member quotation, with a
+/// WHERE clause on the utterances (a literal: the speaker ids are bound).
+macro_rules! utterance_rows {
+    ($filter:literal) => {
+        concat!(
             "SELECT u.key, us.name, u.first_seen, r.key, r.label, r.credited, src.key, src.label,
                     r.text, r.first_seen, a.path, o.name, a.published, q.start, q.end, q.text,
                     q.cited, coalesce(si.name, s.name), si.name IS NOT NULL
@@ -105,11 +106,110 @@ impl Store {
              LEFT JOIN speakers AS s ON s.id = q.speaker_id
              LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
              LEFT JOIN speakers AS si ON si.id = inf.speaker_id
-             WHERE ?1 IS NULL OR u.speaker_id IN (SELECT value FROM json_each(?1))
+             ",
+            $filter,
+            "
              ORDER BY us.name IS NULL, us.name, coalesce(u.first_seen, '9999'), u.key,
-                      r.position, a.path, q.start, q.id",
-        )?;
-        let mut rows = stmt.query(params![filter])?;
+                      r.position, a.path, q.start, q.id"
+        )
+    };
+}
+
+/// The attribution notes of [`Store::utterances`]: speakers inferred
+/// across articles and conflicts, for the member quotations of the
+/// utterances the WHERE clause picks. Driven from those utterances, so a
+/// report on one speaker reads that speaker's notes only.
+macro_rules! note_rows {
+    ($filter:literal) => {
+        concat!(
+            "WITH chosen AS (
+                 SELECT u.key, qr.quotation_id AS q
+                 FROM utterances AS u
+                 JOIN renderings AS r ON r.utterance_id = u.id
+                 JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
+                 ",
+            $filter,
+            ")
+             SELECT c.key, 'inferred' AS kind, o.name, a.path, q.text, s.name, eo.name,
+                    'speaker taken from ' || eo.name ||
+                    coalesce(' (the article says ' || i.was || ')', ' (the article names nobody)')
+                        AS note,
+                    q.start
+             FROM chosen AS c
+             JOIN inferred_speakers AS i ON i.quotation_id = c.q
+             JOIN speakers AS s ON s.id = i.speaker_id
+             JOIN quotations AS q ON q.id = c.q
+             JOIN articles AS a ON a.id = q.article_id
+             JOIN outlets AS o ON o.id = a.outlet_id
+             JOIN quotations AS e ON e.id = i.evidence_id
+             JOIN articles AS ea ON ea.id = e.article_id
+             JOIN outlets AS eo ON eo.id = ea.outlet_id
+             UNION ALL
+             SELECT c.key, 'conflict', o.name, a.path, q.text, x.speaker, oo.name, x.note, q.start
+             FROM chosen AS c
+             JOIN attribution_conflicts AS x ON x.quotation_id = c.q
+             JOIN quotations AS q ON q.id = c.q
+             JOIN articles AS a ON a.id = q.article_id
+             JOIN outlets AS o ON o.id = a.outlet_id
+             JOIN quotations AS oq ON oq.id = x.other_id
+             JOIN articles AS oa ON oa.id = oq.article_id
+             JOIN outlets AS oo ON oo.id = oa.outlet_id
+             ORDER BY 1, 4, 9, 2, 8"
+        )
+    };
+}
+
+/// Which utterances to read back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Selection<'a> {
+    /// Only those of these speakers (`None`: everyone's).
+    pub speakers: Option<&'a [SpeakerId]>,
+    /// Only this many, the most quoted first (`None`: all).
+    pub limit: Option<usize>,
+}
+
+impl Store {
+    /// How many utterances `speakers` have (everyone's when `None`).
+    pub fn count_utterances(&self, speakers: Option<&[SpeakerId]>) -> anyhow::Result<usize> {
+        let n: i64 = match speakers {
+            Some(ids) => self.connection().query_row(
+                "SELECT count(*) FROM utterances
+                 WHERE speaker_id IN (SELECT value FROM json_each(?1))",
+                [serde_json::to_string(ids)?],
+                |row| row.get(0),
+            )?,
+            None => self
+                .connection()
+                .query_row("SELECT count(*) FROM utterances", [], |row| row.get(0))?,
+        };
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The utterances `selection` picks, by speaker name, first seen and
+    /// key.
+    pub fn utterances(&self, selection: Selection<'_>) -> anyhow::Result<Vec<UtteranceView>> {
+        // The utterances' ids first, through the speaker index, then their
+        // rows by id: a filter written `?1 IS NULL OR …` would make SQLite
+        // scan every utterance.
+        let filter = match selection {
+            Selection {
+                speakers: None,
+                limit: None,
+            } => None,
+            Selection { speakers, limit } => Some(serde_json::to_string(
+                &self.utterance_ids(speakers, limit)?,
+            )?),
+        };
+        let mut stmt = match &filter {
+            Some(_) => self.connection().prepare_cached(utterance_rows!(
+                "WHERE u.id IN (SELECT value FROM json_each(?1))"
+            ))?,
+            None => self.connection().prepare_cached(utterance_rows!(""))?,
+        };
+        let mut rows = match &filter {
+            Some(ids) => stmt.query([ids])?,
+            None => stmt.query([])?,
+        };
         let mut out: Vec<UtteranceView> = Vec::new();
         while let Some(row) = rows.next()? {
             let key: String = row.get(0)?;
@@ -151,44 +251,65 @@ impl Store {
                 speaker_inferred: row.get(18)?,
             });
         }
-        self.attach_notes(&mut out)?;
+        drop(rows);
+        self.attach_notes(filter.as_deref(), &mut out)?;
         Ok(out)
     }
 
-    /// Fill each utterance's [`UtteranceView::notes`].
-    fn attach_notes(&self, utterances: &mut [UtteranceView]) -> anyhow::Result<()> {
-        let mut stmt = self.connection().prepare_cached(
-            "WITH notes AS (
-                 SELECT 'inferred' AS kind, i.quotation_id AS q, s.name AS speaker,
-                        i.evidence_id AS other,
-                        'speaker taken from ' || eo.name ||
-                        coalesce(' (the article says ' || i.was || ')', ' (the article names nobody)')
-                            AS note
-                 FROM inferred_speakers AS i
-                 JOIN speakers AS s ON s.id = i.speaker_id
-                 JOIN quotations AS e ON e.id = i.evidence_id
-                 JOIN articles AS ea ON ea.id = e.article_id
-                 JOIN outlets AS eo ON eo.id = ea.outlet_id
-                 UNION ALL
-                 SELECT 'conflict', c.quotation_id, c.speaker, c.other_id, c.note
-                 FROM attribution_conflicts AS c)
-             SELECT u.key, n.kind, o.name, a.path, q.text, n.speaker, oo.name, n.note
-             FROM notes AS n
-             JOIN quotations AS q ON q.id = n.q
-             JOIN articles AS a ON a.id = q.article_id
-             JOIN outlets AS o ON o.id = a.outlet_id
-             JOIN quotations AS oq ON oq.id = n.other
-             JOIN articles AS oa ON oa.id = oq.article_id
-             JOIN outlets AS oo ON oo.id = oa.outlet_id
-             JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
-             JOIN renderings AS r ON r.id = qr.rendering_id
-             JOIN utterances AS u ON u.id = r.utterance_id
-             ORDER BY u.key, a.path, q.start, n.kind, n.note",
-        )?;
-        let mut rows = stmt.query([])?;
+    /// The ids of `speakers`' utterances (everyone's when `None`), the
+    /// most quoted first, at most `limit`.
+    fn utterance_ids(
+        &self,
+        speakers: Option<&[SpeakerId]>,
+        limit: Option<usize>,
+    ) -> anyhow::Result<Vec<i64>> {
+        // SQLite reads a negative LIMIT as none.
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let conn = self.connection();
+        let ids = match speakers {
+            Some(ids) => conn
+                .prepare_cached(
+                    "SELECT id FROM utterances
+                     WHERE speaker_id IN (SELECT value FROM json_each(?1))
+                     ORDER BY quotations DESC, key LIMIT ?2",
+                )?
+                .query_map(params![serde_json::to_string(ids)?, limit], |row| {
+                    row.get(0)
+                })?
+                .collect::<Result<_, _>>()?,
+            None => conn
+                .prepare_cached("SELECT id FROM utterances ORDER BY quotations DESC, key LIMIT ?1")?
+                .query_map([limit], |row| row.get(0))?
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(ids)
+    }
+
+    /// Fill each utterance's [`UtteranceView::notes`]; `filter` is the
+    /// JSON list of the utterances' ids (`None`: every utterance).
+    fn attach_notes(
+        &self,
+        filter: Option<&str>,
+        utterances: &mut [UtteranceView],
+    ) -> anyhow::Result<()> {
+        let mut stmt = match filter {
+            Some(_) => self.connection().prepare_cached(note_rows!(
+                "WHERE u.id IN (SELECT value FROM json_each(?1))"
+            ))?,
+            None => self.connection().prepare_cached(note_rows!(""))?,
+        };
+        let mut rows = match filter {
+            Some(ids) => stmt.query([ids])?,
+            None => stmt.query([])?,
+        };
+        let by_key: HashMap<String, usize> = utterances
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.utterance.clone(), i))
+            .collect();
         while let Some(row) = rows.next()? {
             let key: String = row.get(0)?;
-            if let Some(u) = utterances.iter_mut().find(|u| u.utterance == key) {
+            if let Some(u) = by_key.get(&key).and_then(|&i| utterances.get_mut(i)) {
                 u.notes.push(AttributionNote {
                     kind: row.get(1)?,
                     outlet: row.get(2)?,

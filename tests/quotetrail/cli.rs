@@ -509,3 +509,40 @@ fn a_bad_speaker_registry_is_named() {
     );
     assert!(err.contains("bad.json"), "{err}");
 }
+
+#[test]
+fn report_limit_keeps_the_most_quoted_utterances_and_says_so() {
+    let sb = Sandbox::with_samples();
+    sb.cmd(["ingest", "samples"]).assert().success();
+    let all = sb.stdout(["report", "--format", "json", "--limit", "0"]);
+    let all: serde_json::Value = serde_json::from_str(&all).unwrap();
+    let utterances = |report: &serde_json::Value| -> Vec<(String, usize)> {
+        report["speakers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["utterances"].as_array().unwrap())
+            .map(|u| {
+                let n = u["quotations"].as_u64().unwrap() as usize;
+                (u["utterance"].as_str().unwrap().to_string(), n)
+            })
+            .collect()
+    };
+    let every = utterances(&all);
+    assert!(every.len() > 2, "{every:?}");
+    let most = every.iter().map(|(_, n)| *n).max().unwrap();
+
+    let assert = sb
+        .cmd(["report", "--format", "json", "--limit", "1"])
+        .assert()
+        .success();
+    let err = stderr(&assert);
+    assert!(
+        err.contains(&format!("the 1 most quoted of {} utterances", every.len())),
+        "{err}"
+    );
+    let one: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let one = utterances(&one);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].1, most, "the most quoted utterance is the one kept");
+}
