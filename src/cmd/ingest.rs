@@ -187,7 +187,7 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     batch.put_registry(registry)?;
     batch.commit()?;
 
-    let mut pool = rayon::ThreadPoolBuilder::new();
+    let mut pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("analyze-{i}"));
     if let Some(jobs) = opts.jobs {
         pool = pool.num_threads(jobs.get());
     }
@@ -198,30 +198,33 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
         // One chunk analysed ahead of the one being written: the cores
         // analyse while SQLite writes, and memory holds two chunks at most.
         let (results, received) = sync_channel::<Vec<Outcome>>(1);
-        let loader = scope.spawn(move || -> anyhow::Result<()> {
-            // A connection of the loader's own, to look up stored hashes.
-            let hashes = Store::open(db, OpenMode::Existing)?;
-            for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
-                let known = chunk
-                    .iter()
-                    .map(|source| hashes.content_hash(&source.path))
-                    .collect::<anyhow::Result<Vec<_>>>()?;
-                let outcomes = pool.install(|| {
-                    chunk
-                        .par_iter()
-                        .zip(chunk_rows)
-                        .zip(&known)
-                        .map(|((source, row), known)| {
-                            load_and_analyze(source, *row, known.as_deref(), registry)
-                        })
-                        .collect()
-                });
-                if results.send(outcomes).is_err() {
-                    break; // the writer stopped; it reports why
+        let loader = std::thread::Builder::new()
+            .name("loader".into())
+            .spawn_scoped(scope, move || -> anyhow::Result<()> {
+                // A connection of the loader's own, to look up stored hashes.
+                let hashes = Store::open(db, OpenMode::Existing)?;
+                for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
+                    let known = chunk
+                        .iter()
+                        .map(|source| hashes.content_hash(&source.path))
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    let outcomes = pool.install(|| {
+                        chunk
+                            .par_iter()
+                            .zip(chunk_rows)
+                            .zip(&known)
+                            .map(|((source, row), known)| {
+                                load_and_analyze(source, *row, known.as_deref(), registry)
+                            })
+                            .collect()
+                    });
+                    if results.send(outcomes).is_err() {
+                        break; // the writer stopped; it reports why
+                    }
                 }
-            }
-            Ok(())
-        });
+                Ok(())
+            })
+            .context("starting the article loader")?;
         let written = received.into_iter().try_for_each(|outcomes| {
             write_chunk(&mut store, outcomes, &feedback, &mut summary, &mut speakers)
         });
