@@ -146,8 +146,11 @@ pub fn agreement(a: &Words, b: &Words) -> Agreement {
     if a.is_empty() || b.is_empty() {
         return Agreement::Disjoint;
     }
-    let segs = segments(a, b);
     let shorter = a.spoken().min(b.spoken()).max(1);
+    if !may_anchor(a, b, shorter) {
+        return Agreement::Disjoint;
+    }
+    let segs = segments(a, b);
     let is_anchor = |s: &Seg| {
         let len = s.a.1 - s.a.0;
         s.equal && (len >= 3 || (len >= 2 && a.any_content(s.a.0, s.a.1)) || len >= shorter)
@@ -239,6 +242,43 @@ pub fn agreement(a: &Words, b: &Words) -> Agreement {
     } else {
         Agreement::Agree(overlap)
     }
+}
+
+/// Whether the alignment of `a` and `b` can have an anchor, `shorter`
+/// being the spoken length of the shorter. An anchor is a run of equal
+/// tokens, so it means the two share an n-gram: a trigram, or a bigram
+/// with a content word, or (when the shorter has two spoken tokens) any
+/// bigram. Testing that is linear; the diff, which could only say
+/// [`Agreement::Disjoint`] for two quotations sharing none, is not.
+pub(crate) fn may_anchor(a: &Words, b: &Words, shorter: usize) -> bool {
+    if shorter < 2 {
+        return true;
+    }
+    let (few, many) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut seen: Vec<u64> = anchor_grams(few, shorter).collect();
+    if seen.is_empty() {
+        return false;
+    }
+    seen.sort_unstable();
+    anchor_grams(many, shorter).any(|g| seen.binary_search(&g).is_ok())
+}
+
+/// The n-grams of `w` an anchor can rest on, hashed (see [`may_anchor`]);
+/// with `shorter` at two, every bigram.
+pub(crate) fn anchor_grams(w: &Words, shorter: usize) -> impl Iterator<Item = u64> + '_ {
+    let k = &w.keys;
+    let bigrams = (0..k.len().saturating_sub(1))
+        .filter(move |&t| shorter <= 2 || w.flags[t] & STOP == 0 || w.flags[t + 1] & STOP == 0)
+        .map(move |t| ngram(&k[t..t + 2]));
+    let trigrams = (0..k.len().saturating_sub(2)).map(move |t| ngram(&k[t..t + 3]));
+    bigrams.chain(trigrams)
+}
+
+/// A hash of a run of token hashes (its length is part of it).
+pub(crate) fn ngram(keys: &[u64]) -> u64 {
+    keys.iter().fold(keys.len() as u64, |h, &k| {
+        (h ^ k).rotate_left(23).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    })
 }
 
 /// The diff of two token sequences as alternating equal runs and gaps.

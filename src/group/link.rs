@@ -217,18 +217,35 @@ fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
     }
     let wa: f64 = a.iter().map(|s| corpus.idf(*s)).sum();
     let wb: f64 = b.iter().map(|s| corpus.idf(*s)).sum();
-    let (shared, count) = weighted_lcs(&a, &b, |s| corpus.idf(s));
-    if count < 6 || count * 5 < shorter * 2 || wa <= 0.0 || wb <= 0.0 {
+    if wa <= 0.0 || wb <= 0.0 {
         return None;
     }
-    let mut score = shared / wa.min(wb);
-    if !p.names.is_empty() && !q.names.is_empty() {
-        if p.names.iter().any(|n| q.names.contains(n)) {
-            score += 0.1;
-        } else {
-            score -= 0.15;
-        }
+    let bonus = if p.names.is_empty() || q.names.is_empty() {
+        0.0
+    } else if p.names.iter().any(|n| q.names.contains(n)) {
+        0.1
+    } else {
+        -0.15
+    };
+    // Only the stems of `a` that `q` has at all can be in the common
+    // subsequence: the others leave the table's rows as they are, and
+    // together they bound its length and weight. A pair that fails on
+    // the bound is rejected without the quadratic table.
+    let within: Vec<u64> = a
+        .iter()
+        .copied()
+        .filter(|s| q.bag.binary_search(s).is_ok())
+        .collect();
+    let most = within.len();
+    let heaviest: f64 = within.iter().map(|s| corpus.idf(*s)).sum();
+    if most < 6 || most * 5 < shorter * 2 || heaviest / wa.min(wb) + bonus < 0.35 - 1e-9 {
+        return None;
     }
+    let (shared, count) = weighted_lcs(&within, &b, |s| corpus.idf(s));
+    if count < 6 || count * 5 < shorter * 2 {
+        return None;
+    }
+    let score = shared / wa.min(wb) + bonus;
     (score >= 0.35).then_some(score.min(1.0))
 }
 

@@ -243,6 +243,16 @@ pub fn regroup(
     if !is_dirty.contains(&true) {
         return Regrouped::default();
     }
+    // With every record dirty the scope is every record: the candidate
+    // pairs and their links would only be computed twice.
+    if !is_dirty.contains(&false) {
+        let all: Vec<usize> = (0..corpus.prep.len()).collect();
+        let grouping = corpus.group_scope(&all, opts);
+        return Regrouped {
+            scope: all.iter().map(|&i| corpus.prep[i].rec.id).collect(),
+            grouping,
+        };
+    }
     let mut touched: BTreeSet<usize> = (0..corpus.prep.len()).filter(|&i| is_dirty[i]).collect();
     let everyone = vec![true; corpus.prep.len()];
     let pairs = block::candidates(&corpus, opts, &everyone, Some(&is_dirty));
@@ -333,8 +343,9 @@ pub(crate) struct Corpus<'r> {
     /// Speakers (people, see `people`) by index, sorted by name, so
     /// indices do not depend on input order.
     pub(crate) speakers: Vec<String>,
-    /// How many records each content stem occurs in.
-    df: FastMap<u64, u32>,
+    /// Each content stem's [`Corpus::idf`], computed once: linking asks
+    /// for it millions of times.
+    idf: FastMap<u64, f64>,
 }
 
 impl<'r> Corpus<'r> {
@@ -357,15 +368,25 @@ impl<'r> Corpus<'r> {
                 }
                 a
             });
-        Corpus { prep, speakers, df }
+        let n = prep.len() as f64;
+        let idf = df
+            .into_iter()
+            .map(|(stem, df)| (stem, (1.0 + n / f64::from(df.max(1))).ln()))
+            .collect();
+        Corpus {
+            prep,
+            speakers,
+            idf,
+        }
     }
 
     /// The rarity weight of a content stem: its inverse document
     /// frequency over all records.
     pub(crate) fn idf(&self, stem: u64) -> f64 {
-        let n = self.prep.len() as f64;
-        let df = f64::from(self.df.get(&stem).copied().unwrap_or(1).max(1));
-        (1.0 + n / df).ln()
+        self.idf
+            .get(&stem)
+            .copied()
+            .unwrap_or_else(|| (1.0 + self.prep.len() as f64).ln())
     }
 
     /// Group the records at `scope` (indices into `prep`, ascending).

@@ -16,6 +16,11 @@
 //!    an article quotes one source's wording, even in pieces that do not
 //!    overlap (two consecutive sentences).
 //!
+//! Only nodes that share an n-gram an anchor can rest on are aligned
+//! (`may_overlap`): the others cannot overlap, and in an utterance of
+//! hundreds of nodes they are most pairs. The union-find then works from
+//! each node's list of overlapping nodes, never from all pairs.
+//!
 //! A rendering is labelled by the intermediary its articles credit
 //! (`cited`), else by the outlet that carried it first (publication date,
 //! then article path). An uncredited rendering whose content words mostly
@@ -23,7 +28,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::align::{Agreement, agreement, hash_str};
+use rayon::prelude::*;
+
+use super::align::{Agreement, STOP, Words, agreement, hash_str, ngram};
 use super::link::Found;
 use super::{Attrib, Conflict, Corpus, Inference, Rendering, Utterance};
 
@@ -230,83 +237,83 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
         let text = prep[nodes[0][0]].rec.text.clone();
         return vec![(nodes.swap_remove(0), text)];
     }
-    let words = |x: usize| &prep[nodes[x][0]].words;
-    let mut rel = vec![Agreement::Disjoint; n * n];
-    for x in 0..n {
-        for y in x + 1..n {
-            let a = agreement(words(x), words(y));
-            rel[x * n + y] = a;
-            rel[y * n + x] = match a {
-                Agreement::Agree(o) => Agreement::Agree(o.swapped()),
-                Agreement::Differ(o) => Agreement::Differ(o.swapped()),
-                Agreement::Disjoint => Agreement::Disjoint,
-            };
-        }
-    }
-    let differ = |x: usize, y: usize| matches!(rel[x * n + y], Agreement::Differ(_));
-    let agree = |x: usize, y: usize| match rel[x * n + y] {
-        Agreement::Agree(o) => Some(o.matched),
-        _ => None,
-    };
+    let words: Vec<&Words> = nodes.iter().map(|node| &prep[node[0]].words).collect();
+    let rel = Relations::new(&words);
     let articles: Vec<BTreeSet<&str>> = nodes
         .iter()
         .map(|node| node.iter().map(|&i| prep[i].rec.article.as_str()).collect())
         .collect();
-
-    let mut uf = NodeSets::new(n);
-    // 1. Agreement over three tokens or more, longest first.
-    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
-    for x in 0..n {
-        for y in x + 1..n {
-            if let Some(m) = agree(x, y)
-                && m >= 3
-            {
-                pairs.push((m, x, y));
-            }
-        }
-    }
-    pairs.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
-    for (_, x, y) in pairs {
-        uf.join_if(x, y, &differ);
-    }
-    // 2. Nodes on their own join the component they fit.
-    for x in 0..n {
-        if uf.members(x).len() > 1 {
-            continue;
-        }
-        let mut best: Option<(bool, usize, usize)> = None;
-        for root in uf.roots() {
-            if root == uf.find(x) {
-                continue;
-            }
-            let ms = uf.members(root);
-            if ms.iter().any(|&y| differ(x, y)) || !ms.iter().any(|&y| agree(x, y).is_some()) {
-                continue;
-            }
-            let same_article = ms.iter().any(|&y| !articles[x].is_disjoint(&articles[y]));
-            let candidate = (same_article, ms.len(), usize::MAX - root);
-            if best.is_none_or(|b| candidate > b) {
-                best = Some(candidate);
-            }
-        }
-        if let Some((_, _, r)) = best {
-            uf.join_if(x, usize::MAX - r, &differ);
-        }
-    }
-    // 3. One article's quotations share a wording where nothing differs.
+    // Nodes by article, for "does this component hold a node of my
+    // article?" without walking the component.
     let mut by_article: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (x, arts) in articles.iter().enumerate() {
         for a in arts {
             by_article.entry(a).or_default().push(x);
         }
     }
+
+    let mut uf = NodeSets::new(n);
+    // 1. Agreement over three tokens or more, longest first.
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for x in 0..n {
+        for &(y, a) in rel.of(x) {
+            if let Agreement::Agree(o) = a
+                && x < y
+                && o.matched >= 3
+            {
+                pairs.push((o.matched, x, y));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    for (_, x, y) in pairs {
+        uf.join_if(x, y, &rel);
+    }
+    // 2. Nodes on their own join the component they fit: one holding a
+    // node it agrees with and none it differs from.
+    for (x, arts) in articles.iter().enumerate() {
+        if uf.members(x).len() > 1 {
+            continue;
+        }
+        let own = uf.find(x);
+        let fits: BTreeSet<usize> = rel
+            .of(x)
+            .iter()
+            .filter(|(_, a)| matches!(a, Agreement::Agree(_)))
+            .map(|&(y, _)| uf.find(y))
+            .filter(|&root| root != own)
+            .collect();
+        let mut best: Option<(bool, usize, usize)> = None;
+        for root in fits {
+            if rel
+                .of(x)
+                .iter()
+                .any(|&(y, a)| matches!(a, Agreement::Differ(_)) && uf.find(y) == root)
+            {
+                continue;
+            }
+            let same_article = arts.iter().any(|a| {
+                by_article
+                    .get(a)
+                    .is_some_and(|ys| ys.iter().any(|&y| uf.find(y) == root))
+            });
+            let candidate = (same_article, uf.members(root).len(), usize::MAX - root);
+            if best.is_none_or(|b| candidate > b) {
+                best = Some(candidate);
+            }
+        }
+        if let Some((_, _, r)) = best {
+            uf.join_if(x, usize::MAX - r, &rel);
+        }
+    }
+    // 3. One article's quotations share a wording where nothing differs.
     for xs in by_article.values() {
         for w in xs.windows(2) {
-            uf.join_if(w[0], w[1], &differ);
+            uf.join_if(w[0], w[1], &rel);
         }
         if let Some((&first, rest)) = xs.split_first() {
             for &y in rest {
-                uf.join_if(first, y, &differ);
+                uf.join_if(first, y, &rel);
             }
         }
     }
@@ -340,7 +347,11 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
         let home = family_of[&main];
         for &i in quotations {
             let x = node_of[&i];
-            if family_of[&i] != home && !uf.members(home).iter().any(|&y| differ(x, y)) {
+            let clash = rel
+                .of(x)
+                .iter()
+                .any(|&(y, a)| matches!(a, Agreement::Differ(_)) && uf.find(y) == home);
+            if family_of[&i] != home && !clash {
                 family_of.insert(i, home);
             }
         }
@@ -352,31 +363,25 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
     let mut out: Vec<(Vec<usize>, String)> = grouped
         .into_values()
         .map(|family| {
-            let mut xs: Vec<usize> = family.iter().map(|i| node_of[i]).collect();
-            xs.sort_unstable();
-            xs.dedup();
+            // Each node of the family, with the family's first quotation
+            // of it (as that one writes the words).
+            let mut first: BTreeMap<usize, usize> = BTreeMap::new();
+            for &i in &family {
+                first.entry(node_of[&i]).or_insert(i);
+            }
             // The rendering's words: its nodes that no other node of it
             // contains, in the order of their first quotations.
-            let within = |x: usize, y: usize| {
-                matches!(rel[x * n + y], Agreement::Agree(o) if o.a_within_b && (!o.b_within_a || y < x))
+            let within = |x: usize| {
+                rel.of(x).iter().any(|&(y, a)| {
+                    matches!(a, Agreement::Agree(o) if o.a_within_b && (!o.b_within_a || y < x))
+                        && first.contains_key(&y)
+                })
             };
-            let mut maximal: Vec<usize> = xs
-                .iter()
-                .copied()
-                .filter(|&x| !xs.iter().any(|&y| y != x && within(x, y)))
-                .collect();
-            // Each node as this family's first quotation of it writes it.
-            let first = |x: usize| {
-                family
-                    .iter()
-                    .copied()
-                    .find(|i| node_of[i] == x)
-                    .unwrap_or(nodes[x][0])
-            };
-            maximal.sort_by_key(|&x| first(x));
+            let mut maximal: Vec<usize> = first.keys().copied().filter(|&x| !within(x)).collect();
+            maximal.sort_by_key(|x| first[x]);
             let text: Vec<&str> = maximal
                 .iter()
-                .map(|&x| prep[first(x)].rec.text.as_str())
+                .map(|x| prep[first[x]].rec.text.as_str())
                 .collect();
             (family, text.join(" … "))
         })
@@ -385,55 +390,158 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
     out
 }
 
-/// Union-find over nodes that keeps each component's member list.
+/// The alignments of an utterance's nodes, kept only where they overlap:
+/// in a large utterance most pairs of nodes are different sentences of
+/// the statement, which share no anchor, so they are never aligned.
+struct Relations {
+    /// Each node's overlapping nodes, ascending, with the agreement as
+    /// seen from it.
+    adj: Vec<Vec<(usize, Agreement)>>,
+}
+
+impl Relations {
+    fn new(words: &[&Words]) -> Relations {
+        let n = words.len();
+        let found: Vec<(usize, usize, Agreement)> = may_overlap(words)
+            .into_par_iter()
+            .filter_map(|(x, y)| match agreement(words[x], words[y]) {
+                Agreement::Disjoint => None,
+                a => Some((x, y, a)),
+            })
+            .collect();
+        let mut adj: Vec<Vec<(usize, Agreement)>> = vec![Vec::new(); n];
+        for (x, y, a) in found {
+            let swapped = match a {
+                Agreement::Agree(o) => Agreement::Agree(o.swapped()),
+                Agreement::Differ(o) => Agreement::Differ(o.swapped()),
+                Agreement::Disjoint => Agreement::Disjoint,
+            };
+            adj[x].push((y, a));
+            adj[y].push((x, swapped));
+        }
+        for list in &mut adj {
+            list.sort_by_key(|&(y, _)| y);
+        }
+        Relations { adj }
+    }
+
+    fn of(&self, x: usize) -> &[(usize, Agreement)] {
+        &self.adj[x]
+    }
+}
+
+/// Every pair of nodes `(x, y)`, `x < y`, whose alignment can have an
+/// anchor (see `align.rs`): an equal run of three tokens, of two with a
+/// content word, or as long as the shorter quotation. Such a run means a
+/// shared trigram or content bigram; with two spoken tokens, any bigram;
+/// with one, any token. Pairs sharing none of these are disjoint, so
+/// leaving them out changes nothing but the time.
+fn may_overlap(words: &[&Words]) -> Vec<(usize, usize)> {
+    let spoken: Vec<usize> = words.iter().map(|w| w.spoken()).collect();
+    // Postings: (n-gram hash, kind, node); kind 0 for anchor n-grams,
+    // 1 for any bigram, 2 for any token.
+    let mut postings: Vec<(u64, u8, usize)> = Vec::new();
+    for (x, w) in words.iter().enumerate() {
+        let k = &w.keys;
+        for t in 0..k.len() {
+            postings.push((k[t], 2, x));
+            if t + 1 < k.len() {
+                let bigram = ngram(&k[t..t + 2]);
+                postings.push((bigram, 1, x));
+                if w.flags[t] & STOP == 0 || w.flags[t + 1] & STOP == 0 {
+                    postings.push((bigram, 0, x));
+                }
+            }
+            if t + 2 < k.len() {
+                postings.push((ngram(&k[t..t + 3]), 0, x));
+            }
+        }
+    }
+    postings.sort_unstable();
+    postings.dedup();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for run in postings.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        // A shared bigram counts only for a side of two spoken tokens or
+        // fewer, a shared token only for one of one: pair those with the
+        // rest of the run, not the rest with each other.
+        let small = match run[0].1 {
+            0 => usize::MAX,
+            1 => 2,
+            _ => 1,
+        };
+        let is_small = |x: usize| spoken[x].max(1) <= small;
+        for (u, &(_, _, x)) in run.iter().enumerate() {
+            if !is_small(x) {
+                continue;
+            }
+            for (v, &(_, _, y)) in run.iter().enumerate() {
+                // Two small ones pair once.
+                if v != u && (v > u || !is_small(y)) {
+                    pairs.push((x.min(y), x.max(y)));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Union-find over nodes that keeps each component's member list. A
+/// component is named by its smallest node (its *root*), whatever order
+/// the joins came in.
 struct NodeSets {
-    parent: Vec<usize>,
+    /// Each node's set (an index into `members` and `least`).
+    set: Vec<usize>,
     members: Vec<Vec<usize>>,
+    least: Vec<usize>,
 }
 
 impl NodeSets {
     fn new(n: usize) -> NodeSets {
         NodeSets {
-            parent: (0..n).collect(),
+            set: (0..n).collect(),
             members: (0..n).map(|x| vec![x]).collect(),
+            least: (0..n).collect(),
         }
     }
 
-    fn find(&self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            x = self.parent[x];
-        }
-        x
+    fn find(&self, x: usize) -> usize {
+        self.least[self.set[x]]
     }
 
     fn members(&self, x: usize) -> &[usize] {
-        &self.members[self.find(x)]
-    }
-
-    fn roots(&self) -> Vec<usize> {
-        (0..self.parent.len())
-            .filter(|&x| self.parent[x] == x)
-            .collect()
+        &self.members[self.set[x]]
     }
 
     /// Join the components of `x` and `y` unless a pair across them
     /// differs.
-    fn join_if(&mut self, x: usize, y: usize, differ: &impl Fn(usize, usize) -> bool) {
-        let (rx, ry) = (self.find(x), self.find(y));
-        if rx == ry {
+    fn join_if(&mut self, x: usize, y: usize, rel: &Relations) {
+        let (sx, sy) = (self.set[x], self.set[y]);
+        if sx == sy {
             return;
         }
-        let clash = self.members[rx]
-            .iter()
-            .any(|&a| self.members[ry].iter().any(|&b| differ(a, b)));
+        // The smaller set moves: its differing neighbours are the only
+        // pairs to check, and its members the only ones relabelled.
+        let (big, small) = if self.members[sx].len() >= self.members[sy].len() {
+            (sx, sy)
+        } else {
+            (sy, sx)
+        };
+        let clash = self.members[small].iter().any(|&a| {
+            rel.of(a)
+                .iter()
+                .any(|&(b, r)| matches!(r, Agreement::Differ(_)) && self.set[b] == big)
+        });
         if clash {
             return;
         }
-        let (root, child) = if rx < ry { (rx, ry) } else { (ry, rx) };
-        self.parent[child] = root;
-        let moved = std::mem::take(&mut self.members[child]);
-        self.members[root].extend(moved);
-        self.members[root].sort_unstable();
+        let moved = std::mem::take(&mut self.members[small]);
+        for &a in &moved {
+            self.set[a] = big;
+        }
+        self.members[big].extend(moved);
+        self.least[big] = self.least[big].min(self.least[small]);
     }
 }
 

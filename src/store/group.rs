@@ -120,7 +120,9 @@ fn anything_dirty(conn: &Connection) -> anyhow::Result<bool> {
     Ok(ungrouped || !shrunk_members(conn)?.is_empty())
 }
 
-/// Every stored quotation as grouping sees it.
+/// Every stored quotation as grouping sees it, in table order: grouping
+/// sorts them by content itself, and an `ORDER BY` here would make SQLite
+/// sort every row, texts and all, before the first comes back.
 pub(crate) fn records(conn: &Connection) -> anyhow::Result<Vec<Record>> {
     let mut stmt = conn.prepare_cached(
         "SELECT q.id, a.path, o.name, a.published, q.paragraph, q.start, s.name,
@@ -129,8 +131,7 @@ pub(crate) fn records(conn: &Connection) -> anyhow::Result<Vec<Record>> {
          FROM quotations AS q
          JOIN articles AS a ON a.id = q.article_id
          JOIN outlets AS o ON o.id = a.outlet_id
-         LEFT JOIN speakers AS s ON s.id = q.speaker_id
-         ORDER BY a.path, q.start, q.id",
+         LEFT JOIN speakers AS s ON s.id = q.speaker_id",
     )?;
     let rows = stmt.query_map([], |row| {
         let cue_start: Option<i64> = row.get(10)?;
