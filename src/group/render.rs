@@ -430,12 +430,22 @@ impl Relations {
     }
 }
 
+/// An n-gram shared by more nodes than this pairs each only with its
+/// [`NEIGHBOURS`] next ones (see `may_overlap`). No utterance of the
+/// samples, PolNeAR or the synthetic 10k-article corpus (whose largest
+/// utterance has 504 quotations) changes for it; with 64 and 16, three quotations of the 10k
+/// corpus's largest utterance changed rendering.
+const SHARED_BY_MANY: usize = 128;
+const NEIGHBOURS: usize = 32;
+
 /// Every pair of nodes `(x, y)`, `x < y`, whose alignment can have an
 /// anchor (see `align.rs`): an equal run of three tokens, of two with a
 /// content word, or as long as the shorter quotation. Such a run means a
 /// shared trigram or content bigram; with two spoken tokens, any bigram;
 /// with one, any token. Pairs sharing none of these are disjoint, so
-/// leaving them out changes nothing but the time.
+/// leaving them out changes nothing but the time. Pairs sharing only
+/// n-grams common to more than [`SHARED_BY_MANY`] nodes are left out
+/// too, but for the nearest neighbours in each.
 fn may_overlap(words: &[&Words]) -> Vec<(usize, usize)> {
     let spoken: Vec<usize> = words.iter().map(|w| w.spoken()).collect();
     // Postings: (n-gram hash, kind, node); kind 0 for anchor n-grams,
@@ -470,6 +480,21 @@ fn may_overlap(words: &[&Words]) -> Vec<(usize, usize)> {
             _ => 1,
         };
         let is_small = |x: usize| spoken[x].max(1) <= small;
+        if run.len() > SHARED_BY_MANY {
+            // An n-gram most of a large utterance's sentences share ("it
+            // is not") says little about which of them overlap: each node
+            // is aligned with its next few neighbours in it, not with all,
+            // so that an utterance of thousands of nodes (the 100k-article
+            // corpus has one) costs linear time, not hours.
+            for (u, &(_, _, x)) in run.iter().enumerate() {
+                for &(_, _, y) in run.iter().skip(u + 1).take(NEIGHBOURS) {
+                    if is_small(x) || is_small(y) {
+                        pairs.push((x.min(y), x.max(y)));
+                    }
+                }
+            }
+            continue;
+        }
         for (u, &(_, _, x)) in run.iter().enumerate() {
             if !is_small(x) {
                 continue;
