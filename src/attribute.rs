@@ -26,6 +26,8 @@
 //! (short phrases, titles in Title Case) become [`Aside`]s: scare quotes
 //! and names of works are nobody's words.
 
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
@@ -148,16 +150,84 @@ struct Found {
     via: Option<Np>,
 }
 
+/// The article as attribution reads it. Everything a rule asks of the
+/// whole paragraph or article (where sentences end, which registry names
+/// stand in a phrase, which reporting verbs precede a quote, who was named
+/// before) is computed once here and searched by position, so the work per
+/// quote does not grow with the number of quotes in its paragraph.
 struct Doc<'a> {
     text: &'a str,
     toks: Vec<Tok<'a>>,
     paras: &'a [Span],
     registry: &'a Registry,
+    /// In text order, never overlapping (leftmost-longest), so the
+    /// matches inside a span are a range found by binary search.
     matches: Vec<RegistryMatch>,
-    /// Persons and institutions named outside quotes, in text order.
-    entities: Vec<Entity>,
+    /// The tokens that end a sentence ([`Doc::ends_sentence`]), in order.
+    sentence_ends: Vec<usize>,
+    /// The tokens that are sentence-ending punctuation outside quotes
+    /// ([`Doc::ends_sentence_plain`]), in order.
+    plain_ends: Vec<usize>,
+    /// The tokens that may be a reporting verb ([`Doc::may_be_cue`]) or
+    /// open an "according to", "in the words of" or "as saying", in order:
+    /// the only tokens [`Doc::before`] stops at.
+    cue_words: Vec<usize>,
+    /// The tokens after which a clause may open: a pause
+    /// ([`Doc::is_pause`]) or the last token of a quote followed by the
+    /// reporter's words. [`Doc::sentence_subject`] tries the first few.
+    openers: Vec<usize>,
+    /// The tokens that may credit an intermediary ([`Doc::may_credit`]),
+    /// in order: the only tokens [`Doc::credits`] reads.
+    credit_words: Vec<usize>,
+    /// Persons and institutions named outside quotes, in text order: by
+    /// position, then in the order they were noted.
+    entities: BTreeMap<(usize, usize), Entity>,
+    /// How many entities were ever noted: the second half of the next key.
+    noted: usize,
+    /// For each full name, the first entity (in the order of `entities`)
+    /// with that name, by position, and its gender.
+    first_named: HashMap<String, (usize, Option<Gender>)>,
+    /// For each last word of a name of two words or more, the entities
+    /// [`Doc::name_speaker`] completes a surname from.
+    surnames: HashMap<String, Surname>,
     /// See [`Doc::lone_names`].
     alone: WordMap<&'a str, usize>,
+    /// The first and last token of each quote (`usize::MAX` for a quote
+    /// with no token).
+    quote_tokens: Vec<(usize, usize)>,
+    /// The first token of each quote that has one, in order.
+    quote_starts: Vec<usize>,
+    /// The sentence subjects of the last paragraph
+    /// [`Doc::paragraph_subject`] read: its quotes read the same.
+    subjects: RefCell<Option<Subjects>>,
+    /// The intermediaries credited in the last range [`Doc::cited_in`]
+    /// read: the quotes of one sentence read the same range.
+    cited: RefCell<Option<Credits>>,
+}
+
+/// The fuller names a surname alone may stand for.
+#[derive(Clone, Debug, Default)]
+struct Surname {
+    /// The last person (in the order of [`Doc::entities`]) with this
+    /// surname, keyed by position.
+    latest_person: Option<(usize, Speaker, Option<Gender>)>,
+    /// The first entity of any kind with this surname.
+    earliest: Option<(usize, Speaker, Option<Gender>)>,
+}
+
+/// The clause subjects of paragraph `para`, from
+/// [`Doc::sentence_subjects`].
+struct Subjects {
+    para: usize,
+    found: Vec<(usize, Found)>,
+}
+
+/// Every media name credited between tokens `start` and `end`: the token
+/// that credits it, the phrase naming it, the name.
+struct Credits {
+    start: usize,
+    end: usize,
+    found: Vec<(usize, Np, String)>,
 }
 
 const ABBREVIATIONS: &[&str] = &[
@@ -314,14 +384,27 @@ impl<'a> Doc<'a> {
             }
         }
         let matches = registry.find_in(text, folded);
+        debug_assert!(matches.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         let mut doc = Doc {
             text,
             toks,
             paras,
             registry,
             matches,
-            entities: Vec::new(),
+            sentence_ends: Vec::new(),
+            plain_ends: Vec::new(),
+            cue_words: Vec::new(),
+            openers: Vec::new(),
+            credit_words: Vec::new(),
+            entities: BTreeMap::new(),
+            noted: 0,
+            first_named: HashMap::new(),
+            surnames: HashMap::new(),
             alone: WordMap::default(),
+            quote_tokens: Vec::new(),
+            quote_starts: Vec::new(),
+            subjects: RefCell::new(None),
+            cited: RefCell::new(None),
         };
         doc.matches = doc
             .matches
@@ -329,9 +412,118 @@ impl<'a> Doc<'a> {
             .copied()
             .filter(|m| doc.names_registry_speaker(m))
             .collect();
+        let n = doc.toks.len();
+        doc.sentence_ends = (0..n).filter(|&i| doc.ends_sentence(i, quotes)).collect();
+        doc.plain_ends = (0..n).filter(|&i| doc.ends_sentence_plain(i)).collect();
+        doc.cue_words = (0..n)
+            .filter(|&k| {
+                let t = &doc.toks[k];
+                t.kind == Kind::Word
+                    && t.quote.is_none()
+                    && (matches!(t.lower, "according" | "words" | "saying") || doc.may_be_cue(k))
+            })
+            .collect();
+        doc.openers = (0..n)
+            .filter(|&k| {
+                doc.is_pause(k)
+                    || (doc.toks[k].quote.is_some()
+                        && doc.toks.get(k + 1).is_some_and(|n| n.quote.is_none()))
+            })
+            .collect();
+        doc.credit_words = (0..n).filter(|&k| doc.may_credit(k)).collect();
+        let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
+        for (i, t) in doc.toks.iter().enumerate() {
+            if let Some(q) = t.quote {
+                if bounds[q].0 == usize::MAX {
+                    bounds[q].0 = i;
+                }
+                bounds[q].1 = i;
+            }
+        }
+        doc.quote_starts = bounds
+            .iter()
+            .map(|&(first, _)| first)
+            .filter(|&first| first != usize::MAX)
+            .collect();
+        doc.quote_tokens = bounds;
         doc.alone = Doc::lone_names(&doc.toks);
-        doc.entities = doc.collect_entities();
+        for entity in doc.collect_entities() {
+            doc.add_entity(entity);
+        }
         doc
+    }
+
+    /// Add an entity after those at or before its position.
+    fn add_entity(&mut self, entity: Entity) {
+        let at = entity.at;
+        let name = &entity.speaker.name;
+        let first = self
+            .first_named
+            .entry(name.clone())
+            .or_insert((at, entity.gender));
+        if at < first.0 {
+            *first = (at, entity.gender);
+        }
+        if name.contains(' ')
+            && let Some(surname) = name.split(' ').next_back()
+        {
+            let s = self.surnames.entry(surname.to_string()).or_default();
+            let this = || Some((at, entity.speaker.clone(), entity.gender));
+            if entity.speaker.kind == SpeakerKind::Person
+                && s.latest_person.as_ref().is_none_or(|l| at >= l.0)
+            {
+                s.latest_person = this();
+            }
+            if s.earliest.as_ref().is_none_or(|e| at < e.0) {
+                s.earliest = this();
+            }
+        }
+        self.entities.insert((at, self.noted), entity);
+        self.noted += 1;
+    }
+
+    /// The registry matches that start at byte `start`.
+    fn matches_from(&self, start: usize) -> impl Iterator<Item = &RegistryMatch> {
+        let from = self.matches.partition_point(|m| m.span.start < start);
+        self.matches[from..]
+            .iter()
+            .take_while(move |m| m.span.start == start)
+    }
+
+    /// Whether a registry match covers `span`. Matches do not overlap, so
+    /// their ends rise with their starts: only those that start at or before
+    /// `span` and end at or after it can.
+    fn match_around(&self, span: Span) -> bool {
+        let to = self.matches.partition_point(|m| m.span.start <= span.start);
+        self.matches[..to]
+            .iter()
+            .rev()
+            .take_while(|m| m.span.end >= span.end)
+            .any(|m| m.span.contains(span))
+    }
+
+    /// The registry matches inside `span`, in order.
+    fn matches_in(&self, span: Span) -> impl DoubleEndedIterator<Item = &RegistryMatch> {
+        let from = self.matches.partition_point(|m| m.span.start < span.start);
+        let to = self.matches.partition_point(|m| m.span.start <= span.end);
+        self.matches[from..to.max(from)]
+            .iter()
+            .filter(move |m| span.contains(m.span))
+    }
+
+    /// The first and one-past-last token of paragraph `para`.
+    fn para_tokens(&self, para: usize) -> (usize, usize) {
+        (
+            self.toks.partition_point(|t| t.para < para),
+            self.toks.partition_point(|t| t.para <= para),
+        )
+    }
+
+    /// The tokens of `list` (sorted) in `from..to`.
+    fn between(list: &[usize], from: usize, to: usize) -> &[usize] {
+        let lo = list.partition_point(|&k| k < from);
+        let hi = list.partition_point(|&k| k < to);
+        &list[lo..hi.max(lo)]
     }
 
     /// Whether a registry match names its speaker here. Roles pass from
@@ -353,7 +545,7 @@ impl<'a> Doc<'a> {
                 let named_after = next < self.toks.len()
                     && self.is_name_word(next)
                     && self.toks[next].para == self.toks[last].para
-                    && !self.matches.iter().any(|o| {
+                    && !self.matches_from(self.toks[next].span.start).any(|o| {
                         o.via == Via::Name
                             && o.entry == m.entry
                             && o.span.start == self.toks[next].span.start
@@ -366,10 +558,7 @@ impl<'a> Doc<'a> {
                     && self.is_name_word(first - 1)
                     && !is_title(self.word(first - 1))
                     && self.toks[first - 1].para == self.toks[first].para
-                    && !self
-                        .matches
-                        .iter()
-                        .any(|o| o.span.contains(self.toks[first - 1].span));
+                    && !self.match_around(self.toks[first - 1].span);
                 !(single && other_first_name)
             }
         }
@@ -676,17 +865,7 @@ impl<'a> Doc<'a> {
         if t.kind != Kind::Word || t.quote.is_some() {
             return false;
         }
-        // Phrasal reporting verbs: "pointed out", "shot back", "weighed in".
-        let particle = self.toks.get(k + 1).map(|n| n.lower);
-        let phrasal = matches!(
-            (t.lower, particle),
-            ("pointed" | "points" | "point", Some("out"))
-                | ("shot" | "fired" | "hit" | "snapped", Some("back"))
-                | ("chimed" | "weighed" | "chimes" | "weighs", Some("in"))
-                | ("went" | "goes", Some("on"))
-                | ("spoke" | "speaks", Some("out" | "up"))
-        );
-        if !phrasal && !is_cue_verb(t.lower) {
+        if !self.may_be_cue(k) {
             return false;
         }
         if t.cap && k != floor {
@@ -755,6 +934,22 @@ impl<'a> Doc<'a> {
                 .is_none_or(|n| n.kind == Kind::Punct || n.quote.is_some());
         }
         true
+    }
+
+    /// Whether the word at token `k` is a reporting verb, phrasal ("pointed
+    /// out", "shot back", "weighed in") or not, wherever it stands.
+    fn may_be_cue(&self, k: usize) -> bool {
+        let w = self.toks[k].lower;
+        let particle = self.toks.get(k + 1).map(|n| n.lower);
+        let phrasal = matches!(
+            (w, particle),
+            ("pointed" | "points" | "point", Some("out"))
+                | ("shot" | "fired" | "hit" | "snapped", Some("back"))
+                | ("chimed" | "weighed" | "chimes" | "weighs", Some("in"))
+                | ("went" | "goes", Some("on"))
+                | ("spoke" | "speaks", Some("out" | "up"))
+        );
+        phrasal || is_cue_verb(w)
     }
 
     /// Skip, leftwards from `i` (exclusive), what stands between a subject
@@ -1057,21 +1252,21 @@ impl<'a> Doc<'a> {
         }
         if words.len() == 1 && !titled {
             // A surname alone: complete it from an earlier full name.
-            if let Some(full) = self.entities.iter().rev().find(|e| {
-                e.speaker.kind == SpeakerKind::Person
-                    && e.speaker.name.split(' ').next_back() == Some(name.as_str())
-                    && e.speaker.name.contains(' ')
-            }) {
-                return Some((full.speaker.clone(), full.gender.or(gender)));
+            if let Some((_, speaker, full_gender)) = self
+                .surnames
+                .get(name.as_str())
+                .and_then(|s| s.latest_person.as_ref())
+            {
+                return Some((speaker.clone(), full_gender.or(gender)));
             }
         } else if words.len() == 1
-            && let Some(full) = self.entities.iter().find(|e| {
-                e.speaker.name.split(' ').next_back() == Some(name.as_str())
-                    && e.speaker.name.contains(' ')
-            })
+            && let Some((_, speaker, full_gender)) = self
+                .surnames
+                .get(name.as_str())
+                .and_then(|s| s.earliest.as_ref())
         {
-            name = full.speaker.name.clone();
-            gender = gender.or(full.gender);
+            name = speaker.name.clone();
+            gender = gender.or(*full_gender);
         }
         if gender.is_none() {
             gender = first_name_gender(&fold(raw[0]));
@@ -1096,11 +1291,10 @@ impl<'a> Doc<'a> {
             return self.resolve_pronoun(np.first, w, g);
         }
         // A registry match, the last one that is not a possessive.
-        let hit = self.matches.iter().rev().find(|m| {
-            span.contains(m.span)
-                && !self
-                    .token_at(m.span.end.saturating_sub(1))
-                    .is_some_and(|k| self.is_possessive(k) && k < np.last)
+        let hit = self.matches_in(span).rev().find(|m| {
+            !self
+                .token_at(m.span.end.saturating_sub(1))
+                .is_some_and(|k| self.is_possessive(k) && k < np.last)
         });
         if let Some(m) = hit {
             if m.via == Via::Media {
@@ -1160,8 +1354,7 @@ impl<'a> Doc<'a> {
         gender: Option<Gender>,
     ) -> (Option<Speaker>, Option<Gender>) {
         let pos = self.toks[at].span.start;
-        let before = self.entities.partition_point(|e| e.at < pos);
-        let candidates = self.entities[..before].iter().rev();
+        let candidates = self.entities.range(..(pos, 0)).rev().map(|(_, e)| e);
         let found = match word {
             "he" | "she" => {
                 // The latest compatible person, unless a compatible subject
@@ -1254,22 +1447,12 @@ impl<'a> Doc<'a> {
     fn run(mut self, quotes: Vec<Quote>) -> Analysis {
         let mut quotations: Vec<Quotation> = Vec::new();
         let mut asides = Vec::new();
-        // The first and last token of each quote.
-        let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
-        for (i, t) in self.toks.iter().enumerate() {
-            if let Some(q) = t.quote {
-                if bounds[q].0 == usize::MAX {
-                    bounds[q].0 = i;
-                }
-                bounds[q].1 = i;
-            }
-        }
         for (qi, quote) in quotes.iter().enumerate() {
-            let (first, last) = bounds[qi];
+            let (first, last) = self.quote_tokens[qi];
             if first == usize::MAX {
                 continue;
             }
-            let (sent_start, sent_end) = self.sentence_around(first, last, &quotes);
+            let (sent_start, sent_end) = self.sentence_around(first, last);
             let found = if quote.form == QuoteForm::Block {
                 self.block_lead_in(first)
             } else {
@@ -1411,10 +1594,9 @@ impl<'a> Doc<'a> {
             return;
         }
         let gender = self
-            .entities
-            .iter()
-            .find(|e| e.speaker.name == speaker.name)
-            .and_then(|e| e.gender)
+            .first_named
+            .get(&speaker.name)
+            .and_then(|&(_, gender)| gender)
             .or_else(|| {
                 self.registry
                     .speakers()
@@ -1422,37 +1604,28 @@ impl<'a> Doc<'a> {
                     .find(|s| s.name == speaker.name)
                     .and_then(|s| s.gender)
             });
-        let pos = self.entities.partition_point(|e| e.at <= at);
-        self.entities.insert(
-            pos,
-            Entity {
-                at,
-                speaker,
-                gender,
-                subject: true,
-            },
-        );
+        self.add_entity(Entity {
+            at,
+            speaker,
+            gender,
+            subject: true,
+        });
     }
 
     /// The first and one-past-last token of the sentence holding the quote
     /// whose tokens are `first..=last`, within its paragraph.
-    fn sentence_around(&self, first: usize, last: usize, quotes: &[Quote]) -> (usize, usize) {
-        let para = self.toks[first].para;
-        let mut start = first;
-        while start > 0
-            && self.toks[start - 1].para == para
-            && !self.ends_sentence(start - 1, quotes)
-        {
-            start -= 1;
-        }
-        let mut end = last + 1;
-        while end < self.toks.len() && self.toks[end].para == para {
-            let stop = self.ends_sentence(end, quotes);
-            end += 1;
-            if stop {
-                break;
-            }
-        }
+    fn sentence_around(&self, first: usize, last: usize) -> (usize, usize) {
+        let (para_start, para_end) = self.para_tokens(self.toks[first].para);
+        let start = Doc::between(&self.sentence_ends, para_start, first)
+            .last()
+            .map_or(para_start, |&e| e + 1);
+        let end = if last + 1 >= para_end {
+            last + 1
+        } else {
+            Doc::between(&self.sentence_ends, last + 1, para_end)
+                .first()
+                .map_or(para_end, |&e| e + 1)
+        };
         (start, end)
     }
 
@@ -1525,10 +1698,10 @@ impl<'a> Doc<'a> {
         while a < self.toks.len() && self.is_punct(a, "-") {
             a += 1;
         }
-        let end = (a..self.toks.len())
-            .take_while(|&k| self.toks[k].para == para)
-            .last()?
-            + 1;
+        let (_, end) = self.para_tokens(para);
+        if a >= end {
+            return None;
+        }
         let np = self.np_right(a, end)?;
         let closes = np.last + 1 >= end || matches!(self.word(np.last + 1), "." | "," | "(" | ";");
         (closes && self.is_name_word(np.last)).then_some(Found {
@@ -1801,14 +1974,9 @@ impl<'a> Doc<'a> {
                 via: None,
             });
         }
-        let mut k = first;
-        while k > floor {
-            k -= 1;
-            let t = &self.toks[k];
-            if t.quote.is_some() || t.kind != Kind::Word {
-                continue;
-            }
-            let w = t.lower;
+        // Only words that may be a cue or open a source can stop the walk.
+        for &k in Doc::between(&self.cue_words, floor, first).iter().rev() {
+            let w = self.toks[k].lower;
             // "according to X", "in the words of X"
             let according = w == "according" && k + 2 < first && self.word(k + 1) == "to";
             let in_words_of = w == "words"
@@ -1951,14 +2119,10 @@ impl<'a> Doc<'a> {
         // After a comma, or after a quoted title: `Wednesday on “Fox &
         // Friends,” Rep. Michael McCaul discussed ...`.
         starts.extend(
-            (start..first)
-                .filter(|&k| {
-                    self.is_pause(k)
-                        || (self.toks[k].quote.is_some()
-                            && self.toks.get(k + 1).is_some_and(|n| n.quote.is_none()))
-                })
+            Doc::between(&self.openers, start, first)
+                .iter()
                 .take(4)
-                .map(|k| {
+                .map(|&k| {
                     let mut i = k + 1;
                     while i < first && (self.toks[i].quote.is_some() || self.is_punct(i, ",")) {
                         i += 1;
@@ -2059,9 +2223,8 @@ impl<'a> Doc<'a> {
             return true;
         }
         let registered = self
-            .matches
-            .iter()
-            .any(|m| m.via != Via::Media && self.np_span(np).contains(m.span));
+            .matches_in(self.np_span(np))
+            .any(|m| m.via != Via::Media);
         registered || (!strict && is_determiner(self.word(np.first)))
     }
 
@@ -2071,47 +2234,63 @@ impl<'a> Doc<'a> {
     /// “Not only can Ted Cruz win …”`). Low confidence by design.
     fn paragraph_subject(&self, first: usize, last: usize) -> Option<Found> {
         let para = self.toks[first].para;
-        let start = (0..first)
-            .rev()
-            .take_while(|&k| self.toks[k].para == para)
-            .last()
-            .unwrap_or(first);
-        let end = (last + 1..self.toks.len())
-            .take_while(|&k| self.toks[k].para == para)
-            .last()
-            .map_or(last + 1, |k| k + 1);
-        // Sentence starts in the paragraph, outside quotes.
-        let starts = |from: usize, to: usize| {
-            let mut out = vec![from];
-            for k in from..to {
-                let t = &self.toks[k];
-                if t.quote.is_none() && t.kind == Kind::Punct && matches!(t.lower, "." | "?" | "!")
-                {
-                    out.push(k + 1);
-                }
-            }
-            out
+        let (_, para_end) = self.para_tokens(para);
+        let mut cache = self.subjects.borrow_mut();
+        let subjects = match &mut *cache {
+            Some(c) if c.para == para => c,
+            other => other.insert(Subjects {
+                para,
+                found: self.sentence_subjects(para),
+            }),
         };
-        let subject = |s: usize, to: usize| {
-            let stop = (s..to)
-                .find(|&k| self.toks[k].quote.is_some())
-                .unwrap_or(to);
-            self.sentence_subject(s, stop, true)
+        let found = &subjects.found;
+        // The last one before the quote, else the clause right after it
+        // (the quote's own sentence may go on), else the next sentence's.
+        let before = found[..found.partition_point(|(s, _)| *s < first)].last();
+        let found = match before {
+            Some((_, f)) => f.clone(),
+            None => (last + 1 < para_end)
+                .then(|| self.subject_from(last + 1, para_end))
+                .flatten()
+                .or_else(|| {
+                    let next = found.partition_point(|(s, _)| *s <= last + 1);
+                    found.get(next).map(|(_, f)| f.clone())
+                })?,
         };
-        let before = starts(start, first)
-            .into_iter()
-            .rev()
-            .find_map(|s| (s < first).then(|| subject(s, first)).flatten());
-        let found = before.or_else(|| {
-            starts(last + 1, end)
-                .into_iter()
-                .find_map(|s| (s < end).then(|| subject(s, end)).flatten())
-        })?;
         Some(Found {
             rule: "paragraph-subject",
             confidence: 0.4,
             ..found
         })
+    }
+
+    /// The clause subjects ([`Doc::subject_from`]) of the sentences of
+    /// paragraph `para`, with the token each sentence starts at: the
+    /// paragraph's start and every token after a sentence-ending
+    /// punctuation mark outside quotes.
+    fn sentence_subjects(&self, para: usize) -> Vec<(usize, Found)> {
+        let (start, end) = self.para_tokens(para);
+        std::iter::once(start)
+            .chain(
+                Doc::between(&self.plain_ends, start, end)
+                    .iter()
+                    .map(|&k| k + 1),
+            )
+            .filter(|&s| s < end)
+            .filter_map(|s| Some((s, self.subject_from(s, end)?)))
+            .collect()
+    }
+
+    /// The subject of the clause starting at token `s`, read up to the next
+    /// quote or `end`.
+    fn subject_from(&self, s: usize, end: usize) -> Option<Found> {
+        let next_quote = if self.toks[s].quote.is_some() {
+            s
+        } else {
+            let q = self.quote_starts.partition_point(|&first| first < s);
+            self.quote_starts.get(q).copied().unwrap_or(end)
+        };
+        self.sentence_subject(s, next_quote.min(end), true)
     }
 
     /// For a quote that is a sentence of its own, the speaker of the
@@ -2208,13 +2387,10 @@ impl<'a> Doc<'a> {
             // The intermediary may stand in the lead-in of a block quote,
             // outside the quote's own sentence: "TASS relates he told the
             // FSB that:".
-            let mut lead = f.np.first;
-            while lead > 0
-                && self.toks[lead - 1].para == self.toks[f.np.first].para
-                && !self.ends_sentence_plain(lead - 1)
-            {
-                lead -= 1;
-            }
+            let (para_start, _) = self.para_tokens(self.toks[f.np.first].para);
+            let lead = Doc::between(&self.plain_ends, para_start, f.np.first)
+                .last()
+                .map_or(para_start, |&e| e + 1);
             cited = self.cited_in(sent_start.min(lead), sent_end.max(f.np.last + 1), f.np);
         }
         Attribution {
@@ -2237,11 +2413,7 @@ impl<'a> Doc<'a> {
     /// The medium a noun phrase names ("Russian state news agency TASS").
     fn media_name(&self, np: Np) -> Option<String> {
         let span = self.np_span(np);
-        if let Some(m) = self
-            .matches
-            .iter()
-            .find(|m| m.via == Via::Media && span.contains(m.span))
-        {
+        if let Some(m) = self.matches_in(span).find(|m| m.via == Via::Media) {
             return Some(self.registry.media()[m.entry].clone());
         }
         let words: Vec<usize> = (np.first..=np.last)
@@ -2278,37 +2450,34 @@ impl<'a> Doc<'a> {
     /// An intermediary the sentence credits besides the speaker: "told
     /// TASS", "told Fox News", "Reuters reported", "TASS relates".
     fn cited_in(&self, start: usize, end: usize, speaker: Np) -> Option<String> {
-        for k in start..end {
-            let t = &self.toks[k];
-            if t.quote.is_some()
-                || t.kind != Kind::Word
-                || (speaker.first..=speaker.last).contains(&k)
-            {
-                continue;
-            }
-            let w = t.lower;
-            // "told TASS", "said to Reuters", "in an interview with
-            // Interfax", "speaking to Fox News"
-            let addressee = matches!(w, "told" | "tells" | "telling")
-                || (w == "to"
-                    && k > start
-                    && matches!(
-                        self.word(k - 1),
-                        "said"
-                            | "says"
-                            | "according"
-                            | "speaking"
-                            | "spoke"
-                            | "comments"
-                            | "remarks"
-                    ))
-                || (w == "with"
-                    && k > start
-                    && matches!(self.word(k - 1), "interview" | "conversation"))
-                // "was quoted as saying by the RIA Novosti news agency"
-                || (w == "by"
-                    && k > start
-                    && matches!(self.word(k - 1), "saying" | "quoted" | "cited"));
+        let mut cache = self.cited.borrow_mut();
+        let credits = match &mut *cache {
+            Some(c) if c.start == start && c.end == end => c,
+            other => other.insert(Credits {
+                start,
+                end,
+                found: self.credits(start, end),
+            }),
+        };
+        credits
+            .found
+            .iter()
+            .find(|(k, np, _)| {
+                let apart = np.last < speaker.first || np.first > speaker.last;
+                !(speaker.first..=speaker.last).contains(k) && apart
+            })
+            .map(|(_, _, name)| name.clone())
+    }
+
+    /// Every media name credited between tokens `start` and `end`, whoever
+    /// the speaker: what [`Doc::cited_in`] chooses from.
+    fn credits(&self, start: usize, end: usize) -> Vec<(usize, Np, String)> {
+        let mut out = Vec::new();
+        for &k in Doc::between(&self.credit_words, start, end) {
+            let w = self.toks[k].lower;
+            // The word before "to", "with" or "by" must be in the range.
+            let addressee =
+                self.names_addressee(k) && (k > start || matches!(w, "told" | "tells" | "telling"));
             let object = if addressee {
                 self.np_right(k + 1, end)
             } else if is_cue_verb(w) {
@@ -2316,13 +2485,41 @@ impl<'a> Doc<'a> {
             } else {
                 None
             };
-            let Some(np) = object else { continue };
-            let apart = np.last < speaker.first || np.first > speaker.last;
-            if apart && let Some(name) = self.media_name(np) {
-                return Some(name);
+            if let Some(np) = object
+                && let Some(name) = self.media_name(np)
+            {
+                out.push((k, np, name));
             }
         }
-        None
+        out
+    }
+
+    /// Whether token `k`, outside quotes, may credit an intermediary: a
+    /// reporting verb (its subject) or a word that names who was spoken to
+    /// or quoted by ([`Doc::names_addressee`]).
+    fn may_credit(&self, k: usize) -> bool {
+        let t = &self.toks[k];
+        t.quote.is_none()
+            && t.kind == Kind::Word
+            && (is_cue_verb(t.lower) || self.names_addressee(k))
+    }
+
+    /// Whether the phrase after token `k` names who was spoken to or quoted
+    /// by: "told TASS", "said to Reuters", "in an interview with Interfax",
+    /// "speaking to Fox News", "was quoted as saying by the RIA Novosti news
+    /// agency".
+    fn names_addressee(&self, k: usize) -> bool {
+        let prev = k.checked_sub(1).map(|p| self.word(p));
+        match self.word(k) {
+            "told" | "tells" | "telling" => true,
+            "to" => matches!(
+                prev,
+                Some("said" | "says" | "according" | "speaking" | "spoke" | "comments" | "remarks")
+            ),
+            "with" => matches!(prev, Some("interview" | "conversation")),
+            "by" => matches!(prev, Some("saying" | "quoted" | "cited")),
+            _ => false,
+        }
     }
 
     /// A fragment inside the reporter's sentence: it starts in lower case,

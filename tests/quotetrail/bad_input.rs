@@ -315,8 +315,6 @@ fn a_hundred_thousand_quotation_marks_in_one_paragraph() {
 }
 
 #[test]
-#[ignore = "quadratic in attribution: Doc::sentence_around walks the whole \
-            paragraph for each quote (src/attribute.rs), about 20 minutes in debug"]
 fn fifty_thousand_quoted_words_in_one_paragraph() {
     let sb = sandbox();
     sb.write("in/pairs.txt", "“a” ".repeat(50_000));
