@@ -402,13 +402,26 @@ struct Relations {
 impl Relations {
     fn new(words: &[&Words]) -> Relations {
         let n = words.len();
-        let found: Vec<(usize, usize, Agreement)> = may_overlap(words)
-            .into_par_iter()
-            .filter_map(|(x, y)| match agreement(words[x], words[y]) {
-                Agreement::Disjoint => None,
-                a => Some((x, y, a)),
-            })
-            .collect();
+        // A few nodes are aligned pair by pair: indexing their n-grams
+        // would cost more than it saves.
+        let pairs = if n <= 16 {
+            (0..n)
+                .flat_map(|x| (x + 1..n).map(move |y| (x, y)))
+                .collect()
+        } else {
+            may_overlap(words)
+        };
+        let align = |(x, y): (usize, usize)| match agreement(words[x], words[y]) {
+            Agreement::Disjoint => None,
+            a => Some((x, y, a)),
+        };
+        // Utterances are rendered in parallel already; only a large one
+        // is worth splitting.
+        let found: Vec<(usize, usize, Agreement)> = if pairs.len() > 1024 {
+            pairs.into_par_iter().filter_map(align).collect()
+        } else {
+            pairs.into_iter().filter_map(align).collect()
+        };
         let mut adj: Vec<Vec<(usize, Agreement)>> = vec![Vec::new(); n];
         for (x, y, a) in found {
             let swapped = match a {
