@@ -27,7 +27,7 @@
 //! and names of works are nobody's words.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
@@ -168,7 +168,8 @@ struct Doc<'a> {
     /// The tokens that are sentence-ending punctuation outside quotes
     /// ([`Doc::ends_sentence_plain`]), in order.
     plain_ends: Vec<usize>,
-    /// The tokens that may be a reporting verb ([`Doc::may_be_cue`]) or
+    /// The tokens outside quotes that may be a reporting verb
+    /// ([`Doc::may_be_cue`]) or
     /// open an "according to", "in the words of" or "as saying", in order:
     /// the only tokens [`Doc::before`] stops at.
     cue_words: Vec<usize>,
@@ -176,8 +177,10 @@ struct Doc<'a> {
     /// ([`Doc::is_pause`]) or the last token of a quote followed by the
     /// reporter's words. [`Doc::sentence_subject`] tries the first few.
     openers: Vec<usize>,
-    /// The tokens that may credit an intermediary ([`Doc::may_credit`]),
-    /// in order: the only tokens [`Doc::credits`] reads.
+    /// The tokens outside quotes that may credit an intermediary, in order:
+    /// reporting verbs (their subject) and words that name who was spoken
+    /// to or quoted by ([`Doc::names_addressee`]); the only tokens
+    /// [`Doc::credits`] reads.
     credit_words: Vec<usize>,
     /// Persons and institutions named outside quotes, in text order: by
     /// position, then in the order they were noted.
@@ -186,10 +189,10 @@ struct Doc<'a> {
     noted: usize,
     /// For each full name, the first entity (in the order of `entities`)
     /// with that name, by position, and its gender.
-    first_named: HashMap<String, (usize, Option<Gender>)>,
+    first_named: WordMap<String, (usize, Option<Gender>)>,
     /// For each last word of a name of two words or more, the entities
     /// [`Doc::name_speaker`] completes a surname from.
-    surnames: HashMap<String, Surname>,
+    surnames: WordMap<String, Surname>,
     /// See [`Doc::lone_names`].
     alone: WordMap<&'a str, usize>,
     /// The first and last token of each quote (`usize::MAX` for a quote
@@ -398,8 +401,8 @@ impl<'a> Doc<'a> {
             credit_words: Vec::new(),
             entities: BTreeMap::new(),
             noted: 0,
-            first_named: HashMap::new(),
-            surnames: HashMap::new(),
+            first_named: WordMap::default(),
+            surnames: WordMap::default(),
             alone: WordMap::default(),
             quote_tokens: Vec::new(),
             quote_starts: Vec::new(),
@@ -415,14 +418,19 @@ impl<'a> Doc<'a> {
         let n = doc.toks.len();
         doc.sentence_ends = (0..n).filter(|&i| doc.ends_sentence(i, quotes)).collect();
         doc.plain_ends = (0..n).filter(|&i| doc.ends_sentence_plain(i)).collect();
-        doc.cue_words = (0..n)
-            .filter(|&k| {
-                let t = &doc.toks[k];
-                t.kind == Kind::Word
-                    && t.quote.is_none()
-                    && (matches!(t.lower, "according" | "words" | "saying") || doc.may_be_cue(k))
-            })
-            .collect();
+        // One pass for the two lists that ask for reporting verbs.
+        for (k, t) in doc.toks.iter().enumerate() {
+            if t.kind != Kind::Word || t.quote.is_some() {
+                continue;
+            }
+            let cue = is_cue_verb(t.lower);
+            if cue || matches!(t.lower, "according" | "words" | "saying") || doc.is_phrasal_cue(k) {
+                doc.cue_words.push(k);
+            }
+            if cue || doc.names_addressee(k) {
+                doc.credit_words.push(k);
+            }
+        }
         doc.openers = (0..n)
             .filter(|&k| {
                 doc.is_pause(k)
@@ -430,7 +438,6 @@ impl<'a> Doc<'a> {
                         && doc.toks.get(k + 1).is_some_and(|n| n.quote.is_none()))
             })
             .collect();
-        doc.credit_words = (0..n).filter(|&k| doc.may_credit(k)).collect();
         let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
         for (i, t) in doc.toks.iter().enumerate() {
             if let Some(q) = t.quote {
@@ -457,25 +464,31 @@ impl<'a> Doc<'a> {
     fn add_entity(&mut self, entity: Entity) {
         let at = entity.at;
         let name = &entity.speaker.name;
-        let first = self
-            .first_named
-            .entry(name.clone())
-            .or_insert((at, entity.gender));
-        if at < first.0 {
-            *first = (at, entity.gender);
+        // Keys are cloned only for names not seen before.
+        match self.first_named.get_mut(name) {
+            Some(first) if at < first.0 => *first = (at, entity.gender),
+            Some(_) => {}
+            None => {
+                self.first_named.insert(name.clone(), (at, entity.gender));
+            }
         }
         if name.contains(' ')
             && let Some(surname) = name.split(' ').next_back()
         {
-            let s = self.surnames.entry(surname.to_string()).or_default();
-            let this = || Some((at, entity.speaker.clone(), entity.gender));
-            if entity.speaker.kind == SpeakerKind::Person
-                && s.latest_person.as_ref().is_none_or(|l| at >= l.0)
-            {
-                s.latest_person = this();
+            if !self.surnames.contains_key(surname) {
+                self.surnames
+                    .insert(surname.to_string(), Surname::default());
             }
-            if s.earliest.as_ref().is_none_or(|e| at < e.0) {
-                s.earliest = this();
+            if let Some(s) = self.surnames.get_mut(surname) {
+                let this = || Some((at, entity.speaker.clone(), entity.gender));
+                if entity.speaker.kind == SpeakerKind::Person
+                    && s.latest_person.as_ref().is_none_or(|l| at >= l.0)
+                {
+                    s.latest_person = this();
+                }
+                if s.earliest.as_ref().is_none_or(|e| at < e.0) {
+                    s.earliest = this();
+                }
             }
         }
         self.entities.insert((at, self.noted), entity);
@@ -939,17 +952,22 @@ impl<'a> Doc<'a> {
     /// Whether the word at token `k` is a reporting verb, phrasal ("pointed
     /// out", "shot back", "weighed in") or not, wherever it stands.
     fn may_be_cue(&self, k: usize) -> bool {
+        self.is_phrasal_cue(k) || is_cue_verb(self.toks[k].lower)
+    }
+
+    /// Whether token `k` opens a phrasal reporting verb: "pointed out",
+    /// "shot back", "weighed in".
+    fn is_phrasal_cue(&self, k: usize) -> bool {
         let w = self.toks[k].lower;
         let particle = self.toks.get(k + 1).map(|n| n.lower);
-        let phrasal = matches!(
+        matches!(
             (w, particle),
             ("pointed" | "points" | "point", Some("out"))
                 | ("shot" | "fired" | "hit" | "snapped", Some("back"))
                 | ("chimed" | "weighed" | "chimes" | "weighs", Some("in"))
                 | ("went" | "goes", Some("on"))
                 | ("spoke" | "speaks", Some("out" | "up"))
-        );
-        phrasal || is_cue_verb(w)
+        )
     }
 
     /// Skip, leftwards from `i` (exclusive), what stands between a subject
@@ -2492,16 +2510,6 @@ impl<'a> Doc<'a> {
             }
         }
         out
-    }
-
-    /// Whether token `k`, outside quotes, may credit an intermediary: a
-    /// reporting verb (its subject) or a word that names who was spoken to
-    /// or quoted by ([`Doc::names_addressee`]).
-    fn may_credit(&self, k: usize) -> bool {
-        let t = &self.toks[k];
-        t.quote.is_none()
-            && t.kind == Kind::Word
-            && (is_cue_verb(t.lower) || self.names_addressee(k))
     }
 
     /// Whether the phrase after token `k` names who was spoken to or quoted
