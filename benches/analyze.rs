@@ -10,6 +10,11 @@
 //!     cargo bench --bench analyze
 //!     cargo bench --bench analyze -- all/analyze   # one benchmark
 //!
+//! With `QUOTETRAIL_BENCH_CORPUS=DIR` it also runs `analyze` over every
+//! `*.txt` under DIR (a corpus from `quotetrail-corpus`, or any other), as
+//! the `corpus` group: the figure issue 4's "MB/s per core" target is
+//! about.
+//!
 //! BENCHMARKS.md records figures, with those on PolNeAR.
 
 use std::hint::black_box;
@@ -93,5 +98,47 @@ fn per_article(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_article);
+/// Every `*.txt` under `dir`, recursively, in path order.
+fn corpus(dir: &Path) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("QUOTETRAIL_BENCH_CORPUS: {}: {e}", dir.display()));
+        for path in entries.filter_map(|entry| entry.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+fn whole_corpus(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("QUOTETRAIL_BENCH_CORPUS") else {
+        return;
+    };
+    let registry = Registry::default();
+    let texts = corpus(Path::new(&dir));
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    group.bench_function("analyze", |b| {
+        b.iter(|| {
+            for text in &texts {
+                black_box(analyze(black_box(text), &registry));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, per_article, whole_corpus);
 criterion_main!(benches);
