@@ -1,19 +1,21 @@
 //! The writes of an ingest batch.
 //!
 //! A [`Batch`] is one IMMEDIATE transaction (it takes the write lock up
-//! front, so a second writer waits on the busy timeout instead of failing
-//! half-way). Each article is written inside its own savepoint: an article
-//! that fails to store is rolled back alone, leaving what the database held
-//! for it before, and the batch goes on. Nothing is visible to readers until
-//! [`Batch::commit`].
+//! front, so a second writer waits, up to [`WRITE_WAIT`], instead of
+//! failing half-way). [`Batch::put_articles`] writes many articles at once
+//! and is all or nothing; [`Batch::put_article`] writes one inside its own
+//! savepoint, so an article that fails to store is rolled back alone,
+//! leaving what the database held for it before, and the batch goes on.
+//! Nothing is visible to readers until [`Batch::commit`], which also fills
+//! the full-text index of the batch's new quotations.
 //!
 //! Every statement is `prepare_cached` with bound parameters: a batch runs
 //! the same handful of statements thousands of times.
 
-use anyhow::{Context, bail};
 use std::rc::Rc;
 use std::time::Duration;
 
+use anyhow::{Context, bail};
 use rusqlite::types::Value;
 use rusqlite::{
     Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
