@@ -83,14 +83,12 @@ fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regro
     // statement per table instead of one per utterance and three per
     // quotation, which at 100k articles cost seconds.
     if scope.len() == records.len() {
-        for table in [
-            "utterances",
-            "links",
-            "inferred_speakers",
-            "attribution_conflicts",
-        ] {
-            conn.execute(&format!("DELETE FROM {table}"), [])?;
-        }
+        conn.execute_batch(
+            "DELETE FROM utterances;
+             DELETE FROM links;
+             DELETE FROM inferred_speakers;
+             DELETE FROM attribution_conflicts;",
+        )?;
     } else {
         forget(conn, &stale, &scope)?;
     }
