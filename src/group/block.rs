@@ -47,12 +47,14 @@ const UNRESOLVED: u64 = 0;
 
 /// Candidate pairs `(i, j)`, `i < j`, sorted and unique. Only records with
 /// `index[i]` take part; with `need`, a pair must have a `need`ed end.
+/// Pairs are record indices as `u32`: at 100k articles there are tens of
+/// millions of them, and their size is much of grouping's peak memory.
 pub(crate) fn candidates(
     corpus: &Corpus,
     opts: &Options,
     index: &[bool],
     need: Option<&[bool]>,
-) -> Vec<(usize, usize)> {
+) -> Vec<(u32, u32)> {
     let prep = &corpus.prep;
     let indexed = |i: usize| index.get(i).copied().unwrap_or(false);
     // Named records probe the unresolved bucket only for shingles some
@@ -123,7 +125,7 @@ pub(crate) fn candidates(
         }
         prep[i].attrib.compatible(prep[j].attrib)
     };
-    let mut pairs: Vec<u64> = runs
+    let mut pairs: Vec<(u32, u32)> = runs
         .par_iter()
         .flat_map_iter(|&(s, e)| {
             let run = &entries[s..e];
@@ -137,20 +139,18 @@ pub(crate) fn candidates(
                 for y in x + 1..run.len().min(x + reach) {
                     let (a, b) = (&run[x], &run[y]);
                     if keep(a, b) {
-                        let (i, j) = (a.index().min(b.index()), a.index().max(b.index()));
-                        out.push((u64::from(i) << 32) | u64::from(j));
+                        out.push((a.index().min(b.index()), a.index().max(b.index())));
                     }
                 }
             }
             out
         })
         .collect();
+    // The postings are done with: free them before sorting the pairs.
+    drop(entries);
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
-        .into_iter()
-        .map(|p| ((p >> 32) as usize, (p & 0xFFFF_FFFF) as usize))
-        .collect()
 }
 
 /// The shingles of a record (see the module docs).

@@ -256,14 +256,14 @@ pub fn regroup(
     let mut touched: BTreeSet<usize> = (0..corpus.prep.len()).filter(|&i| is_dirty[i]).collect();
     let everyone = vec![true; corpus.prep.len()];
     let pairs = block::candidates(&corpus, opts, &everyone, Some(&is_dirty));
-    let found: Vec<(usize, usize)> = pairs
+    let found: Vec<(u32, u32)> = pairs
         .par_iter()
-        .filter(|&&(i, j)| link::evaluate(&corpus, i, j).is_some())
+        .filter(|&&(i, j)| link::evaluate(&corpus, i as usize, j as usize).is_some())
         .copied()
         .collect();
     for (i, j) in found {
-        touched.insert(i);
-        touched.insert(j);
+        touched.insert(i as usize);
+        touched.insert(j as usize);
     }
     // Same-article neighbours: an article's quotations are all dirty
     // together (an article is stored or replaced whole), so continuation
@@ -398,8 +398,9 @@ impl<'r> Corpus<'r> {
         let pairs = block::candidates(self, opts, &in_scope, None);
         let mut links: Vec<link::Found> = pairs
             .par_iter()
-            .filter_map(|&(i, j)| link::evaluate(self, i, j))
+            .filter_map(|&(i, j)| link::evaluate(self, i as usize, j as usize))
             .collect();
+        drop(pairs);
         links.extend(link::continuations(self, scope));
         links.sort_by(|x, y| x.order(y));
         links.dedup_by(|x, y| (x.i.min(x.j), x.i.max(x.j)) == (y.i.min(y.j), y.i.max(y.j)));
