@@ -451,6 +451,25 @@ impl Relations {
 const SHARED_BY_MANY: usize = 128;
 const NEIGHBOURS: usize = 32;
 
+/// Up to this many nodes an utterance's common n-grams pair each node
+/// with [`NEIGHBOURS`] others; beyond it, with proportionally fewer (at
+/// least [`FEWEST_NEIGHBOURS`]), so that the alignments of an utterance
+/// grow with its nodes, not with their square times the length of its
+/// quotations. Only an utterance that chained statements together grows
+/// this large: the 10k-article corpus's largest has 504 quotations.
+const NODES_AT_FULL_REACH: usize = 512;
+const FEWEST_NEIGHBOURS: usize = 4;
+
+/// How many neighbours a node meets in a common n-gram's run, in an
+/// utterance of `nodes` nodes.
+fn neighbours(nodes: usize) -> usize {
+    if nodes <= NODES_AT_FULL_REACH {
+        NEIGHBOURS
+    } else {
+        (NEIGHBOURS * NODES_AT_FULL_REACH / nodes).max(FEWEST_NEIGHBOURS)
+    }
+}
+
 /// Every pair of nodes `(x, y)`, `x < y`, whose alignment can have an
 /// anchor (see `align.rs`): an equal run of three tokens, of two with a
 /// content word, or as long as the shorter quotation. Such a run means a
@@ -482,6 +501,7 @@ fn may_overlap(words: &[&Words]) -> Vec<(usize, usize)> {
     }
     postings.sort_unstable();
     postings.dedup();
+    let reach = neighbours(words.len());
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for run in postings.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         // A shared bigram counts only for a side of two spoken tokens or
@@ -500,7 +520,7 @@ fn may_overlap(words: &[&Words]) -> Vec<(usize, usize)> {
             // so that an utterance of thousands of nodes (the 100k-article
             // corpus has one) costs linear time, not hours.
             for (u, &(_, _, x)) in run.iter().enumerate() {
-                for &(_, _, y) in run.iter().skip(u + 1).take(NEIGHBOURS) {
+                for &(_, _, y) in run.iter().skip(u + 1).take(reach) {
                     if is_small(x) || is_small(y) {
                         pairs.push((x.min(y), x.max(y)));
                     }
