@@ -31,9 +31,41 @@
 //! path inside DIR, as `quotetrail ingest DIR` matches it. Shards are built
 //! in parallel, each from its own seeded generator, so the output depends
 //! on `--seed` and `--articles` only, never on the number of threads.
+//!
+//! Since the builder knows who said every quotation it writes, it also
+//! writes their gold, `DIR/gold.jsonl`, in the scorer's format
+//! (`seeds-gold.jsonl`'s fields, with `start`/`end` in characters), so
+//! quote, speaker, utterance and rendering scores can be measured at any
+//! size:
+//!
+//!     python3 score.py --gold DIR/gold.jsonl --corpus DIR
+//!
+//! `ingest DIR` passes over it (not a `.txt` article: a note on stderr).
+//! Keeping the gold costs no draw of the generator: the articles and the
+//! manifest are the same with it as without. Every quotation mark pair the
+//! builder writes is in the gold, and every block quote after a colon
+//! lead-in (one that a narrative paragraph parts from its lead-in is no
+//! quotation a reader can find, and is left out); the samples' narrative,
+//! boilerplate and headlines carry none of their own. What the gold says:
+//!
+//! - `utterance`: the statement, `e<shard>-<n>/s<k>` (statement `k` of the
+//!   `n`th event of the shard), whatever part of it an article carries;
+//! - `rendering`: the utterance and its wording: `/base` or `/alt` (the
+//!   second translation); a headline's or live blog's paraphrase is a
+//!   wording of its own, `/paraphrase-<article>`, as seeds-gold makes a
+//!   headline paraphrase a rendering of its own;
+//! - `speaker`: who a reader of the article would credit (see
+//!   `credited_name`), also where the article names them only by pronoun,
+//!   or as "Official" in a paraphrase;
+//! - `cited`: the agency the quotation's own sentence credits ("told
+//!   TASS", "TASS quoted … as saying"), or null; `partial`: a fragment in
+//!   the reporter's sentence or a paraphrase; `note`: how it is carried
+//!   (whole, trim, fragment, splice, bracket, block quote, paraphrase).
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -46,6 +78,7 @@ use quotetrail::article::Manifest;
 use quotetrail::extract::{extract_quotes, paragraphs};
 use quotetrail::registry::{Gender, Registry, SpeakerKind};
 use rayon::prelude::*;
+use serde::Serialize;
 
 /// Articles per subdirectory: few enough that listing a directory stays
 /// cheap, many enough that 1M articles make only 1000 directories.
@@ -58,7 +91,10 @@ struct Args {
     /// How many articles to write.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     articles: usize,
-    /// The directory to write (created; it must not hold anything yet).
+    /// The directory to write (created; it must not hold anything yet):
+    /// DIR/000/000000.txt…, DIR/manifest.tsv, and DIR/gold.jsonl, every
+    /// quotation of the articles with its speaker, utterance and
+    /// rendering, for the scorer (--gold DIR/gold.jsonl --corpus DIR).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Seed of the generator: the same seed and size give the same corpus.
@@ -99,6 +135,22 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
     let path = args.out.join("manifest.tsv");
     std::fs::write(&path, &manifest).with_context(|| format!("writing {}", path.display()))?;
+    // The shards' gold files, joined in shard order and removed: a
+    // million articles' gold is gigabytes, too much to hold in memory.
+    let path = args.out.join("gold.jsonl");
+    let file =
+        std::fs::File::create(&path).with_context(|| format!("writing {}", path.display()))?;
+    let mut gold = std::io::BufWriter::new(file);
+    for shard in &written {
+        let mut part = std::fs::File::open(&shard.gold)
+            .with_context(|| format!("reading {}", shard.gold.display()))?;
+        std::io::copy(&mut part, &mut gold)
+            .with_context(|| format!("writing {}", path.display()))?;
+        std::fs::remove_file(&shard.gold)
+            .with_context(|| format!("removing {}", shard.gold.display()))?;
+    }
+    gold.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
     eprintln!(
         "quotetrail-corpus: {} articles, {} bytes ({:.1} MB) in {}; {:.2} s",
         args.articles,
@@ -873,6 +925,8 @@ struct Statement {
 
 /// A speaker saying one to three things on one day in one place.
 struct Event {
+    /// `e<shard>-<n>`: the gold's utterances are `<id>/s<statement>`.
+    id: String,
     speaker: Speaker,
     day: usize,
     place: &'static str,
@@ -896,10 +950,131 @@ enum Variant {
     Bracket,
 }
 
-/// One shard's manifest rows and bytes written.
+/// One shard's manifest rows, bytes written and gold file.
 struct Written {
     rows: String,
     bytes: u64,
+    /// The gold of the shard's quotations, to be joined into
+    /// `DIR/gold.jsonl` (a hidden file, which `ingest` passes over).
+    gold: PathBuf,
+}
+
+/// What the gold says of a quotation: whose words, which statement, which
+/// wording, credited to whom.
+#[derive(Clone)]
+struct Said {
+    /// The name the quotation is credited to (see [`credited_name`]).
+    speaker: String,
+    /// `e<shard>-<n>/s<k>`: statement `k` of event `n` of the shard.
+    utterance: String,
+    /// The utterance and its wording: `/base` or `/alt` (the second
+    /// translation), `/paraphrase-<article>` for a paraphrase.
+    rendering: String,
+    /// The agency the quotation's own sentence credits.
+    cited: Option<String>,
+    /// A fragment inside the reporter's sentence (or a paraphrase).
+    partial: bool,
+    /// How the statement is carried: "whole", "fragment", "splice"…
+    note: &'static str,
+}
+
+/// A paragraph (or the title) being written, with the quotations in it.
+struct Para {
+    text: String,
+    /// Byte spans of the quoted words (without their marks) in `text`.
+    quotes: Vec<(Range<usize>, Said)>,
+    kind: Kind,
+}
+
+/// What a paragraph is to the ones around it: a narrative paragraph put
+/// between a block quote or a quotation's second half and what introduces
+/// it parts them.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Other,
+    Narrative,
+    /// A quotation without marks after a colon lead-in.
+    Block,
+    /// The second half of a quotation split by its attribution.
+    Continuation,
+}
+
+impl Para {
+    /// A paragraph with no quotation in it.
+    fn plain(text: String) -> Para {
+        Para {
+            text,
+            quotes: Vec::new(),
+            kind: Kind::Other,
+        }
+    }
+
+    /// Record `words`, which `text` carries between curly marks after the
+    /// quotations recorded so far. Searching for them, rather than
+    /// counting bytes of format strings, keeps the templates readable;
+    /// the words are known exactly, so the search cannot go wrong except
+    /// by a bug, which the tests catch: every mark must be in the gold.
+    fn quote(&mut self, words: &str, said: Said) {
+        let from = self.quotes.last().map_or(0, |(span, _)| span.end);
+        let marked = format!("“{words}”");
+        let found = self.text[from..].find(&marked);
+        debug_assert!(found.is_some(), "{marked} not in {}", self.text);
+        if let Some(at) = found {
+            let start = from + at + '“'.len_utf8();
+            self.quotes.push((start..start + words.len(), said));
+        }
+    }
+}
+
+/// A quotation of an article as the gold records it, with character
+/// offsets (the scorer's) into the article's final text.
+struct GoldQuote {
+    start: usize,
+    end: usize,
+    quote: String,
+    said: Said,
+}
+
+/// One line of `gold.jsonl`: the fields of the scorer's gold files
+/// (`seeds-gold.jsonl`), with the quotation's offsets.
+#[derive(Serialize)]
+struct GoldRow<'a> {
+    file: &'a str,
+    outlet: &'a str,
+    start: usize,
+    end: usize,
+    quote: &'a str,
+    speaker: &'a str,
+    utterance: &'a str,
+    rendering: &'a str,
+    cited: Option<&'a str>,
+    partial: bool,
+    note: &'a str,
+}
+
+/// The name the gold credits `speaker`'s words to, as a reader of the
+/// article would: a registered person's registry name, a made-up person's
+/// full name; a described source that is a registered person's role is
+/// that person ("a Kremlin spokesman" is Dmitry Peskov, as seeds-gold
+/// has it), another is its description without the article ("state
+/// department spokesperson"); an institution is its name without "The"
+/// ("Kremlin", as seeds-gold has it).
+fn credited_name(m: &Material, speaker: &Speaker) -> String {
+    match speaker {
+        Speaker::Registered(i) => m.registered[*i].person.full.clone(),
+        Speaker::Named { person, .. } => person.full.clone(),
+        Speaker::Described(d) => {
+            let bare = d
+                .strip_prefix("a ")
+                .or_else(|| d.strip_prefix("an "))
+                .unwrap_or(d);
+            m.registered
+                .iter()
+                .find(|r| r.roles.iter().any(|role| role.eq_ignore_ascii_case(bare)))
+                .map_or_else(|| bare.to_string(), |r| r.person.full.clone())
+        }
+        Speaker::Institution(name) => name.strip_prefix("The ").unwrap_or(name).to_string(),
+    }
 }
 
 fn write_shard(m: &Material, w: &World, out: &Path, shard: usize) -> anyhow::Result<Written> {
@@ -909,12 +1084,17 @@ fn write_shard(m: &Material, w: &World, out: &Path, shard: usize) -> anyhow::Res
     let mut written = Written {
         rows: String::new(),
         bytes: 0,
+        gold: out.join(format!(".gold-{shard:03}.jsonl")),
     };
+    let mut gold = String::new();
     let mut open: VecDeque<Event> = VecDeque::new();
+    let mut events = 0;
     let first = shard * SHARD;
     for n in first..(first + SHARD).min(w.articles) {
         while open.len() < 5 {
-            open.push_back(new_event(m, w, &mut rng));
+            let id = format!("e{shard:03}-{events}");
+            events += 1;
+            open.push_back(new_event(m, w, &mut rng, id));
         }
         let mut reported = vec![0];
         for _ in 0..1 + rng.below(3) {
@@ -929,8 +1109,8 @@ fn write_shard(m: &Material, w: &World, out: &Path, shard: usize) -> anyhow::Res
             w.outlets[rng.zipf(w.outlets.len())].clone()
         };
         let style = Style::new(&outlet);
-        let events: Vec<&Event> = reported.iter().map(|&i| &open[i]).collect();
-        let article = Article::write(m, w, &mut rng, &events, &outlet, style);
+        let reports: Vec<&Event> = reported.iter().map(|&i| &open[i]).collect();
+        let article = Article::write(m, w, &mut rng, &reports, &outlet, style, n);
         for &i in &reported {
             open[i].remaining -= 1;
         }
@@ -941,6 +1121,25 @@ fn write_shard(m: &Material, w: &World, out: &Path, shard: usize) -> anyhow::Res
         std::fs::write(&path, &article.text)
             .with_context(|| format!("writing {}", path.display()))?;
         written.bytes += article.text.len() as u64;
+        let file = format!("{shard:03}/{name}");
+        for q in &article.quotes {
+            let row = GoldRow {
+                file: &file,
+                outlet: &outlet,
+                start: q.start,
+                end: q.end,
+                quote: &q.quote,
+                speaker: &q.said.speaker,
+                utterance: &q.said.utterance,
+                rendering: &q.said.rendering,
+                cited: q.said.cited.as_deref(),
+                partial: q.said.partial,
+                note: q.said.note,
+            };
+            let line = serde_json::to_string(&row).context("writing the gold")?;
+            gold.push_str(&line);
+            gold.push('\n');
+        }
         let url = if rng.chance(80) {
             format!(
                 "https://{outlet}/{}/{}-{n}",
@@ -962,14 +1161,17 @@ fn write_shard(m: &Material, w: &World, out: &Path, shard: usize) -> anyhow::Res
         };
         let _ = writeln!(
             written.rows,
-            "{shard:03}/{name}\t{outlet}\t{url}\t{published}\t{}",
+            "{file}\t{outlet}\t{url}\t{published}\t{}",
             title.replace(['\t', '\n'], " ")
         );
     }
+    std::fs::write(&written.gold, &gold)
+        .with_context(|| format!("writing {}", written.gold.display()))?;
     Ok(written)
 }
 
-fn new_event(m: &Material, w: &World, rng: &mut Rng) -> Event {
+/// A new event, `id` naming it in the gold (`e<shard>-<n>`).
+fn new_event(m: &Material, w: &World, rng: &mut Rng, id: String) -> Event {
     let speaker = match rng.below(100) {
         0..22 if !m.registered.is_empty() => Speaker::Registered(rng.zipf(m.registered.len())),
         22..80 => {
@@ -991,6 +1193,7 @@ fn new_event(m: &Material, w: &World, rng: &mut Rng) -> Event {
     let agency =
         |rng: &mut Rng| (rng.chance(60) && !m.media.is_empty()).then(|| rng.zipf(m.media.len()));
     Event {
+        id,
         speaker,
         day: rng.below(365),
         place: rng.choose(PLACES),
@@ -1161,6 +1364,18 @@ struct Style {
 }
 
 impl Style {
+    /// `text` in this typography (the samples' curly marks and
+    /// apostrophes made straight, one character for one).
+    fn apply(&self, mut text: String) -> String {
+        if self.straight_quotes {
+            text = text.replace(['“', '”'], "\"");
+        }
+        if self.straight_apostrophes {
+            text = text.replace('’', "'");
+        }
+        text
+    }
+
     fn new(outlet: &str) -> Style {
         let h = mix(outlet
             .bytes()
@@ -1179,6 +1394,8 @@ struct Article {
     text: String,
     title: String,
     published: String,
+    /// Every quotation in `text`, in order.
+    quotes: Vec<GoldQuote>,
 }
 
 /// Whether an article has named a speaker yet: the first mention is in
@@ -1188,6 +1405,7 @@ struct Mentioned {
 }
 
 impl Article {
+    /// Article number `n` (its number names its paraphrases' renderings).
     fn write(
         m: &Material,
         w: &World,
@@ -1195,13 +1413,14 @@ impl Article {
         events: &[&Event],
         outlet: &str,
         style: Style,
+        n: usize,
     ) -> Article {
         let primary = events[0];
         let day = (primary.day + rng.below(3)).min(364);
         let published = iso_date(day);
         let target = 1700 + rng.below(3600);
-        let mut paras: Vec<String> = Vec::new();
-        let mut title = headline(m, rng, primary);
+        let mut paras: Vec<Para> = Vec::new();
+        let mut title = Para::plain(headline(m, rng, primary));
 
         for (e, event) in events.iter().enumerate() {
             let mut said = Mentioned { introduced: false };
@@ -1213,22 +1432,31 @@ impl Article {
                 .filter(|_| rng.chance(50))
                 .map(|a| m.media[a].as_str());
             if e > 0 {
-                paras.push(background(m, rng, event, &mut said));
+                paras.push(Para::plain(background(m, rng, event, &mut said)));
             } else if rng.chance(60) {
-                paras.push(lead(m, rng, event, &mut said));
+                paras.push(Para::plain(lead(m, rng, event, &mut said)));
             }
             // The main event in full, another in a statement or two.
-            let statements = if e == 0 {
-                &event.statements[..]
+            let (from, statements) = if e == 0 {
+                (0, &event.statements[..])
             } else {
                 let at = rng.below(event.statements.len());
                 let to = (at + 1 + rng.below(2)).min(event.statements.len());
-                &event.statements[at..to]
+                (at, &event.statements[at..to])
             };
             for (i, statement) in statements.iter().enumerate() {
                 let words = if alt { &statement.alt } else { &statement.base };
+                let utterance = format!("{}/s{}", event.id, from + i);
+                let origin = Said {
+                    speaker: credited_name(m, &event.speaker),
+                    rendering: format!("{utterance}/{}", if alt { "alt" } else { "base" }),
+                    utterance,
+                    cited: None,
+                    partial: false,
+                    note: "",
+                };
                 if e == 0 && rng.chance(8) {
-                    let (headline, body) = paraphrase(m, rng, event, words);
+                    let (headline, body) = paraphrase(m, rng, event, words, &origin, n);
                     if rng.chance(50) {
                         title = headline;
                     } else {
@@ -1246,6 +1474,7 @@ impl Article {
                         Variant::Fragment,
                         credit,
                         &mut said,
+                        &origin,
                     ));
                 }
                 let variant = match rng.below(100) {
@@ -1256,24 +1485,58 @@ impl Article {
                     _ => Variant::Bracket,
                 };
                 paras.extend(quote_paragraphs(
-                    m, rng, event, words, variant, credit, &mut said,
+                    m, rng, event, words, variant, credit, &mut said, &origin,
                 ));
             }
         }
-        let mut size: usize = paras.iter().map(String::len).sum();
+        let mut size: usize = paras.iter().map(|p| p.text.len()).sum();
         while size < target {
             let para = narrative(m, w, rng, primary);
             size += para.len();
             let at = 1 + rng.below(paras.len());
+            let para = Para {
+                kind: Kind::Narrative,
+                ..Para::plain(para)
+            };
             paras.insert(at.min(paras.len()), para);
+        }
+        // A block quote parted from its lead-in is words no reader can
+        // tell from the reporter's: no quotation any more. A quotation's
+        // second half parted from its first still is one (its marks say
+        // so), by a speaker only the gold knows.
+        let mut after_narrative = false;
+        for para in &mut paras {
+            if after_narrative {
+                match para.kind {
+                    Kind::Block => para.quotes.clear(),
+                    Kind::Continuation => {
+                        for (_, said) in &mut para.quotes {
+                            said.note =
+                                "second half parted from its attribution by a narrative paragraph";
+                        }
+                    }
+                    Kind::Other | Kind::Narrative => {}
+                }
+            }
+            after_narrative = para.kind == Kind::Narrative;
         }
 
         let mut text = String::with_capacity(size + 512);
+        // Byte spans of the quotations in `text`, in order.
+        let mut quotes: Vec<(Range<usize>, Said)> = Vec::new();
+        let mut place = |at: usize, spans: Vec<(Range<usize>, Said)>| {
+            quotes.extend(
+                spans
+                    .into_iter()
+                    .map(|(span, said)| (at + span.start..at + span.end, said)),
+            );
+        };
         if rng.chance(25) && !m.boilerplate.is_empty() {
             text.push_str(rng.pick::<String>(&m.boilerplate));
             text.push_str("\n\n");
         }
-        text.push_str(&title);
+        place(text.len(), title.quotes);
+        text.push_str(&title.text);
         text.push_str("\n\n");
         if rng.chance(30) {
             let reporter = w.person_of(rng, None);
@@ -1285,29 +1548,42 @@ impl Article {
             );
         }
         let sep = if style.blank_lines { "\n\n" } else { "\n" };
-        for (i, para) in paras.iter().enumerate() {
+        for (i, para) in paras.into_iter().enumerate() {
             if i > 0 {
                 text.push_str(sep);
             }
-            text.push_str(para);
+            place(text.len(), para.quotes);
+            text.push_str(&para.text);
         }
         if rng.chance(25) && !m.boilerplate.is_empty() {
             text.push_str(sep);
             text.push_str(rng.pick::<String>(&m.boilerplate));
         }
         text.push('\n');
-        if style.straight_quotes {
-            text = text.replace(['“', '”'], "\"");
-            title = title.replace(['“', '”'], "\"");
-        }
-        if style.straight_apostrophes {
-            text = text.replace('’', "'");
-            title = title.replace('’', "'");
-        }
+        // The typography changes bytes ("“" is three, '"' one) but never
+        // characters, so character offsets taken now hold after it.
+        let mut chars = 0;
+        let mut counted = 0;
+        let quotes = quotes
+            .into_iter()
+            .map(|(span, said)| {
+                chars += text[counted..span.start].chars().count();
+                let start = chars;
+                let end = start + text[span.clone()].chars().count();
+                counted = span.start;
+                GoldQuote {
+                    start,
+                    end,
+                    quote: style.apply(text[span].to_string()),
+                    said,
+                }
+            })
+            .collect();
         Article {
-            text,
-            title,
+            text: style.apply(text),
+            title: style.apply(title.text),
             published,
+            quotes,
         }
     }
 }
@@ -1383,7 +1659,9 @@ fn sentence_mention(
     capitalise(&mention(m, rng, speaker, said))
 }
 
-/// The paragraphs carrying one statement in one article.
+/// The paragraphs carrying one statement in one article; `origin` says
+/// whose words they are and in which wording.
+#[allow(clippy::too_many_arguments)]
 fn quote_paragraphs(
     m: &Material,
     rng: &mut Rng,
@@ -1392,9 +1670,16 @@ fn quote_paragraphs(
     variant: Variant,
     credit: Option<&str>,
     said: &mut Mentioned,
-) -> Vec<String> {
+    origin: &Said,
+) -> Vec<Para> {
     let n = words.len();
     let (open, close) = ("“", "”");
+    let gold = |cited: Option<&str>, partial: bool, note: &'static str| Said {
+        cited: cited.map(str::to_string),
+        partial,
+        note,
+        ..origin.clone()
+    };
     if variant == Variant::Fragment {
         // Reporters quote the telling words: of three windows, the one with
         // the most content words, words the samples never use counting
@@ -1435,19 +1720,21 @@ fn quote_paragraphs(
             ),
             _ => format!("The {topic}, {who} said, showed {open}{fragment}{close}."),
         };
-        return vec![text];
+        let mut para = Para::plain(text);
+        para.quote(&fragment, gold(None, true, "fragment"));
+        return vec![para];
     }
-    let quote: Vec<String> = match variant {
+    let (quote, note): (Vec<String>, &'static str) = match variant {
         Variant::Trim if n > 8 => {
             let a = rng.below(n / 4);
             let b = n - rng.below(n / 4);
-            words[a..b].to_vec()
+            (words[a..b].to_vec(), "trim")
         }
         Variant::Splice if n > 9 => {
             let mut out = words[..n / 3].to_vec();
             out.push("…".into());
             out.extend_from_slice(&words[2 * n / 3..]);
-            out
+            (out, "splice")
         }
         Variant::Bracket => {
             let mut out = words.to_vec();
@@ -1459,9 +1746,9 @@ fn quote_paragraphs(
                 Some(i) => out[i] = insert,
                 None => out.insert(1 + rng.below(n.max(2) - 1), insert),
             }
-            out
+            (out, "bracket")
         }
-        _ => words.to_vec(),
+        _ => (words.to_vec(), "whole"),
     };
     // A quotation of two sentences or more is often split by its
     // attribution: "First,” he said. “Second.”
@@ -1477,37 +1764,64 @@ fn quote_paragraphs(
     let head_full = head.join(" ");
     let day = WEEKDAYS[(event.day + 2) % 7];
     let mut paras = Vec::new();
+    // The words the first paragraph quotes, and the agency it credits.
+    let mut quoted = head_comma.as_str();
+    let mut cited = None;
     let first = if !said.introduced || rng.chance(50) {
         let who = mention(m, rng, &event.speaker, said);
         match (credit, rng.below(8)) {
-            (Some(agency), 0..3) => match &event.speaker {
-                Speaker::Registered(_) | Speaker::Named { .. } => {
-                    format!("{open}{head_comma}{close} {agency} quoted {who} as saying.")
+            (Some(agency), 0..3) => {
+                cited = Some(agency);
+                match &event.speaker {
+                    Speaker::Registered(_) | Speaker::Named { .. } => {
+                        format!("{open}{head_comma}{close} {agency} quoted {who} as saying.")
+                    }
+                    _ => format!("{open}{head_comma}{close} {who} told {agency}."),
                 }
-                _ => format!("{open}{head_comma}{close} {who} told {agency}."),
-            },
-            (Some(agency), _) => format!(
-                "{} told {agency}: {open}{head_full}{close}",
-                capitalise(&who)
-            ),
-            (None, 0) => format!(
-                "Speaking {} in {} on {day}, {who} said: {open}{head_full}{close}",
-                event.occasion, event.place
-            ),
+            }
+            (Some(agency), _) => {
+                cited = Some(agency);
+                quoted = &head_full;
+                format!(
+                    "{} told {agency}: {open}{head_full}{close}",
+                    capitalise(&who)
+                )
+            }
+            (None, 0) => {
+                quoted = &head_full;
+                format!(
+                    "Speaking {} in {} on {day}, {who} said: {open}{head_full}{close}",
+                    event.occasion, event.place
+                )
+            }
             (None, 1) => format!("{open}{head_comma}{close} according to {who}."),
             (None, 2) if tail.is_none() && n >= 8 && rng.chance(30) => {
-                // A block quote after a colon lead-in, as live blogs do.
-                paras.push(format!(
+                // A block quote after a colon lead-in, as live blogs do:
+                // no marks, the whole paragraph is the quotation.
+                paras.push(Para::plain(format!(
                     "{} told {} that:",
                     capitalise(&who),
                     rng.pick(AUDIENCES)
+                )));
+                let mut block = Para {
+                    kind: Kind::Block,
+                    ..Para::plain(head_full.clone())
+                };
+                let whole = 0..block.text.len();
+                block.quotes.push((
+                    whole,
+                    gold(None, false, "block quote after a colon lead-in"),
                 ));
-                head_full.clone()
+                paras.push(block);
+                return paras;
             }
-            (None, 3) => format!(
-                "{} said on {day}: {open}{head_full}{close}",
-                capitalise(&who)
-            ),
+            (None, 3) => {
+                quoted = &head_full;
+                format!(
+                    "{} said on {day}: {open}{head_full}{close}",
+                    capitalise(&who)
+                )
+            }
             (None, 4) => format!(
                 "{open}{head_comma}{close} {who} told reporters in {}.",
                 event.place
@@ -1519,24 +1833,44 @@ fn quote_paragraphs(
         let verb = rng.choose(&["added", "said", "stressed", "continued", "noted"]);
         format!("{open}{head_comma}{close} {who} {verb}.")
     };
-    paras.push(first);
+    let mut para = Para::plain(first);
+    para.quote(quoted, gold(cited, false, note));
+    paras.push(para);
     if let Some(tail) = tail {
-        let tail = format!("{open}{}{close}", tail.join(" "));
+        let words = tail.join(" ");
+        let tail_para = format!("{open}{words}{close}");
+        // The rest of a split quotation: the same source, credited alike.
+        let said = gold(cited, false, note);
         if rng.chance(50) {
             if let Some(last) = paras.last_mut() {
-                last.push(' ');
-                last.push_str(&tail);
+                last.text.push(' ');
+                last.text.push_str(&tail_para);
+                last.quote(&words, said);
             }
         } else {
-            paras.push(tail);
+            let mut para = Para {
+                kind: Kind::Continuation,
+                ..Para::plain(tail_para)
+            };
+            para.quote(&words, said);
+            paras.push(para);
         }
     }
     paras
 }
 
 /// A headline paraphrase of a statement's words and the live-blog line
-/// that carries it: a few words, one of them exchanged.
-fn paraphrase(m: &Material, rng: &mut Rng, event: &Event, words: &[String]) -> (String, String) {
+/// that carries it: a few words, one of them exchanged. Its own wording
+/// (seeds-gold's `headline-paraphrase`), and no other outlet's: each
+/// paraphrase is its own rendering, named after its article `n`.
+fn paraphrase(
+    m: &Material,
+    rng: &mut Rng,
+    event: &Event,
+    words: &[String],
+    origin: &Said,
+    n: usize,
+) -> (Para, Para) {
     let len = (3 + rng.below(3)).min(words.len());
     let at = rng.below(words.len() - len + 1);
     let mut phrase: Vec<String> = words[at..at + len].to_vec();
@@ -1548,13 +1882,22 @@ fn paraphrase(m: &Material, rng: &mut Rng, event: &Event, words: &[String]) -> (
         Speaker::Named { person, .. } => person.short.clone(),
         Speaker::Described(_) | Speaker::Institution(_) => "Official".to_string(),
     };
-    let headline = format!("{who} says {} “{phrase}”", event.topic);
-    let body = format!(
+    let said = |note| Said {
+        rendering: format!("{}/paraphrase-{n:06}", origin.utterance),
+        cited: None,
+        partial: true,
+        note,
+        ..origin.clone()
+    };
+    let mut headline = Para::plain(format!("{who} says {} “{phrase}”", event.topic));
+    headline.quote(&phrase, said("headline paraphrase"));
+    let mut body = Para::plain(format!(
         "Update {:02}{:02} GMT: {who} says progress in {} “{phrase}”",
         8 + rng.below(12),
         rng.below(4) * 15,
         event.topic
-    );
+    ));
+    body.quote(&phrase, said("live-blog paraphrase"));
     (headline, body)
 }
 

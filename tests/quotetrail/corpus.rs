@@ -1,9 +1,11 @@
 //! The corpus builder, `quotetrail-corpus`: what the ingest benchmark
 //! measures is only worth as much as the corpus is like news, so these
 //! check that a seed names one corpus, that every article it writes is
-//! ingested with its manifest row, and that its statements come back as
-//! utterances carried by several articles in several renderings.
+//! ingested with its manifest row, that its statements come back as
+//! utterances carried by several articles in several renderings, and that
+//! its gold names every quotation it wrote, where it wrote it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -55,7 +57,7 @@ fn a_seed_and_a_size_name_one_corpus() {
     let first = files(&build(&sb, "a", 7));
     let again = files(&build(&sb, "b", 7));
     let other = files(&build(&sb, "c", 8));
-    assert_eq!(first.len(), 51, "50 articles and the manifest");
+    assert_eq!(first.len(), 52, "50 articles, the manifest and the gold");
     assert!(first == again, "the same seed gave another corpus");
     assert!(first != other, "another seed gave the same corpus");
 
@@ -127,5 +129,132 @@ fn the_corpus_is_ingested_into_utterances_of_several_renderings() {
     assert!(
         renderings >= 2,
         "only {renderings} utterances with two renderings"
+    );
+}
+
+/// The quotation marks the builder writes, curly and straight.
+const MARKS: [char; 3] = ['“', '”', '"'];
+
+#[test]
+fn the_gold_names_every_quotation_where_it_is() {
+    let sb = Sandbox::new();
+    let dir = build(&sb, "a", 3);
+    let gold_bytes = std::fs::read(dir.join("gold.jsonl")).unwrap();
+    let again = build(&sb, "b", 3);
+    assert!(
+        gold_bytes == std::fs::read(again.join("gold.jsonl")).unwrap(),
+        "the same seed gave another gold"
+    );
+
+    let rows: Vec<serde_json::Value> = std::str::from_utf8(&gold_bytes)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(rows.len() >= 150, "only {} gold quotations", rows.len());
+    let text = |row: &serde_json::Value, key: &str| -> String {
+        row[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} missing in {row}"))
+            .to_string()
+    };
+    let offset = |row: &serde_json::Value, key: &str| -> usize {
+        row[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} missing in {row}")) as usize
+    };
+
+    // Per file: the character positions of the marks the gold accounts for.
+    let mut accounted: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut previous: Option<(String, usize)> = None;
+    let mut files_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut renderings_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in &rows {
+        let file = text(row, "file");
+        let (start, end) = (offset(row, "start"), offset(row, "end"));
+        let quote = text(row, "quote");
+        let article: Vec<char> = std::fs::read_to_string(dir.join(&file))
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .chars()
+            .collect();
+        let found: String = article.get(start..end).unwrap_or_default().iter().collect();
+        assert_eq!(found, quote, "{file} {start}..{end} is not the gold quote");
+        if let Some((last_file, last_end)) = &previous {
+            assert!(
+                *last_file < file || (*last_file == file && *last_end <= start),
+                "{file}: gold out of order or overlapping at {start}"
+            );
+        }
+        previous = Some((file.clone(), end));
+
+        let before = start.checked_sub(1).and_then(|i| article.get(i));
+        let after = article.get(end);
+        let marks = accounted.entry(file.clone()).or_default();
+        match (before, after) {
+            (Some(b), Some(a)) if MARKS.contains(b) && MARKS.contains(a) => {
+                marks.insert(start - 1);
+                marks.insert(end);
+            }
+            // A block quote: a whole paragraph without marks.
+            (Some('\n'), Some('\n')) => {
+                assert!(
+                    !row["partial"].as_bool().unwrap(),
+                    "{file}: a partial block"
+                )
+            }
+            _ => panic!("{file}: {quote:?} is neither between marks nor a paragraph"),
+        }
+
+        let utterance = text(row, "utterance");
+        let rendering = text(row, "rendering");
+        assert!(
+            utterance.starts_with('e') && utterance.contains("/s"),
+            "{file}: utterance {utterance:?}"
+        );
+        assert!(
+            rendering.starts_with(&format!("{utterance}/")),
+            "{file}: rendering {rendering:?} is not of {utterance}"
+        );
+        assert!(!text(row, "speaker").is_empty(), "{file}: no speaker");
+        assert!(row["cited"].is_null() || row["cited"].is_string());
+        files_of.entry(utterance.clone()).or_default().insert(file);
+        renderings_of
+            .entry(utterance)
+            .or_default()
+            .insert(rendering);
+    }
+
+    // Every mark in every article is one of a gold quotation's.
+    let articles: Vec<(String, Vec<u8>)> = files(&dir)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".txt"))
+        .collect();
+    assert_eq!(articles.len(), 50);
+    for (name, bytes) in &articles {
+        let none = BTreeSet::new();
+        let marks = accounted.get(name).unwrap_or(&none);
+        for (i, c) in String::from_utf8_lossy(bytes).chars().enumerate() {
+            if MARKS.contains(&c) {
+                assert!(
+                    marks.contains(&i),
+                    "{name}: the mark at {i} is in no gold quote"
+                );
+            }
+        }
+    }
+
+    // The ids name statements across articles, not quotations.
+    let shared = files_of.values().filter(|f| f.len() > 1).count();
+    assert!(
+        shared >= 10,
+        "only {shared} utterances in two articles or more"
+    );
+    let translated = renderings_of
+        .values()
+        .filter(|r| r.iter().any(|r| r.ends_with("/base")) && r.iter().any(|r| r.ends_with("/alt")))
+        .count();
+    assert!(
+        translated >= 2,
+        "only {translated} utterances in both translations"
     );
 }
