@@ -172,18 +172,21 @@ fn synthesise(size: usize) -> Vec<Record> {
             article += 1;
             records.push(Record {
                 id: QuotationId(records.len() as i64),
-                article: format!("a{article:08}.txt"),
-                outlet: format!("outlet{}", rng.zipf(500)),
-                published: Some(format!(
-                    "2025-{:02}-{:02}",
-                    1 + (day - 1) / 31 % 12,
-                    1 + (day - 1) % 28
-                )),
+                article: format!("a{article:08}.txt").into(),
+                outlet: format!("outlet{}", rng.zipf(500)).into(),
+                published: Some(
+                    format!(
+                        "2025-{:02}-{:02}",
+                        1 + (day - 1) / 31 % 12,
+                        1 + (day - 1) % 28
+                    )
+                    .into(),
+                ),
                 paragraph: rng.below(20) as u32,
                 start: rng.below(5000),
-                speaker: (rng.below(20) != 0).then(|| speaker.clone()),
+                speaker: (rng.below(20) != 0).then(|| speaker.as_str().into()),
                 speaker_registered: true,
-                mention: Some(speaker.clone()),
+                mention: Some(speaker.as_str().into()),
                 rule: "after".into(),
                 cue: None,
                 partial: false,

@@ -388,6 +388,22 @@ impl Relation {
         }
     }
 
+    /// Whether the relation says one quotation holds words of the other
+    /// as a piece (a trim, a fragment, an overlap, a splice, a bracket
+    /// insertion, a substitution), rather than being the same words, a
+    /// continuation or another wording of the whole.
+    pub(crate) fn is_containment(self) -> bool {
+        matches!(
+            self,
+            Relation::Trim
+                | Relation::Fragment
+                | Relation::Overlap
+                | Relation::Splice
+                | Relation::Bracket
+                | Relation::Substitution
+        )
+    }
+
     /// Whether two quotations so related share a wording (a rendering).
     pub fn same_wording(self) -> bool {
         matches!(

@@ -392,7 +392,7 @@ pub(crate) fn continuations(corpus: &Corpus, scope: &[usize]) -> Vec<Found> {
         }
         let near = r.rec.paragraph <= p.rec.paragraph + 1;
         let same_cue = matches!((&p.rec.cue, &r.rec.cue), (Some(a), Some(b)) if a.start == b.start);
-        let carried = near && matches!(r.rec.rule.as_str(), "continuation" | "next-paragraph");
+        let carried = near && matches!(&*r.rec.rule, "continuation" | "next-paragraph");
         let goes_on = near
             && !p.rec.partial
             && !r.rec.partial

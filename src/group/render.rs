@@ -60,7 +60,7 @@ pub(crate) fn utterance(
         let earliest = family
             .iter()
             .min_by_key(|&&i| (prep[i].day.unwrap_or(i32::MAX), i))
-            .map(|&i| prep[i].rec.outlet.clone())
+            .map(|&i| prep[i].rec.outlet.to_string())
             .unwrap_or_default();
         let label = credited.clone().unwrap_or(earliest);
         let mut slug = slug(&label);
@@ -96,7 +96,7 @@ pub(crate) fn utterance(
             .collect();
         let articles: Vec<BTreeSet<&str>> = families
             .iter()
-            .map(|f| f.iter().map(|&i| prep[i].rec.article.as_str()).collect())
+            .map(|f| f.iter().map(|&i| &*prep[i].rec.article).collect())
             .collect();
         for r in 0..families.len() {
             if renderings[r].credited.is_some() {
@@ -186,7 +186,7 @@ pub(crate) fn utterance(
                     if rec.speaker_registered {
                         conflicts.push(Conflict {
                             quotation: rec.id,
-                            speaker: rec.speaker.clone(),
+                            speaker: rec.speaker.as_deref().map(str::to_string),
                             other: prep[e].rec.id,
                             other_speaker: Some(name.to_string()),
                             note: format!(
@@ -201,7 +201,7 @@ pub(crate) fn utterance(
                         inferred.push(Inference {
                             quotation: rec.id,
                             speaker: name.to_string(),
-                            was: rec.speaker.clone(),
+                            was: rec.speaker.as_deref().map(str::to_string),
                             evidence: prep[e].rec.id,
                         });
                     }
@@ -241,7 +241,7 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
     let rel = Relations::new(&words);
     let articles: Vec<BTreeSet<&str>> = nodes
         .iter()
-        .map(|node| node.iter().map(|&i| prep[i].rec.article.as_str()).collect())
+        .map(|node| node.iter().map(|&i| &*prep[i].rec.article).collect())
         .collect();
     // Nodes by article, for "does this component hold a node of my
     // article?" without walking the component.
@@ -333,7 +333,7 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
     let mut per_article: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &i in members {
         per_article
-            .entry(prep[i].rec.article.as_str())
+            .entry(&*prep[i].rec.article)
             .or_default()
             .push(i);
     }

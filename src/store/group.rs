@@ -9,7 +9,8 @@
 //! and conflicts. Re-ingesting unchanged articles leaves nothing dirty and
 //! writes nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use anyhow::Context;
 use rusqlite::{Connection, params};
@@ -152,33 +153,53 @@ pub(crate) fn records(conn: &Connection) -> anyhow::Result<Vec<Record>> {
          JOIN outlets AS o ON o.id = a.outlet_id
          LEFT JOIN speakers AS s ON s.id = q.speaker_id",
     )?;
-    let rows = stmt.query_map([], |row| {
-        let cue_start: Option<i64> = row.get(10)?;
-        let cue: Option<String> = row.get(11)?;
-        Ok(Record {
+    let mut strings = Interner::default();
+    let mut rows = stmt.query([])?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut shared = |i: usize| -> rusqlite::Result<Option<Arc<str>>> {
+            Ok(row.get_ref(i)?.as_str_or_null()?.map(|s| strings.intern(s)))
+        };
+        let cue = match (row.get::<_, Option<i64>>(10)?, shared(11)?) {
+            (Some(start), Some(text)) => Some(Cue {
+                start: usize::try_from(start).unwrap_or(0),
+                text,
+            }),
+            _ => None,
+        };
+        records.push(Record {
             id: QuotationId(row.get(0)?),
-            article: row.get(1)?,
-            outlet: row.get(2)?,
-            published: row.get(3)?,
+            article: shared(1)?.unwrap_or_default(),
+            outlet: shared(2)?.unwrap_or_default(),
+            published: shared(3)?,
             paragraph: u32::try_from(row.get::<_, i64>(4)?).unwrap_or(u32::MAX),
             start: usize::try_from(row.get::<_, i64>(5)?).unwrap_or(0),
-            speaker: row.get(6)?,
+            speaker: shared(6)?,
             speaker_registered: row.get(7)?,
-            mention: row.get(8)?,
-            rule: row.get(9)?,
-            cue: match (cue_start, cue) {
-                (Some(start), Some(text)) => Some(Cue {
-                    start: usize::try_from(start).unwrap_or(0),
-                    text,
-                }),
-                _ => None,
-            },
+            mention: shared(8)?,
+            rule: shared(9)?.unwrap_or_default(),
+            cue,
             partial: row.get(12)?,
-            cited: row.get(13)?,
+            cited: shared(13)?,
             text: row.get(14)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        });
+    }
+    Ok(records)
+}
+
+/// One copy of each string many records share.
+#[derive(Default)]
+struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(s) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
 }
 
 /// Each grouped quotation's utterance key.

@@ -19,14 +19,14 @@ struct Q(Record);
 fn q(name: char, speaker: Option<&str>, text: &str) -> Q {
     Q(Record {
         id: QuotationId(name as i64),
-        article: format!("{name}.txt"),
-        outlet: format!("outlet-{name}"),
+        article: format!("{name}.txt").into(),
+        outlet: format!("outlet-{name}").into(),
         published: Some("2025-02-27".into()),
         paragraph: 3,
         start: 100,
-        speaker: speaker.map(str::to_string),
+        speaker: speaker.map(Into::into),
         speaker_registered: true,
-        mention: speaker.map(str::to_string),
+        mention: speaker.map(Into::into),
         rule: "after".into(),
         cue: None,
         partial: false,
@@ -38,13 +38,17 @@ fn q(name: char, speaker: Option<&str>, text: &str) -> Q {
 impl Q {
     fn article(mut self, article: &str, paragraph: u32, start: usize) -> Q {
         self.0.article = article.into();
-        self.0.outlet = format!("outlet-{article}");
+        self.0.outlet = format!("outlet-{article}").into();
         self.0.paragraph = paragraph;
         self.0.start = start;
         self
     }
     fn date(mut self, date: &str) -> Q {
         self.0.published = Some(date.into());
+        self
+    }
+    fn undated(mut self) -> Q {
+        self.0.published = None;
         self
     }
     fn cited(mut self, who: &str) -> Q {
@@ -230,6 +234,42 @@ t!(a_phrase_that_fits_two_statements_stays_alone, [
     q('C', P, "make America great again").partial(),
 ], utterances: "A|B|C", renderings: "A|B|C");
 
+t!(a_clause_two_statements_share_does_not_chain_them, [
+    // B repeats the first clause of A word for word. C is a trim of A,
+    // D the clause alone: D is a piece of whichever statement takes it
+    // first, and must not bridge A and B.
+    q('A', P, "We are ready to continue the dialogue on strategic stability with Washington, and our proposals remain on the table for the new team."),
+    q('B', P, "We are ready to continue the dialogue on strategic stability with Washington, but the sanctions have to go before any meeting of the presidents."),
+    q('C', P, "We are ready to continue the dialogue on strategic stability with Washington, and our proposals remain on the table").article("C.txt", 4, 200),
+    q('D', P, "We are ready to continue the dialogue on strategic stability with Washington").partial().article("D.txt", 4, 200),
+], utterances: "ACD|B", renderings: "ACD|B");
+
+t!(a_trim_differing_in_a_word_from_another_statement_does_not_chain, [
+    // E is a trim of A; it also differs by one word from the opening of
+    // B, a much longer statement. That says E's words recur in B, not
+    // that B is A.
+    q('A', Z, "The embassy staff in Washington were told to leave within a week."),
+    q('B', Z, "The embassy staff in Washington were told to pack within days, and the consulates in New York and San Francisco were closed without any explanation or notice."),
+    q('E', Z, "the embassy staff in Washington were told to leave").partial().article("E.txt", 4, 200),
+], utterances: "AE|B", renderings: "AE|B");
+
+t!(a_piece_joins_two_reports_of_one_statement_too_far_apart_to_compare, [
+    // A and B are one statement reported weeks apart, beyond the date
+    // window; C, undated, is a piece of both. Compared, A and B are the
+    // same words, so C may join them.
+    q('A', K, "We do not rule out a meeting of the presidents once the embassies are fully staffed again.").date("2025-01-02"),
+    q('B', K, "We do not rule out a meeting of the presidents once the embassies are fully staffed again, and the date will be agreed.").date("2025-03-05"),
+    q('C', K, "We do not rule out a meeting of the presidents once the embassies").article("C.txt", 2, 50).undated(),
+], utterances: "ABC", renderings: "ABC");
+
+t!(a_fragment_continued_in_its_article_does_not_join_another_statement, [
+    // A's two words open an utterance its article continues in B; C,
+    // another statement, happens to hold them too.
+    q('A', Z, "below zero").article("x.txt", 3, 100).cue(80, "said").partial(),
+    q('B', Z, "There are many irritants, and the embassies have been stripped of their staff for years.").article("x.txt", 4, 300).rule("next-paragraph"),
+    q('C', Z, "Our trade with the European Union is below zero this winter, and it will stay there."),
+], utterances: "AB|C", renderings: "AB|C");
+
 t!(consecutive_paragraphs_of_one_speaker_are_one_utterance, [
     q('A', K, "No one expects solutions to come easily and quickly.").article("x.txt", 4, 100),
     q('B', K, "But with political will, I think we will get through this working process.").article("x.txt", 5, 300).rule("next-paragraph"),
@@ -407,7 +447,7 @@ fn pool() -> Vec<Record> {
         .enumerate()
         .map(|(i, (who, text))| {
             let mut r = q((b'a' + i as u8) as char, *who, text).0;
-            r.article = format!("{}.txt", i % 5);
+            r.article = format!("{}.txt", i % 5).into();
             r.start = i * 100;
             r.paragraph = i as u32;
             r
@@ -470,7 +510,7 @@ proptest! {
             .map(|(i, t)| {
                 let who = [K, Z, None][i % 3];
                 let mut r = q((b'a' + i as u8) as char, who, t).0;
-                r.article = format!("{}.txt", i % 4);
+                r.article = format!("{}.txt", i % 4).into();
                 r.start = i * 10;
                 r
             })
