@@ -10,13 +10,14 @@
 //! `utterances` listing is [`RenderingRow`]s through the ordinary
 //! [`crate::report::Sink`].
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::group::{Piece, diff_words};
-use crate::report::Record;
+use crate::report::{Record, opt};
 use crate::store::utterances::{AttributionNote, RenderingView, UtteranceView};
 
 /// How `report` writes.
@@ -627,19 +628,18 @@ impl Record for RenderingRow {
     const TABLE: &'static [&'static str] = &["speaker", "utterance", "label", "outlets", "words"];
     const WIDE: Option<&'static str> = Some("words");
 
-    fn cells(&self) -> Vec<String> {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    fn cells(&self) -> Vec<Cow<'_, str>> {
         vec![
-            self.utterance.clone(),
+            Cow::Borrowed(&self.utterance),
             opt(&self.speaker),
-            self.rendering.clone(),
-            self.label.clone(),
+            Cow::Borrowed(&self.rendering),
+            Cow::Borrowed(&self.label),
             opt(&self.credited),
             opt(&self.source),
-            self.outlets.join(", "),
-            self.quotations.to_string(),
+            Cow::Owned(self.outlets.join(", ")),
+            Cow::Owned(self.quotations.to_string()),
             opt(&self.first_seen),
-            self.words.clone(),
+            Cow::Borrowed(&self.words),
         ]
     }
 }

@@ -9,6 +9,7 @@
 //! backslash inside a field is written `\t`, `\n`, `\r`, `\\`, so every
 //! record is exactly one line and `cut -f` works.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
@@ -52,8 +53,10 @@ pub trait Record: Serialize {
     /// The table column that should get most of the width (the quotation
     /// itself); the others are kept under a fifth each.
     const WIDE: Option<&'static str> = None;
-    /// The row's cells, one per column; empty for a null.
-    fn cells(&self) -> Vec<String>;
+    /// The row's cells, one per column; empty for a null. Borrowed from the
+    /// record where it holds the text: a listing of 50,000 rows should not
+    /// copy every field to print it.
+    fn cells(&self) -> Vec<Cow<'_, str>>;
 }
 
 /// Writes a listing of `R`s in one format.
@@ -128,10 +131,7 @@ impl<'w, R: Record> Sink<'w, R> {
         }
         match &mut self.out {
             Out::Csv(writer) => writer.write_record(R::COLUMNS).map_err(csv_io),
-            Out::Tsv(out) => {
-                let header: Vec<String> = R::COLUMNS.iter().map(|c| c.to_string()).collect();
-                write_tsv(*out, &header)
-            }
+            Out::Tsv(out) => write_tsv(*out, R::COLUMNS),
             Out::Json(out) => out.write_all(b"["),
             Out::Table(..) | Out::Jsonl(_) => Ok(()),
         }
@@ -146,10 +146,12 @@ impl<'w, R: Record> Sink<'w, R> {
                 table.add_row(
                     self.picks
                         .iter()
-                        .map(|&i| cells.get(i).cloned().unwrap_or_default()),
+                        .map(|&i| cells.get(i).map(|c| c.to_string()).unwrap_or_default()),
                 );
             }
-            Out::Csv(writer) => writer.write_record(record.cells()).map_err(csv_io)?,
+            Out::Csv(writer) => writer
+                .write_record(record.cells().iter().map(|c| c.as_bytes()))
+                .map_err(csv_io)?,
             Out::Tsv(out) => write_tsv(*out, &record.cells())?,
             Out::Json(out) => {
                 out.write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
@@ -190,9 +192,39 @@ fn csv_io(err: csv::Error) -> io::Error {
     }
 }
 
-fn write_tsv(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
-    let line: Vec<String> = cells.iter().map(|c| escape_tsv(c)).collect();
-    writeln!(out, "{}", line.join("\t"))
+/// One TSV line, each field escaped as it is written.
+fn write_tsv<S: AsRef<str>>(out: &mut dyn Write, cells: &[S]) -> io::Result<()> {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\t")?;
+        }
+        write_escaped_tsv(out, cell.as_ref())?;
+    }
+    out.write_all(b"\n")
+}
+
+/// Write `field` escaped for TSV (see the module docs): the text between
+/// the characters to escape goes out as it is, in one piece.
+fn write_escaped_tsv(out: &mut dyn Write, field: &str) -> io::Result<()> {
+    // The four are ASCII, so a byte equal to one of them is that
+    // character, never part of a longer UTF-8 sequence.
+    let special = |b: &u8| matches!(b, b'\t' | b'\n' | b'\r' | b'\\');
+    let mut rest = field.as_bytes();
+    while let Some(at) = rest.iter().position(special) {
+        let (plain, tail) = rest.split_at(at);
+        out.write_all(plain)?;
+        let Some((&b, after)) = tail.split_first() else {
+            break;
+        };
+        out.write_all(match b {
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            _ => b"\\\\",
+        })?;
+        rest = after;
+    }
+    out.write_all(rest)
 }
 
 /// Escape one TSV field (see the module docs).
@@ -201,21 +233,19 @@ fn write_tsv(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
 /// assert_eq!(quotetrail::report::escape_tsv("a\tb\\c\nd"), "a\\tb\\\\c\\nd");
 /// ```
 pub fn escape_tsv(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    for c in field.chars() {
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\\' => out.push_str("\\\\"),
-            c => out.push(c),
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(field.len());
+    // Writing to a Vec cannot fail, and escaping keeps UTF-8 valid.
+    let _ = write_escaped_tsv(&mut out, field);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn opt(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
+/// An optional text as a cell: empty for a null.
+pub(crate) fn opt(value: &Option<String>) -> Cow<'_, str> {
+    Cow::Borrowed(value.as_deref().unwrap_or_default())
+}
+
+fn bool_cell(value: bool) -> Cow<'static, str> {
+    Cow::Borrowed(if value { "true" } else { "false" })
 }
 
 impl Record for QuotationRow {
@@ -241,27 +271,27 @@ impl Record for QuotationRow {
     const TABLE: &'static [&'static str] = &["speaker", "quote", "outlet", "article", "start"];
     const WIDE: Option<&'static str> = Some("quote");
 
-    fn cells(&self) -> Vec<String> {
+    fn cells(&self) -> Vec<Cow<'_, str>> {
         vec![
-            self.article.clone(),
-            self.outlet.clone(),
-            self.start.to_string(),
-            self.end.to_string(),
-            self.quote.clone(),
+            Cow::Borrowed(&self.article),
+            Cow::Borrowed(&self.outlet),
+            Cow::Owned(self.start.to_string()),
+            Cow::Owned(self.end.to_string()),
+            Cow::Borrowed(&self.quote),
             opt(&self.speaker),
             self.speaker_span
-                .map(|[s, e]| format!("{s}-{e}"))
+                .map(|[s, e]| Cow::Owned(format!("{s}-{e}")))
                 .unwrap_or_default(),
             opt(&self.cue),
             opt(&self.cited),
             opt(&self.utterance),
             opt(&self.rendering),
-            self.form.clone(),
-            self.partial.to_string(),
-            self.rule.clone(),
-            self.confidence.to_string(),
+            Cow::Borrowed(&self.form),
+            bool_cell(self.partial),
+            Cow::Borrowed(&self.rule),
+            Cow::Owned(self.confidence.to_string()),
             opt(&self.published),
-            self.speaker_inferred.to_string(),
+            bool_cell(self.speaker_inferred),
         ]
     }
 }
@@ -271,13 +301,13 @@ impl Record for SpeakerRow {
         &["speaker", "kind", "gender", "registered", "quotations"];
     const TABLE: &'static [&'static str] = Self::COLUMNS;
 
-    fn cells(&self) -> Vec<String> {
+    fn cells(&self) -> Vec<Cow<'_, str>> {
         vec![
-            self.speaker.clone(),
-            self.kind.clone(),
+            Cow::Borrowed(&self.speaker),
+            Cow::Borrowed(&self.kind),
             opt(&self.gender),
-            self.registered.to_string(),
-            self.quotations.to_string(),
+            bool_cell(self.registered),
+            Cow::Owned(self.quotations.to_string()),
         ]
     }
 }
