@@ -169,6 +169,13 @@ pub struct ReportArgs {
     /// of them); they are shown in the usual order.
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub limit: usize,
+    /// Show at most N renderings of each utterance (0: all of them): the
+    /// earliest, which the differences start from, and the N-1 carried by
+    /// the most quotations, in the usual order. Outlets, attributions and
+    /// the matrix then cover the quotations of the renderings shown; the
+    /// report says what it left out.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub renderings: usize,
     /// Output format.
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "table")]
     pub format: ReportFormatArg,

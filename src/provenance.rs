@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::group::{Piece, diff_words};
 use crate::report::{Record, opt};
-use crate::store::utterances::{AttributionNote, RenderingView, UtteranceView};
+use crate::store::utterances::{AttributionNote, Omitted, RenderingView, UtteranceView};
 
 /// How `report` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +54,12 @@ pub struct UtteranceReport {
     pub diffs: Vec<Diff>,
     /// Speakers inferred across outlets, and attributions that disagree.
     pub attributions: Vec<AttributionNote>,
+    /// Renderings left out by `report --renderings`, with the quotations
+    /// that carry them (`quotations` and the count of renderings include
+    /// them; outlets, attributions and the matrix do not). Absent when
+    /// nothing was left out.
+    #[serde(skip_serializing_if = "Omitted::is_empty")]
+    pub omitted: Omitted,
 }
 
 /// One rendering as the report shows it.
@@ -161,10 +167,16 @@ fn utterance_report(u: &UtteranceView) -> UtteranceReport {
     UtteranceReport {
         utterance: u.utterance.clone(),
         first_seen: u.first_seen.clone(),
-        quotations: u.renderings.iter().map(|r| r.quotations.len()).sum(),
+        quotations: u
+            .renderings
+            .iter()
+            .map(|r| r.quotations.len())
+            .sum::<usize>()
+            + u.omitted.quotations,
         renderings,
         diffs,
         attributions: u.notes.clone(),
+        omitted: u.omitted,
     }
 }
 
@@ -299,8 +311,8 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 or_unknown(&u.first_seen),
                 u.quotations,
                 plural(u.quotations),
-                u.renderings.len(),
-                plural(u.renderings.len())
+                u.renderings.len() + u.omitted.renderings,
+                plural(u.renderings.len() + u.omitted.renderings)
             )?;
             for (n, r) in u.renderings.iter().enumerate() {
                 let mut head = format!("  [{}] {}", n + 1, r.label);
@@ -342,6 +354,9 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             for n in &u.attributions {
                 writeln!(out, "  attribution: {}", note_line(n))?;
             }
+            if let Some(line) = omitted_line(&u.omitted) {
+                writeln!(out, "  {line}")?;
+            }
         }
         let m = &section.matrix;
         if !m.outlets.is_empty() {
@@ -372,6 +387,19 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// What `report --renderings` left out of an utterance, in words.
+fn omitted_line(omitted: &Omitted) -> Option<String> {
+    (!omitted.is_empty()).then(|| {
+        format!(
+            "… {} more rendering{} ({} quotation{}) not shown: --renderings 0 for all",
+            omitted.renderings,
+            plural(omitted.renderings),
+            omitted.quotations,
+            plural(omitted.quotations)
+        )
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -469,8 +497,8 @@ pub fn html(report: &Report) -> String {
                 escape(or_unknown(&u.first_seen)),
                 u.quotations,
                 plural(u.quotations),
-                u.renderings.len(),
-                plural(u.renderings.len())
+                u.renderings.len() + u.omitted.renderings,
+                plural(u.renderings.len() + u.omitted.renderings)
             );
             for (k, r) in u.renderings.iter().enumerate() {
                 let _ = writeln!(h, "<div class=\"rendering r{}\">", k % 4);
@@ -538,6 +566,9 @@ pub fn html(report: &Report) -> String {
             }
             for n in &u.attributions {
                 let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note_line(n)));
+            }
+            if let Some(line) = omitted_line(&u.omitted) {
+                let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&line));
             }
             h.push_str("</div>\n");
         }

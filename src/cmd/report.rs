@@ -15,6 +15,9 @@ pub struct ReportOptions {
     pub speaker: Option<String>,
     /// At most this many utterances, the most quoted (`None`: all).
     pub limit: Option<usize>,
+    /// At most this many renderings of each utterance (`None`: all; see
+    /// [`Selection::renderings`]).
+    pub renderings: Option<usize>,
     pub format: ReportFormat,
 }
 
@@ -22,6 +25,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let opts = ReportOptions {
         speaker: args.speaker.clone(),
         limit: (args.limit > 0).then_some(args.limit),
+        renderings: (args.renderings > 0).then_some(args.renderings),
         format: match args.format {
             ReportFormatArg::Table => ReportFormat::Table,
             ReportFormatArg::Json => ReportFormat::Json,
@@ -39,6 +43,7 @@ pub fn report(store: &Store, opts: &ReportOptions, out: &mut dyn Write) -> anyho
     let views = store.utterances(Selection {
         speakers: speakers.as_deref(),
         limit: opts.limit,
+        renderings: opts.renderings,
     })?;
     if let Some(limit) = opts.limit {
         let all = store.count_utterances(speakers.as_deref())?;
@@ -46,6 +51,20 @@ pub fn report(store: &Store, opts: &ReportOptions, out: &mut dyn Write) -> anyho
             eprintln!(
                 "quotetrail: the {limit} most quoted of {all} utterances; \
                  --limit {all} (or 0) for all of them"
+            );
+        }
+    }
+    if let Some(most) = opts.renderings {
+        let bounded = views.iter().filter(|u| !u.omitted.is_empty()).count();
+        if bounded > 0 {
+            let which = match most {
+                1 => "only the earliest".to_string(),
+                n => format!("the earliest and the {} most quoted", n - 1),
+            };
+            eprintln!(
+                "quotetrail: {bounded} utterance{} more than {most} renderings: \
+                 {which} of each shown; --renderings 0 for all of them",
+                if bounded == 1 { " has" } else { "s have" }
             );
         }
     }

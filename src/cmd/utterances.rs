@@ -38,6 +38,7 @@ pub fn utterances(
     let views = store.utterances(Selection {
         speakers: speakers.as_deref(),
         limit: None,
+        renderings: None,
     })?;
     let mut sink = Sink::<RenderingRow>::new(out, opts.format);
     for row in rows(&views) {

@@ -23,6 +23,23 @@ pub struct UtteranceView {
     pub renderings: Vec<RenderingView>,
     /// Inferred speakers and attribution conflicts, by article and offset.
     pub notes: Vec<AttributionNote>,
+    /// What [`Selection::renderings`] left out of `renderings` (and so of
+    /// `notes`); zero when nothing was.
+    pub omitted: Omitted,
+}
+
+/// Renderings of an utterance left out of a bounded read, and the
+/// quotations that carry them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    pub renderings: usize,
+    pub quotations: usize,
+}
+
+impl Omitted {
+    pub fn is_empty(&self) -> bool {
+        self.renderings == 0
+    }
 }
 
 /// What grouping noted about an utterance's attributions: a speaker
@@ -94,7 +111,7 @@ macro_rules! utterance_rows {
         concat!(
             "SELECT u.key, us.name, u.first_seen, r.key, r.label, r.credited, src.key, src.label,
                     r.text, r.first_seen, a.path, o.name, a.published, q.start, q.end, q.text,
-                    q.cited, coalesce(si.name, s.name), si.name IS NOT NULL
+                    q.cited, coalesce(si.name, s.name), si.name IS NOT NULL, u.id
              FROM utterances AS u
              JOIN renderings AS r ON r.utterance_id = u.id
              JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
@@ -166,6 +183,56 @@ pub struct Selection<'a> {
     pub speakers: Option<&'a [SpeakerId]>,
     /// Only this many, the most quoted first (`None`: all).
     pub limit: Option<usize>,
+    /// At most this many renderings of each utterance (`None`: all): the
+    /// earliest, which the report's differences start from, and those
+    /// carried by the most quotations; the quotations of the others, and
+    /// their attribution notes, are left out and counted in
+    /// [`UtteranceView::omitted`].
+    pub renderings: Option<usize>,
+}
+
+/// Which membership rows [`Store::utterances`] reads: a JSON list of ids
+/// bound to the statement.
+enum Filter {
+    All,
+    Utterances(String),
+    Renderings(String),
+}
+
+/// Of one utterance's renderings (id and quotations, in position order),
+/// the ids of the at most `most` to show, in position order: the first
+/// (the earliest, which the report's differences start from) and those
+/// carried by the most quotations, the earlier first on a tie; and what
+/// is left out.
+fn keep_renderings(renderings: &[(i64, usize)], most: usize) -> (Vec<i64>, Omitted) {
+    if renderings.len() <= most {
+        return (
+            renderings.iter().map(|&(id, _)| id).collect(),
+            Omitted::default(),
+        );
+    }
+    let mut ranked: Vec<usize> = (1..renderings.len()).collect();
+    // Stable: among equals, position order.
+    ranked.sort_by_key(|&i| std::cmp::Reverse(renderings.get(i).map_or(0, |r| r.1)));
+    let mut keep: Vec<usize> = std::iter::once(0)
+        .chain(ranked.into_iter().take(most.saturating_sub(1)))
+        .collect();
+    keep.sort_unstable();
+    let kept: Vec<i64> = keep
+        .iter()
+        .filter_map(|&i| renderings.get(i).map(|r| r.0))
+        .collect();
+    let shown: usize = keep
+        .iter()
+        .filter_map(|&i| renderings.get(i))
+        .map(|r| r.1)
+        .sum();
+    let all: usize = renderings.iter().map(|r| r.1).sum();
+    let left = Omitted {
+        renderings: renderings.len() - kept.len(),
+        quotations: all - shown,
+    };
+    (kept, left)
 }
 
 impl Store {
@@ -188,38 +255,62 @@ impl Store {
     /// The utterances `selection` picks, by speaker name, first seen and
     /// key.
     pub fn utterances(&self, selection: Selection<'_>) -> anyhow::Result<Vec<UtteranceView>> {
+        // One read transaction: the statements below see one state of the
+        // database, and SQLite takes its locks once, not per statement.
+        let snapshot = self.connection().unchecked_transaction()?;
         // The utterances' ids first, through the speaker index, then their
         // rows by id: a filter written `?1 IS NULL OR …` would make SQLite
-        // scan every utterance.
+        // scan every utterance. A bound on renderings picks the renderings'
+        // ids in turn, and only their quotations are read.
+        let mut omitted: HashMap<i64, Omitted> = HashMap::new();
         let filter = match selection {
             Selection {
                 speakers: None,
                 limit: None,
-            } => None,
-            Selection { speakers, limit } => Some(serde_json::to_string(
+                renderings: None,
+            } => Filter::All,
+            Selection {
+                speakers,
+                limit,
+                renderings: None,
+            } => Filter::Utterances(serde_json::to_string(
                 &self.utterance_ids(speakers, limit)?,
             )?),
+            Selection {
+                speakers,
+                limit,
+                renderings: Some(most),
+            } => {
+                let ids = self.utterance_ids(speakers, limit)?;
+                let chosen = self.chosen_renderings(&ids, most, &mut omitted)?;
+                Filter::Renderings(serde_json::to_string(&chosen)?)
+            }
         };
         let mut stmt = match &filter {
-            Some(_) => self.connection().prepare_cached(utterance_rows!(
+            Filter::All => self.connection().prepare_cached(utterance_rows!(""))?,
+            Filter::Utterances(_) => self.connection().prepare_cached(utterance_rows!(
                 "WHERE u.id IN (SELECT value FROM json_each(?1))"
             ))?,
-            None => self.connection().prepare_cached(utterance_rows!(""))?,
+            Filter::Renderings(_) => self.connection().prepare_cached(utterance_rows!(
+                "WHERE r.id IN (SELECT value FROM json_each(?1))"
+            ))?,
         };
         let mut rows = match &filter {
-            Some(ids) => stmt.query([ids])?,
-            None => stmt.query([])?,
+            Filter::All => stmt.query([])?,
+            Filter::Utterances(ids) | Filter::Renderings(ids) => stmt.query([ids])?,
         };
         let mut out: Vec<UtteranceView> = Vec::new();
         while let Some(row) = rows.next()? {
             let key: String = row.get(0)?;
             if out.last().is_none_or(|u| u.utterance != key) {
+                let id: i64 = row.get(19)?;
                 out.push(UtteranceView {
                     utterance: key,
                     speaker: row.get(1)?,
                     first_seen: row.get(2)?,
                     renderings: Vec::new(),
                     notes: Vec::new(),
+                    omitted: omitted.get(&id).copied().unwrap_or_default(),
                 });
             }
             let Some(u) = out.last_mut() else { continue };
@@ -252,8 +343,54 @@ impl Store {
             });
         }
         drop(rows);
-        self.attach_notes(filter.as_deref(), &mut out)?;
+        drop(stmt);
+        self.attach_notes(&filter, &mut out)?;
+        snapshot.commit()?;
         Ok(out)
+    }
+
+    /// The renderings to read of the utterances `ids`, at most `most` of
+    /// each (see [`Selection::renderings`]); what is left out goes into
+    /// `omitted`, by utterance id.
+    fn chosen_renderings(
+        &self,
+        ids: &[i64],
+        most: usize,
+        omitted: &mut HashMap<i64, Omitted>,
+    ) -> anyhow::Result<Vec<i64>> {
+        // Counted through quotation_renderings' rendering index, which
+        // holds everything the count needs.
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT r.utterance_id, r.id,
+                    (SELECT count(*) FROM quotation_renderings AS qr
+                     WHERE qr.rendering_id = r.id)
+             FROM renderings AS r
+             WHERE r.utterance_id IN (SELECT value FROM json_each(?1))
+             ORDER BY r.utterance_id, r.position, r.id",
+        )?;
+        let mut rows = stmt.query([serde_json::to_string(ids)?])?;
+        // (utterance, [(rendering, quotations)] in position order)
+        let mut by_utterance: Vec<(i64, Vec<(i64, usize)>)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let utterance: i64 = row.get(0)?;
+            let rendering = (
+                row.get(1)?,
+                usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+            );
+            match by_utterance.last_mut() {
+                Some((u, list)) if *u == utterance => list.push(rendering),
+                _ => by_utterance.push((utterance, vec![rendering])),
+            }
+        }
+        let mut chosen = Vec::new();
+        for (utterance, renderings) in by_utterance {
+            let (kept, left) = keep_renderings(&renderings, most);
+            chosen.extend(kept);
+            if left.renderings > 0 {
+                omitted.insert(utterance, left);
+            }
+        }
+        Ok(chosen)
     }
 
     /// The ids of `speakers`' utterances (everyone's when `None`), the
@@ -285,22 +422,25 @@ impl Store {
         Ok(ids)
     }
 
-    /// Fill each utterance's [`UtteranceView::notes`]; `filter` is the
-    /// JSON list of the utterances' ids (`None`: every utterance).
+    /// Fill each utterance's [`UtteranceView::notes`], for the quotations
+    /// `filter` reads.
     fn attach_notes(
         &self,
-        filter: Option<&str>,
+        filter: &Filter,
         utterances: &mut [UtteranceView],
     ) -> anyhow::Result<()> {
         let mut stmt = match filter {
-            Some(_) => self.connection().prepare_cached(note_rows!(
+            Filter::All => self.connection().prepare_cached(note_rows!(""))?,
+            Filter::Utterances(_) => self.connection().prepare_cached(note_rows!(
                 "WHERE u.id IN (SELECT value FROM json_each(?1))"
             ))?,
-            None => self.connection().prepare_cached(note_rows!(""))?,
+            Filter::Renderings(_) => self.connection().prepare_cached(note_rows!(
+                "WHERE r.id IN (SELECT value FROM json_each(?1))"
+            ))?,
         };
         let mut rows = match filter {
-            Some(ids) => stmt.query([ids])?,
-            None => stmt.query([])?,
+            Filter::All => stmt.query([])?,
+            Filter::Utterances(ids) | Filter::Renderings(ids) => stmt.query([ids])?,
         };
         let by_key: HashMap<String, usize> = utterances
             .iter()
@@ -322,5 +462,41 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_renderings_keeps_the_first_and_the_most_quoted_in_order() {
+        // (id, quotations) in position order.
+        let all = [(10, 1), (11, 5), (12, 2), (13, 5), (14, 9)];
+        assert_eq!(
+            keep_renderings(&all, 5),
+            (vec![10, 11, 12, 13, 14], Omitted::default())
+        );
+        assert_eq!(
+            keep_renderings(&all, 3),
+            (
+                vec![10, 11, 14],
+                Omitted {
+                    renderings: 2,
+                    quotations: 7
+                }
+            ),
+            "the first always; 14 then 11 (before 13, equal but earlier)"
+        );
+        assert_eq!(
+            keep_renderings(&all, 1),
+            (
+                vec![10],
+                Omitted {
+                    renderings: 4,
+                    quotations: 21
+                }
+            )
+        );
     }
 }

@@ -546,3 +546,80 @@ fn report_limit_keeps_the_most_quoted_utterances_and_says_so() {
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].1, most, "the most quoted utterance is the one kept");
 }
+
+#[test]
+fn report_renderings_keeps_the_earliest_and_the_most_quoted_and_says_so() {
+    let sb = Sandbox::with_samples();
+    sb.cmd(["ingest", "samples"]).assert().success();
+    let putin = |args: &[&str]| -> (serde_json::Value, String) {
+        let mut all = vec!["report", "--speaker", "putin", "--format", "json"];
+        all.extend(args);
+        let assert = sb.cmd(all).assert().success();
+        let json = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+        (json, stderr(&assert))
+    };
+    let (all, err) = putin(&["--renderings", "0"]);
+    assert!(!err.contains("--renderings"), "nothing left out: {err}");
+    let utterance = |report: &serde_json::Value| -> serde_json::Value {
+        report["speakers"][0]["utterances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["renderings"].as_array().unwrap().len() > 1 || !u["omitted"].is_null())
+            .cloned()
+            .unwrap()
+    };
+    let full = utterance(&all);
+    assert!(full["omitted"].is_null(), "absent when nothing is left out");
+    let renderings = full["renderings"].as_array().unwrap();
+    let key = |r: &serde_json::Value| r["rendering"].as_str().unwrap().to_string();
+    let carried = |r: &serde_json::Value| -> u64 {
+        r["outlets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["quotations"].as_u64().unwrap())
+            .sum()
+    };
+    // The most quoted rendering after the first, the earlier on a tie.
+    let rest = &renderings[1..];
+    let top = rest.iter().map(carried).max().unwrap();
+    let second = rest.iter().find(|r| carried(r) == top).unwrap();
+    let left_out: Vec<&serde_json::Value> = rest.iter().filter(|r| key(r) != key(second)).collect();
+    assert!(
+        !left_out.is_empty(),
+        "the case needs three renderings or more"
+    );
+
+    let (two, err) = putin(&["--renderings", "2"]);
+    assert!(
+        err.contains("1 utterance has more than 2 renderings")
+            && err.contains("--renderings 0 for all"),
+        "{err}"
+    );
+    let bounded = utterance(&two);
+    let kept: Vec<String> = bounded["renderings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    assert_eq!(kept, [key(&renderings[0]), key(second)]);
+    assert_eq!(
+        bounded["quotations"], full["quotations"],
+        "still every quotation counted"
+    );
+    assert_eq!(bounded["omitted"]["renderings"], left_out.len());
+    assert_eq!(
+        bounded["omitted"]["quotations"],
+        left_out.iter().map(|r| carried(r)).sum::<u64>()
+    );
+    assert_eq!(bounded["diffs"].as_array().unwrap().len(), 1);
+
+    let text = sb.stdout(["report", "--speaker", "putin", "--renderings", "2"]);
+    assert!(
+        text.contains(&format!("… {} more rendering", left_out.len()))
+            && text.contains("not shown: --renderings 0 for all"),
+        "{text}"
+    );
+}
