@@ -44,9 +44,10 @@
 //! Keeping the gold costs no draw of the generator: the articles and the
 //! manifest are the same with it as without. Every quotation mark pair the
 //! builder writes is in the gold, and every block quote after a colon
-//! lead-in (one that a narrative paragraph parts from its lead-in is no
-//! quotation a reader can find, and is left out); the samples' narrative,
-//! boilerplate and headlines carry none of their own. What the gold says:
+//! lead-in (narrative paragraphs are never put between a block quote and
+//! its lead-in, nor between a split quotation's halves); the samples'
+//! narrative, boilerplate and headlines carry none of their own. What the
+//! gold says:
 //!
 //! - `utterance`: the statement, `e<shard>-<n>/s<k>` (statement `k` of the
 //!   `n`th event of the shard), whatever part of it an article carries;
@@ -986,13 +987,11 @@ struct Para {
     kind: Kind,
 }
 
-/// What a paragraph is to the ones around it: a narrative paragraph put
-/// between a block quote or a quotation's second half and what introduces
-/// it parts them.
+/// What a paragraph is to the one before it: a block quote or a
+/// quotation's second half must stay right after what introduces it.
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Other,
-    Narrative,
     /// A quotation without marks after a colon lead-in.
     Block,
     /// The second half of a quotation split by its attribution.
@@ -1493,32 +1492,15 @@ impl Article {
         while size < target {
             let para = narrative(m, w, rng, primary);
             size += para.len();
-            let at = 1 + rng.below(paras.len());
-            let para = Para {
-                kind: Kind::Narrative,
-                ..Para::plain(para)
-            };
-            paras.insert(at.min(paras.len()), para);
-        }
-        // A block quote parted from its lead-in is words no reader can
-        // tell from the reporter's: no quotation any more. A quotation's
-        // second half parted from its first still is one (its marks say
-        // so), by a speaker only the gold knows.
-        let mut after_narrative = false;
-        for para in &mut paras {
-            if after_narrative {
-                match para.kind {
-                    Kind::Block => para.quotes.clear(),
-                    Kind::Continuation => {
-                        for (_, said) in &mut para.quotes {
-                            said.note =
-                                "second half parted from its attribution by a narrative paragraph";
-                        }
-                    }
-                    Kind::Other | Kind::Narrative => {}
-                }
+            // Never between a block quote and its colon lead-in, or between
+            // the two halves of a split quotation: no outlet parts them, and
+            // a block quote parted from its lead-in would be words no reader
+            // could tell from the reporter's.
+            let mut at = (1 + rng.below(paras.len())).min(paras.len());
+            while at < paras.len() && matches!(paras[at].kind, Kind::Block | Kind::Continuation) {
+                at += 1;
             }
-            after_narrative = para.kind == Kind::Narrative;
+            paras.insert(at, Para::plain(para));
         }
 
         let mut text = String::with_capacity(size + 512);
