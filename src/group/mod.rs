@@ -22,9 +22,13 @@
 //! 4. **Utterances** are the connected components of the links
 //!    (union-find). Strong links are taken first; a short fragment or
 //!    paraphrase then joins only the one component it fits best, so a
-//!    two-word phrase cannot chain two statements together. A link that
-//!    would put two named speakers in one utterance is refused and
-//!    reported as a [`Conflict`].
+//!    two-word phrase cannot chain two statements together. Nor can a
+//!    longer piece: a link that says one quotation holds part of the
+//!    other joins two components that each already hold a longer
+//!    quotation only if those two link when compared (words a speaker
+//!    repeats recur in different statements). A link that would put two
+//!    named speakers in one utterance is refused and reported as a
+//!    [`Conflict`].
 //! 5. **Renderings** (`render.rs`) split each utterance into wording
 //!    families, label them by the credited intermediary or the earliest
 //!    outlet, and name the likely source of an uncredited wording. A
