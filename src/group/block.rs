@@ -125,11 +125,16 @@ pub(crate) fn candidates(
         }
         prep[i].attrib.compatible(prep[j].attrib)
     };
-    let mut pairs: Vec<(u32, u32)> = runs
+    // Two records sharing several shingles are paired once per shingle:
+    // each task's pairs are sorted and deduplicated whenever they have
+    // doubled since, so duplicates never pile up (they were much of
+    // grouping's peak memory at 100k articles), and the tasks' sorted
+    // lists are merged once the postings are freed.
+    let lists: Vec<Vec<(u32, u32)>> = runs
         .par_iter()
-        .flat_map_iter(|&(s, e)| {
+        .with_min_len(runs.len() / 64 + 1)
+        .fold(Distinct::default, |mut out, &(s, e)| {
             let run = &entries[s..e];
-            let mut out = Vec::new();
             let reach = if run.len() <= opts.posting_cap {
                 run.len()
             } else {
@@ -145,12 +150,80 @@ pub(crate) fn candidates(
             }
             out
         })
+        .map(Distinct::finish)
         .collect();
-    // The postings are done with: free them before sorting the pairs.
     drop(entries);
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+    // Merged two by two: each round halves the lists.
+    let mut lists = lists;
+    while lists.len() > 1 {
+        let mut next = Vec::with_capacity(lists.len().div_ceil(2));
+        let mut it = lists.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => merge(a, b),
+                None => a,
+            });
+        }
+        lists = next;
+    }
+    lists.pop().unwrap_or_default()
+}
+
+/// Pairs collected with duplicates, compacted (sorted, deduplicated)
+/// each time they double.
+#[derive(Default)]
+struct Distinct {
+    pairs: Vec<(u32, u32)>,
+    compacted: usize,
+}
+
+impl Distinct {
+    fn push(&mut self, pair: (u32, u32)) {
+        self.pairs.push(pair);
+        if self.pairs.len() >= 2 * self.compacted.max(1 << 16) {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        self.compacted = self.pairs.len();
+    }
+
+    fn finish(mut self) -> Vec<(u32, u32)> {
+        self.compact();
+        self.pairs.shrink_to_fit();
+        self.pairs
+    }
+}
+
+/// The union of two sorted, distinct lists, sorted and distinct.
+fn merge(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut x, mut y) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (x.peek(), y.peek()) {
+            (Some(p), Some(q)) if p < q => x.next(),
+            (Some(p), Some(q)) if p > q => y.next(),
+            (Some(_), Some(_)) => {
+                y.next();
+                x.next()
+            }
+            (Some(_), None) => x.next(),
+            (None, Some(_)) => y.next(),
+            (None, None) => break,
+        };
+        out.extend(next);
+    }
+    out.shrink_to_fit();
+    out
 }
 
 /// The shingles of a record (see the module docs).
