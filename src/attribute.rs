@@ -206,6 +206,27 @@ struct Doc<'a> {
     /// The intermediaries credited in the last range [`Doc::cited_in`]
     /// read: the quotes of one sentence read the same range.
     cited: RefCell<Option<Credits>>,
+    /// For [`Doc::before`]: which words of `cue_words` are known to
+    /// give nothing for a floor, so a later quote of the same sentence
+    /// jumps over them instead of reading them again.
+    barren: RefCell<Barren>,
+}
+
+/// The words of [`Doc::cue_words`] that [`Doc::before`] found barren: for
+/// the floor they were read with, no quote after them takes its speaker
+/// from them. Whether a word is barren depends on the word and the floor
+/// only (not on the quote), unless it opens "according to" or "in the
+/// words of" or is the floor itself: those are never marked. Without this,
+/// a sentence of `said “a” said “a” …` read every `said` again for every
+/// quote.
+#[derive(Default)]
+struct Barren {
+    /// The floor each entry was found barren for (`usize::MAX`: none).
+    floor: Vec<usize>,
+    /// For a barren entry, the index in `cue_words` below which the next
+    /// word that may not be barren stands: walking left from entry `i`, go
+    /// on at `skip[i] - 1`. Shortened as walks pass (path compression).
+    skip: Vec<usize>,
 }
 
 /// The fuller names a surname alone may stand for.
@@ -408,6 +429,7 @@ impl<'a> Doc<'a> {
             quote_starts: Vec::new(),
             subjects: RefCell::new(None),
             cited: RefCell::new(None),
+            barren: RefCell::new(Barren::default()),
         };
         doc.matches = doc
             .matches
@@ -1993,128 +2015,164 @@ impl<'a> Doc<'a> {
             });
         }
         // Only words that may be a cue or open a source can stop the walk.
-        for &k in Doc::between(&self.cue_words, floor, first).iter().rev() {
+        let lo = self.cue_words.partition_point(|&k| k < floor);
+        let mut hi = lo + Doc::between(&self.cue_words, floor, first).len();
+        let mut barren = self.barren.borrow_mut();
+        if barren.floor.len() != self.cue_words.len() {
+            barren.floor = vec![usize::MAX; self.cue_words.len()];
+            barren.skip = vec![0; self.cue_words.len()];
+        }
+        // The barren entries walked over since the last live one: they all
+        // skip to wherever the walk goes on.
+        let mut passed: Vec<usize> = Vec::new();
+        while hi > lo {
+            let i = hi - 1;
+            if barren.floor[i] == floor {
+                passed.push(i);
+                hi = barren.skip[i].max(lo);
+                continue;
+            }
+            for p in passed.drain(..) {
+                barren.skip[p] = hi;
+            }
+            hi = i;
+            let k = self.cue_words[i];
+            if let Some(found) = self.before_at(k, floor, first) {
+                return Some(found);
+            }
             let w = self.toks[k].lower;
-            // "according to X", "in the words of X"
-            let according = w == "according" && k + 2 < first && self.word(k + 1) == "to";
-            let in_words_of = w == "words"
-                && k + 2 < first
-                && self.word(k + 1) == "of"
-                && k >= 2
-                && self.word(k - 1) == "the"
-                && self.word(k - 2) == "in";
-            // "in Forbes' words, “…”"
-            if w == "words"
-                && k >= 2
-                && self.word(k - 2) == "in"
-                && self.toks[k - 1].cap
-                && (self.is_possessive(k - 1) || self.word(k - 1).ends_with('\''))
-            {
-                return Some(Found {
-                    np: Np::one(k - 1),
-                    cue: Some(k),
-                    rule: "according-to",
-                    confidence: 0.85,
-                    via: None,
-                });
+            if k != floor && !matches!(w, "according" | "words") {
+                barren.floor[i] = floor;
+                barren.skip[i] = i;
+                passed.push(i);
             }
-            let source = (according || in_words_of).then_some(k + 2);
-            if let Some(at) = source {
-                // Whatever stands between "according to" and its comma is
-                // the source, parsed or not: "According to some on
-                // Twitter, Kelly was “incognito”".
-                let up_to_comma = || {
-                    let comma = (at..first.min(at + 9)).find(|&c| self.is_punct(c, ","))?;
-                    (comma > at && (at..comma).all(|c| self.toks[c].kind == Kind::Word)).then_some(
-                        Np {
-                            first: at,
-                            last: comma - 1,
-                        },
-                    )
-                };
-                if let Some(np) = self.np_right(at, first).or_else(up_to_comma) {
-                    return Some(Found {
-                        np,
-                        cue: Some(k),
-                        rule: "according-to",
-                        confidence: 0.9,
-                        via: None,
-                    });
-                }
-                continue;
-            }
-            if w == "saying" && k > floor && self.word(k - 1) == "as" {
-                // "TASS quoted Putin as saying “…”"
-                let quoting = (floor..k)
-                    .rev()
-                    .find(|&v| QUOTING_VERBS.contains(&self.word(v)));
-                if let Some(v) = quoting
-                    && let Some(np) = self.np_right(v + 1, k)
-                {
-                    return Some(Found {
-                        np,
-                        cue: Some(v),
-                        rule: "quoted-as",
-                        confidence: 0.9,
-                        via: self.subject_of(v, floor),
-                    });
-                }
-            }
-            if !self.is_cue(k, floor) {
-                continue;
-            }
-            // A participle's nearest noun is often its object, not its
-            // subject: "issued a statement describing", "started out their
-            // ninth debate saying".
-            let object = |np: &Np| {
-                matches!(self.word(np.first), "a" | "an") || !self.is_speaker_like(*np, true)
+        }
+        for p in passed {
+            barren.skip[p] = hi;
+        }
+        None
+    }
+
+    /// What [`Doc::before`] finds at the cue word `k`, for the quote at
+    /// `first` in the sentence from `floor`.
+    fn before_at(&self, k: usize, floor: usize, first: usize) -> Option<Found> {
+        let w = self.toks[k].lower;
+        // "according to X", "in the words of X"
+        let according = w == "according" && k + 2 < first && self.word(k + 1) == "to";
+        let in_words_of = w == "words"
+            && k + 2 < first
+            && self.word(k + 1) == "of"
+            && k >= 2
+            && self.word(k - 1) == "the"
+            && self.word(k - 2) == "in";
+        // "in Forbes' words, “…”"
+        if w == "words"
+            && k >= 2
+            && self.word(k - 2) == "in"
+            && self.toks[k - 1].cap
+            && (self.is_possessive(k - 1) || self.word(k - 1).ends_with('\''))
+        {
+            return Some(Found {
+                np: Np::one(k - 1),
+                cue: Some(k),
+                rule: "according-to",
+                confidence: 0.85,
+                via: None,
+            });
+        }
+        let source = (according || in_words_of).then_some(k + 2);
+        if let Some(at) = source {
+            // Whatever stands between "according to" and its comma is
+            // the source, parsed or not: "According to some on
+            // Twitter, Kelly was “incognito”".
+            let up_to_comma = || {
+                let comma = (at..first.min(at + 9)).find(|&c| self.is_punct(c, ","))?;
+                (comma > at && (at..comma).all(|c| self.toks[c].kind == Kind::Word)).then_some(Np {
+                    first: at,
+                    last: comma - 1,
+                })
             };
-            if w.ends_with("ing")
-                && self.subject_of(k, floor).is_some_and(|np| object(&np))
-                && let Some(f) = self.sentence_subject(floor, k, false)
-            {
-                // "Trump and Ryan issued a statement describing ..."
-                return Some(Found {
-                    cue: Some(k),
-                    rule: "before",
-                    confidence: 0.7,
-                    ..f
-                });
-            }
-            if let Some(np) = self.subject_of(k, floor) {
+            if let Some(np) = self.np_right(at, first).or_else(up_to_comma) {
                 return Some(Found {
                     np,
                     cue: Some(k),
-                    rule: "before",
+                    rule: "according-to",
                     confidence: 0.9,
                     via: None,
                 });
             }
-            // "Said Trump: “…”"
-            if k == floor
-                && let Some(np) = self.np_right(k + 1, first)
+            return None;
+        }
+        if w == "saying" && k > floor && self.word(k - 1) == "as" {
+            // "TASS quoted Putin as saying “…”"
+            let quoting = (floor..k)
+                .rev()
+                .find(|&v| QUOTING_VERBS.contains(&self.word(v)));
+            if let Some(v) = quoting
+                && let Some(np) = self.np_right(v + 1, k)
             {
                 return Some(Found {
                     np,
-                    cue: Some(k),
-                    rule: "before",
-                    confidence: 0.85,
-                    via: None,
+                    cue: Some(v),
+                    rule: "quoted-as",
+                    confidence: 0.9,
+                    via: self.subject_of(v, floor),
                 });
             }
-            // A participle with its subject further left ("he said, adding
-            // “…”"): keep looking; failing that, the sentence's subject
-            // ("Mr. Cruz seemed to mock him, saying ''…''").
-            if w.ends_with("ing")
-                && let Some(f) = self.sentence_subject(floor, k, false)
-            {
-                return Some(Found {
-                    cue: Some(k),
-                    rule: "before",
-                    confidence: 0.7,
-                    ..f
-                });
-            }
+        }
+        if !self.is_cue(k, floor) {
+            return None;
+        }
+        // A participle's nearest noun is often its object, not its
+        // subject: "issued a statement describing", "started out their
+        // ninth debate saying".
+        let object =
+            |np: &Np| matches!(self.word(np.first), "a" | "an") || !self.is_speaker_like(*np, true);
+        if w.ends_with("ing")
+            && self.subject_of(k, floor).is_some_and(|np| object(&np))
+            && let Some(f) = self.sentence_subject(floor, k, false)
+        {
+            // "Trump and Ryan issued a statement describing ..."
+            return Some(Found {
+                cue: Some(k),
+                rule: "before",
+                confidence: 0.7,
+                ..f
+            });
+        }
+        if let Some(np) = self.subject_of(k, floor) {
+            return Some(Found {
+                np,
+                cue: Some(k),
+                rule: "before",
+                confidence: 0.9,
+                via: None,
+            });
+        }
+        // "Said Trump: “…”"
+        if k == floor
+            && let Some(np) = self.np_right(k + 1, first)
+        {
+            return Some(Found {
+                np,
+                cue: Some(k),
+                rule: "before",
+                confidence: 0.85,
+                via: None,
+            });
+        }
+        // A participle with its subject further left ("he said, adding
+        // “…”"): keep looking; failing that, the sentence's subject
+        // ("Mr. Cruz seemed to mock him, saying ''…''").
+        if w.ends_with("ing")
+            && let Some(f) = self.sentence_subject(floor, k, false)
+        {
+            return Some(Found {
+                cue: Some(k),
+                rule: "before",
+                confidence: 0.7,
+                ..f
+            });
         }
         None
     }
