@@ -264,6 +264,30 @@ const ABBREVIATIONS: &[&str] = &[
     "u.k", "u.n", "e.u",
 ];
 
+/// What an ASCII byte is to the tokenizer: [`SPACE`], [`ALNUM`] (with
+/// [`UPPER`] for a capital) or [`PUNCT`]; 0 for a byte of a non-ASCII
+/// character, which is decoded instead. The same as `char::is_whitespace`,
+/// `is_alphanumeric` and `is_uppercase` on ASCII, without a branch per
+/// question.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+            b'a'..=b'z' | b'0'..=b'9' => ALNUM,
+            b'A'..=b'Z' => ALNUM | UPPER,
+            _ => PUNCT,
+        };
+        b += 1;
+    }
+    table
+};
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const UPPER: u8 = 4;
+const PUNCT: u8 = 8;
+
 /// The tokens of `text`: words (letters and digits, with the apostrophes,
 /// hyphens, periods and ampersands inside them, and an abbreviation's
 /// period) and single punctuation characters; white space separates.
@@ -275,30 +299,51 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
     let mut lower = folded.slices();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        // ASCII without decoding: nearly every character of news text.
-        let c = if b.is_ascii() {
-            char::from(b)
-        } else {
-            match text.get(i..).and_then(|rest| rest.chars().next()) {
-                Some(c) => c,
-                None => break,
-            }
-        };
-        if c.is_whitespace() {
-            i += c.len_utf8();
+        // ASCII by table: nearly every character of news text.
+        let class = ASCII_CLASS[usize::from(b)];
+        let (end, kind, cap) = if class == SPACE {
+            i += 1;
             continue;
-        }
-        let (end, kind) = if c.is_alphanumeric() {
-            (word_end(text, i, c), Kind::Word)
+        } else if class & ALNUM != 0 {
+            // A run of ASCII letters and digits that white space or plain
+            // punctuation ends is the whole word; anything else (a joiner,
+            // a non-ASCII letter, a period) is for `word_end`.
+            let run = bytes[i + 1..]
+                .iter()
+                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
+                .map_or(bytes.len(), |k| i + 1 + k);
+            let plain = bytes.get(run).is_none_or(|&n| {
+                let next = ASCII_CLASS[usize::from(n)];
+                next == SPACE || (next == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&'))
+            });
+            let end = if plain {
+                run
+            } else {
+                word_end(text, i, char::from(b))
+            };
+            (end, Kind::Word, class & UPPER != 0)
+        } else if class == PUNCT {
+            (i + 1, Kind::Punct, false)
         } else {
-            (i + c.len_utf8(), Kind::Punct)
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            if c.is_alphanumeric() {
+                (word_end(text, i, c), Kind::Word, c.is_uppercase())
+            } else {
+                (i + c.len_utf8(), Kind::Punct, false)
+            }
         };
         let span = Span { start: i, end };
         toks.push(Tok {
             span,
             lower: lower.get(span),
             kind,
-            cap: kind == Kind::Word && c.is_uppercase(),
+            cap,
             name: false,
             quote: None,
             para: 0,
@@ -324,32 +369,47 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
     let mut last = first;
     loop {
         // Most words are ASCII letters and digits only.
-        let run = bytes[end..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
+        let run = bytes.get(end..).map_or(0, |rest| {
+            rest.iter()
+                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
+                .unwrap_or(rest.len())
+        });
         if run > 0 {
             end += run;
             last = char::from(bytes[end - 1]);
         }
-        let Some(d) = char_at(text, end) else {
+        let Some(&b) = bytes.get(end) else {
             break;
         };
         // Apostrophes, hyphens, periods and ampersands join the letters
         // around them: "Russia's", "U.S", "AT&T". Mojibake (UTF-8 read as
         // Latin-1) keeps names whole: "TrÃ©vidic".
-        let mojibake = ('\u{80}'..='\u{BF}').contains(&d) && ('\u{C2}'..='\u{C3}').contains(&last);
-        let joins = mojibake
-            || matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&')
-                && char_at(text, end + d.len_utf8()).is_some_and(char::is_alphanumeric);
-        if !(d.is_alphanumeric() || joins) {
+        let (d, joins) = if b.is_ascii() {
+            // The run took every ASCII letter and digit.
+            let joiner = matches!(b, b'\'' | b'-' | b'.' | b'&');
+            (
+                char::from(b),
+                joiner && char_at(text, end + 1).is_some_and(char::is_alphanumeric),
+            )
+        } else {
+            let Some(d) = text.get(end..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            let mojibake =
+                ('\u{80}'..='\u{BF}').contains(&d) && ('\u{C2}'..='\u{C3}').contains(&last);
+            let joins = mojibake
+                || d == '\u{2019}'
+                    && char_at(text, end + d.len_utf8()).is_some_and(char::is_alphanumeric);
+            (d, joins || d.is_alphanumeric())
+        };
+        if !joins {
             break;
         }
         end += d.len_utf8();
         last = d;
     }
     // An abbreviation keeps its period: "Mr.", "U.S.", "R.".
-    if text.as_bytes().get(end) == Some(&b'.') {
+    if bytes.get(end) == Some(&b'.') {
         let word = &text[start..end];
         let single_cap = end - start == first.len_utf8() && first.is_uppercase();
         if single_cap || word.contains('.') || is_abbreviation(word) {
