@@ -231,12 +231,71 @@ impl Hasher for WordHasher {
 pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 pub type WordSet<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
 
-static CUE_WORDS: LazyLock<WordSet<String>> = LazyLock::new(|| {
+/// A quick no, before the hash set, for most words that are not in a
+/// word list: which (first letter, last letter) and (first letter,
+/// length) pairs its words have. The lists are asked about nearly every
+/// token of every article, and most tokens are in none of them, so the
+/// hash and the probe are kept for the few that pass.
+#[derive(Default)]
+struct Sieve {
+    /// Bit `last & 31` of entry `first & 31`.
+    ends: [u32; 32],
+    /// Bit `len.min(31)` of entry `first & 31`.
+    lens: [u32; 32],
+}
+
+impl Sieve {
+    fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> Sieve {
+        let mut sieve = Sieve::default();
+        for w in words {
+            if let (Some(&first), Some(&last)) = (w.as_bytes().first(), w.as_bytes().last()) {
+                let f = usize::from(first & 31);
+                sieve.ends[f] |= 1 << (last & 31);
+                sieve.lens[f] |= 1 << w.len().min(31);
+            }
+        }
+        sieve
+    }
+
+    /// False only if `word` is in none of the words the sieve was made of
+    /// (the empty word always passes).
+    #[inline]
+    fn may_hold(&self, word: &str) -> bool {
+        let b = word.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return true;
+        };
+        let f = usize::from(first & 31);
+        self.ends[f] >> (last & 31) & 1 != 0 && self.lens[f] >> b.len().min(31) & 1 != 0
+    }
+}
+
+/// A [`WordSet`] behind a [`Sieve`].
+struct SievedSet<K> {
+    sieve: Sieve,
+    set: WordSet<K>,
+}
+
+impl<K: std::borrow::Borrow<str> + std::hash::Hash + Eq> SievedSet<K> {
+    fn new(set: WordSet<K>) -> SievedSet<K> {
+        SievedSet {
+            sieve: Sieve::new(set.iter().map(|w| w.borrow())),
+            set,
+        }
+    }
+
+    #[inline]
+    fn contains(&self, word: &str) -> bool {
+        self.sieve.may_hold(word) && self.set.contains(word)
+    }
+}
+
+static CUE_WORDS: LazyLock<SievedSet<String>> = LazyLock::new(|| {
     let mut set: WordSet<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
     for lemma in CUE_LEMMAS {
         set.extend(inflect(lemma));
     }
-    set
+    SievedSet::new(set)
 });
 
 fn inflect(lemma: &str) -> Vec<String> {
@@ -644,8 +703,8 @@ const ROLE_NOUNS: &[&str] = &[
     "managers",
 ];
 
-static ROLES: LazyLock<WordSet<&'static str>> =
-    LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
+static ROLES: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(ROLE_NOUNS.iter().copied().collect()));
 
 /// Whether `word` can head a speaker description.
 pub fn is_role_noun(word: &str) -> bool {
@@ -751,8 +810,8 @@ const TITLES: &[&str] = &[
     "messrs.",
 ];
 
-static TITLE_SET: LazyLock<WordSet<&'static str>> =
-    LazyLock::new(|| TITLES.iter().copied().collect());
+static TITLE_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(TITLES.iter().copied().collect()));
 
 /// Whether `word` is a title or role word that precedes a name.
 pub fn is_title(word: &str) -> bool {
@@ -1091,8 +1150,8 @@ const NOT_NAMES: &[&str] = &[
     "note",
 ];
 
-static NOT_NAME_SET: LazyLock<WordSet<&'static str>> =
-    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+static NOT_NAME_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(NOT_NAMES.iter().copied().collect()));
 
 /// Whether `word` is one of [`NOT_NAMES`] (a set: this is asked of every
 /// capitalised word).
@@ -1321,7 +1380,7 @@ pub fn is_institution_word(word: &str) -> bool {
     )
 }
 
-static FIRST_NAMES: LazyLock<WordMap<&'static str, Gender>> = LazyLock::new(|| {
+static FIRST_NAMES: LazyLock<(Sieve, WordMap<&'static str, Gender>)> = LazyLock::new(|| {
     let male = [
         "james",
         "john",
@@ -1680,12 +1739,16 @@ static FIRST_NAMES: LazyLock<WordMap<&'static str, Gender>> = LazyLock::new(|| {
     for n in female {
         map.insert(n, Gender::Female);
     }
-    map
+    (Sieve::new(map.keys().copied()), map)
 });
 
 /// The usual gender of a first name (lower case), if it has one.
 pub fn first_name_gender(word: &str) -> Option<Gender> {
-    FIRST_NAMES.get(word).copied()
+    let (sieve, map) = &*FIRST_NAMES;
+    if !sieve.may_hold(word) {
+        return None;
+    }
+    map.get(word).copied()
 }
 
 /// A lower-case word that reads as a finite verb: a reporting verb, a past
@@ -1887,6 +1950,27 @@ pub fn is_document_noun(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sieves_let_every_listed_word_through() {
+        for w in CUE_WORDS.set.iter() {
+            assert!(is_cue_verb(w), "{w}");
+        }
+        for w in ROLE_NOUNS {
+            assert!(is_role_noun(w), "{w}");
+        }
+        for w in TITLES {
+            assert!(is_title(w), "{w}");
+        }
+        for w in NOT_NAMES {
+            assert!(is_not_name(w), "{w}");
+        }
+        for (w, g) in FIRST_NAMES.1.iter() {
+            assert_eq!(first_name_gender(w), Some(*g), "{w}");
+        }
+        let sieve = Sieve::new(["said", "told"]);
+        assert!(sieve.may_hold("said") && sieve.may_hold("") && !sieve.may_hold("the"));
+    }
 
     #[test]
     fn inflects_regular_and_irregular_reporting_verbs() {
