@@ -166,7 +166,7 @@ struct Doc<'a> {
     /// The tokens that end a sentence ([`Doc::ends_sentence`]), in order.
     sentence_ends: Vec<usize>,
     /// The tokens that are sentence-ending punctuation outside quotes
-    /// ([`Doc::ends_sentence_plain`]), in order.
+    /// (`.`, `?`, `!`), in order.
     plain_ends: Vec<usize>,
     /// The tokens outside quotes that may be a reporting verb
     /// ([`Doc::may_be_cue`]) or
@@ -455,9 +455,16 @@ impl<'a> Doc<'a> {
             toks[i].name = Doc::names(&toks, i);
         }
         let (mut p, mut q) = (0, 0);
+        // Where paragraph `p` ends, unless it is the last.
+        let para_end = |p: usize| match paras.get(p + 1) {
+            Some(_) => paras[p].end,
+            None => usize::MAX,
+        };
+        let mut end = para_end(0);
         for t in &mut toks {
-            while p + 1 < paras.len() && t.span.start >= paras[p].end {
+            while t.span.start >= end {
                 p += 1;
+                end = para_end(p);
             }
             t.para = p;
             while q < quotes.len() && quotes[q].outer.end <= t.span.start {
@@ -497,38 +504,55 @@ impl<'a> Doc<'a> {
             .copied()
             .filter(|m| doc.names_registry_speaker(m))
             .collect();
-        let n = doc.toks.len();
-        doc.sentence_ends = (0..n).filter(|&i| doc.ends_sentence(i, quotes)).collect();
-        doc.plain_ends = (0..n).filter(|&i| doc.ends_sentence_plain(i)).collect();
-        // One pass for the two lists that ask for reporting verbs.
-        for (k, t) in doc.toks.iter().enumerate() {
-            if t.kind != Kind::Word || t.quote.is_some() {
-                continue;
-            }
-            let cue = is_cue_verb(t.lower);
-            if cue || matches!(t.lower, "according" | "words" | "saying") || doc.is_phrasal_cue(k) {
-                doc.cue_words.push(k);
-            }
-            if cue || doc.names_addressee(k) {
-                doc.credit_words.push(k);
-            }
-        }
-        doc.openers = (0..n)
-            .filter(|&k| {
-                doc.is_pause(k)
-                    || (doc.toks[k].quote.is_some()
-                        && doc.toks.get(k + 1).is_some_and(|n| n.quote.is_none()))
-            })
-            .collect();
+        // One pass for every list of token positions.
+        let (mut sentence_ends, mut plain_ends, mut openers) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut cue_words, mut credit_words) = (Vec::new(), Vec::new());
         let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
-        for (i, t) in doc.toks.iter().enumerate() {
-            if let Some(q) = t.quote {
-                if bounds[q].0 == usize::MAX {
-                    bounds[q].0 = i;
+        for (k, t) in doc.toks.iter().enumerate() {
+            match (t.quote, t.kind) {
+                (None, Kind::Punct) => {
+                    if matches!(t.lower, "." | "?" | "!") {
+                        plain_ends.push(k);
+                        if doc.ends_sentence(k, quotes) {
+                            sentence_ends.push(k);
+                        }
+                    } else if doc.is_pause(k) {
+                        openers.push(k);
+                    }
                 }
-                bounds[q].1 = i;
+                (None, Kind::Word) => {
+                    let cue = is_cue_verb(t.lower);
+                    if cue
+                        || matches!(t.lower, "according" | "words" | "saying")
+                        || doc.is_phrasal_cue(k)
+                    {
+                        cue_words.push(k);
+                    }
+                    if cue || doc.names_addressee(k) {
+                        credit_words.push(k);
+                    }
+                }
+                (Some(q), _) => {
+                    if let Some(b) = bounds.get_mut(q) {
+                        if b.0 == usize::MAX {
+                            b.0 = k;
+                        }
+                        b.1 = k;
+                    }
+                    if doc.ends_sentence(k, quotes) {
+                        sentence_ends.push(k);
+                    }
+                    if doc.toks.get(k + 1).is_some_and(|n| n.quote.is_none()) {
+                        openers.push(k);
+                    }
+                }
             }
         }
+        doc.sentence_ends = sentence_ends;
+        doc.plain_ends = plain_ends;
+        doc.openers = openers;
+        doc.cue_words = cue_words;
+        doc.credit_words = credit_words;
         doc.quote_starts = bounds
             .iter()
             .map(|&(first, _)| first)
@@ -1040,15 +1064,20 @@ impl<'a> Doc<'a> {
     /// Whether token `k` opens a phrasal reporting verb: "pointed out",
     /// "shot back", "weighed in".
     fn is_phrasal_cue(&self, k: usize) -> bool {
-        let w = self.toks[k].lower;
-        let particle = self.toks.get(k + 1).map(|n| n.lower);
+        // The particle first: it rules out nearly every word.
+        let Some(particle) = self.toks.get(k + 1).map(|n| n.lower) else {
+            return false;
+        };
+        if !matches!(particle, "out" | "back" | "in" | "on" | "up") {
+            return false;
+        }
         matches!(
-            (w, particle),
-            ("pointed" | "points" | "point", Some("out"))
-                | ("shot" | "fired" | "hit" | "snapped", Some("back"))
-                | ("chimed" | "weighed" | "chimes" | "weighs", Some("in"))
-                | ("went" | "goes", Some("on"))
-                | ("spoke" | "speaks", Some("out" | "up"))
+            (self.toks[k].lower, particle),
+            ("pointed" | "points" | "point", "out")
+                | ("shot" | "fired" | "hit" | "snapped", "back")
+                | ("chimed" | "weighed" | "chimes" | "weighs", "in")
+                | ("went" | "goes", "on")
+                | ("spoke" | "speaks", "out" | "up")
         )
     }
 
@@ -2540,12 +2569,6 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Whether token `i` is sentence-ending punctuation outside quotes.
-    fn ends_sentence_plain(&self, i: usize) -> bool {
-        let t = &self.toks[i];
-        t.quote.is_none() && t.kind == Kind::Punct && matches!(t.lower, "." | "?" | "!")
-    }
-
     /// The medium a noun phrase names ("Russian state news agency TASS").
     fn media_name(&self, np: Np) -> Option<String> {
         let span = self.np_span(np);
@@ -2635,15 +2658,15 @@ impl<'a> Doc<'a> {
     /// "speaking to Fox News", "was quoted as saying by the RIA Novosti news
     /// agency".
     fn names_addressee(&self, k: usize) -> bool {
-        let prev = k.checked_sub(1).map(|p| self.word(p));
+        let prev = || k.checked_sub(1).map(|p| self.word(p));
         match self.word(k) {
             "told" | "tells" | "telling" => true,
             "to" => matches!(
-                prev,
+                prev(),
                 Some("said" | "says" | "according" | "speaking" | "spoke" | "comments" | "remarks")
             ),
-            "with" => matches!(prev, Some("interview" | "conversation")),
-            "by" => matches!(prev, Some("saying" | "quoted" | "cited")),
+            "with" => matches!(prev(), Some("interview" | "conversation")),
+            "by" => matches!(prev(), Some("saying" | "quoted" | "cited")),
             _ => false,
         }
     }
