@@ -229,14 +229,16 @@ struct Barren {
     skip: Vec<usize>,
 }
 
-/// The fuller names a surname alone may stand for.
+/// The fuller names a surname alone may stand for, as keys of
+/// [`Doc::entities`] (position first), so noting an entity clones no
+/// speaker.
 #[derive(Clone, Debug, Default)]
 struct Surname {
     /// The last person (in the order of [`Doc::entities`]) with this
     /// surname, keyed by position.
-    latest_person: Option<(usize, Speaker, Option<Gender>)>,
+    latest_person: Option<(usize, usize)>,
     /// The first entity of any kind with this surname.
-    earliest: Option<(usize, Speaker, Option<Gender>)>,
+    earliest: Option<(usize, usize)>,
 }
 
 /// The clause subjects of paragraph `para`, from
@@ -581,20 +583,18 @@ impl<'a> Doc<'a> {
         if name.contains(' ')
             && let Some(surname) = name.split(' ').next_back()
         {
-            if !self.surnames.contains_key(surname) {
-                self.surnames
-                    .insert(surname.to_string(), Surname::default());
+            let s = match self.surnames.get_mut(surname) {
+                Some(s) => s,
+                None => self.surnames.entry(surname.to_string()).or_default(),
+            };
+            let this = Some((at, self.noted));
+            if entity.speaker.kind == SpeakerKind::Person
+                && s.latest_person.is_none_or(|l| at >= l.0)
+            {
+                s.latest_person = this;
             }
-            if let Some(s) = self.surnames.get_mut(surname) {
-                let this = || Some((at, entity.speaker.clone(), entity.gender));
-                if entity.speaker.kind == SpeakerKind::Person
-                    && s.latest_person.as_ref().is_none_or(|l| at >= l.0)
-                {
-                    s.latest_person = this();
-                }
-                if s.earliest.as_ref().is_none_or(|e| at < e.0) {
-                    s.earliest = this();
-                }
+            if s.earliest.is_none_or(|e| at < e.0) {
+                s.earliest = this;
             }
         }
         self.entities.insert((at, self.noted), entity);
@@ -1332,9 +1332,6 @@ impl<'a> Doc<'a> {
     /// A speaker from a run of capitalised words (titles dropped), with the
     /// surname completed from a fuller form the article used earlier.
     fn name_speaker(&self, np: Np, titled: bool) -> Option<(Speaker, Option<Gender>)> {
-        let mut words: Vec<usize> = (np.first..=np.last)
-            .filter(|&k| self.is_name_word(k))
-            .collect();
         // Leading titles and roles: "Sen. Ted Cruz", "Kremlin spokesperson Dmitry Peskov".
         let mut gender = None;
         for k in np.first..=np.last {
@@ -1342,33 +1339,39 @@ impl<'a> Doc<'a> {
                 gender = Some(g);
             }
         }
-        let last_non_name = (np.first..=np.last)
+        // The name words after the last word that is not one or is a
+        // title: every word from there on is a name word.
+        let from = match (np.first..=np.last)
             .rev()
-            .find(|&k| !self.is_name_word(k) || is_title(self.word(k)));
-        if let Some(cut) = last_non_name {
-            words.retain(|&k| k > cut);
-        }
+            .find(|&k| !self.is_name_word(k) || is_title(self.word(k)))
+        {
+            Some(cut) => cut + 1,
+            None => np.first,
+        };
+        let words = from..np.last + 1;
         if words.is_empty() {
             return None;
         }
         // Countries and cities speak in the news ("Russia said"), but they are
         // never "he" or "she".
         let institution = words
-            .iter()
-            .any(|&k| is_institution_word(self.word(k).trim_end_matches("'s")))
-            || words
-                .last()
-                .is_some_and(|&k| is_place_word(self.word(k).trim_end_matches("'s")));
-        let raw: Vec<&str> = words
-            .iter()
-            .map(|&k| {
-                let s = self.toks[k].span.slice(self.text);
-                s.strip_suffix("'s")
-                    .or_else(|| s.strip_suffix("\u{2019}s"))
-                    .unwrap_or(s)
-            })
-            .collect();
-        let mut name = raw.join(" ");
+            .clone()
+            .any(|k| is_institution_word(self.word(k).trim_end_matches("'s")))
+            || is_place_word(self.word(np.last).trim_end_matches("'s"));
+        // Each word as written, without a possessive.
+        let raw = |k: usize| {
+            let s = self.toks[k].span.slice(self.text);
+            s.strip_suffix("'s")
+                .or_else(|| s.strip_suffix("\u{2019}s"))
+                .unwrap_or(s)
+        };
+        let mut name = String::new();
+        for k in words.clone() {
+            if k > from {
+                name.push(' ');
+            }
+            name.push_str(raw(k));
+        }
         if institution {
             return Some((
                 Speaker {
@@ -1379,26 +1382,33 @@ impl<'a> Doc<'a> {
                 None,
             ));
         }
-        if words.len() == 1 && !titled {
+        let single = words.len() == 1;
+        let fuller = |which: fn(&Surname) -> Option<(usize, usize)>| {
+            self.surnames
+                .get(name.as_str())
+                .and_then(which)
+                .and_then(|key| self.entities.get(&key))
+        };
+        if single && !titled {
             // A surname alone: complete it from an earlier full name.
-            if let Some((_, speaker, full_gender)) = self
-                .surnames
-                .get(name.as_str())
-                .and_then(|s| s.latest_person.as_ref())
-            {
-                return Some((speaker.clone(), full_gender.or(gender)));
+            if let Some(full) = fuller(|s| s.latest_person) {
+                return Some((full.speaker.clone(), full.gender.or(gender)));
             }
-        } else if words.len() == 1
-            && let Some((_, speaker, full_gender)) = self
-                .surnames
-                .get(name.as_str())
-                .and_then(|s| s.earliest.as_ref())
-        {
-            name = speaker.name.clone();
-            gender = gender.or(*full_gender);
+        } else if single && let Some(full) = fuller(|s| s.earliest) {
+            gender = gender.or(full.gender);
+            name = full.speaker.name.clone();
         }
         if gender.is_none() {
-            gender = first_name_gender(&fold(raw[0]));
+            // The first word folded is its token's folded form, less the
+            // possessive ("'s" and "\u{2019}s" both fold to two bytes).
+            let lower = self.word(from);
+            let stripped = raw(from).len() < self.toks[from].span.len();
+            let first = if stripped {
+                lower.get(..lower.len().saturating_sub(2)).unwrap_or("")
+            } else {
+                lower
+            };
+            gender = first_name_gender(first);
         }
         Some((
             Speaker {
