@@ -1314,7 +1314,8 @@ impl<'a> Doc<'a> {
     /// what [`Doc::used_alone`] asks, computed once instead of per name.
     fn lone_names(toks: &[Tok<'a>]) -> WordMap<&'a str, usize> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
-        let mut out = WordMap::default();
+        // Sized for a capitalised word in twenty tokens, so it seldom grows.
+        let mut out = WordMap::with_capacity_and_hasher(toks.len() / 20, Default::default());
         for (k, t) in toks.iter().enumerate() {
             if t.cap && t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
                 let name = t.lower.strip_suffix("'s").unwrap_or(t.lower);
@@ -2811,11 +2812,7 @@ fn is_plain_word(w: &str) -> bool {
 /// Whether words are in Title Case: nearly every word capitalised, the
 /// small words of titles ("Meet the Press", "A Lantern in the Fog") aside.
 fn is_title_case(text: &str) -> bool {
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    let small = |w: &&&str| {
+    let small = |w: &str| {
         matches!(
             w.trim_matches(|c: char| !c.is_alphanumeric()),
             "a" | "an"
@@ -2835,16 +2832,22 @@ fn is_title_case(text: &str) -> bool {
                 | "vs"
         )
     };
-    let counted: Vec<&&str> = words.iter().filter(|w| !small(w)).collect();
-    let capitalised = counted
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    !counted.is_empty()
-        && words
-            .first()
-            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && capitalised * 10 >= counted.len() * 7
+    // One pass over the words with a letter: whether the first is
+    // capitalised, and how many of those that are not small words are.
+    let mut first_capitalised = None;
+    let (mut counted, mut capitalised) = (0usize, 0usize);
+    for w in text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+    {
+        let upper = w.chars().next().is_some_and(char::is_uppercase);
+        first_capitalised.get_or_insert(upper);
+        if !small(w) {
+            counted += 1;
+            capitalised += usize::from(upper);
+        }
+    }
+    counted > 0 && first_capitalised == Some(true) && capitalised * 10 >= counted * 7
 }
 
 #[cfg(test)]
