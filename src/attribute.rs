@@ -541,10 +541,16 @@ impl<'a> Doc<'a> {
                         }
                         b.1 = k;
                     }
+                    // Only a quote's last token may end a sentence or open
+                    // the reporter's words.
+                    let next = doc.toks.get(k + 1).map(|n| n.quote);
+                    if next == Some(Some(q)) {
+                        continue;
+                    }
                     if doc.ends_sentence(k, quotes) {
                         sentence_ends.push(k);
                     }
-                    if doc.toks.get(k + 1).is_some_and(|n| n.quote.is_none()) {
+                    if next == Some(None) {
                         openers.push(k);
                     }
                 }
