@@ -202,7 +202,7 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
             .name("loader".into())
             .spawn_scoped(scope, move || -> anyhow::Result<()> {
                 // A connection of the loader's own, to look up stored hashes.
-                let hashes = Store::open(db, OpenMode::Existing)?;
+                let hashes = Store::open(db, OpenMode::Lookup)?;
                 for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
                     let known = chunk
                         .iter()

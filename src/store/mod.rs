@@ -65,8 +65,14 @@ pub enum OpenMode {
     /// Create the file if it does not exist (`ingest`).
     Create,
     /// The file must exist (the listing commands: a typo in `--db` should
-    /// not silently answer from a new, empty database).
+    /// not silently answer from a new, empty database). The connection is
+    /// tuned for reading many rows (see `configure_reader`).
     Existing,
+    /// The file must exist, for a few point lookups beside a writer (the
+    /// ingest's loader asking for stored content hashes): not tuned for
+    /// listings, whose memory map made a 100k-article re-ingest fault in
+    /// hundreds of megabytes it never needed.
+    Lookup,
 }
 
 /// An open, migrated quotetrail database.
@@ -87,7 +93,7 @@ impl Store {
         if path.is_dir() {
             bail!("{name} is a directory, not a database file");
         }
-        if mode == OpenMode::Existing && !path.exists() {
+        if mode != OpenMode::Create && !path.exists() {
             bail!("no database at {name}: create it with `quotetrail --db {name} ingest PATH...`");
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
@@ -107,7 +113,7 @@ impl Store {
             .and_then(|mut conn| {
                 // Checked before `configure`, whose journal mode would write
                 // a header into an empty file.
-                if mode == OpenMode::Existing {
+                if mode != OpenMode::Create {
                     conn.busy_timeout(BUSY_TIMEOUT)?;
                     ensure_quotetrail(&conn)?;
                 }
@@ -123,7 +129,7 @@ impl Store {
             Err(err) if is_not_a_database(&err) => {
                 bail!("{name} is not an SQLite database")
             }
-            Err(err) if mode == OpenMode::Existing && read_only(&err).is_some() => {
+            Err(err) if mode != OpenMode::Create && read_only(&err).is_some() => {
                 open_read_only(path).with_context(|| format!("opening database {name}"))?
             }
             Err(err) => {
