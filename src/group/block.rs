@@ -130,7 +130,7 @@ pub(crate) fn candidates(
     // doubled since, so duplicates never pile up (they were much of
     // grouping's peak memory at 100k articles), and the tasks' sorted
     // lists are merged once the postings are freed.
-    let lists: Vec<Vec<(u32, u32)>> = runs
+    let mut lists: Vec<Vec<(u32, u32)>> = runs
         .par_iter()
         .with_min_len(runs.len() / 64 + 1)
         .fold(Distinct::default, |mut out, &(s, e)| {
@@ -154,7 +154,6 @@ pub(crate) fn candidates(
         .collect();
     drop(entries);
     // Merged two by two: each round halves the lists.
-    let mut lists = lists;
     while lists.len() > 1 {
         let mut next = Vec::with_capacity(lists.len().div_ceil(2));
         let mut it = lists.into_iter();

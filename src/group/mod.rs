@@ -766,7 +766,6 @@ pub(crate) struct Refused;
 /// speakers.
 struct Components {
     parent: Vec<usize>,
-    size: Vec<usize>,
     /// The named speaker of each root's component, if any.
     named: Vec<Option<u32>>,
     /// Each root's component's longest quotation: its spoken length and
@@ -780,7 +779,6 @@ impl Components {
         let n = corpus.prep.len();
         Components {
             parent: (0..n).collect(),
-            size: vec![1; n],
             named: corpus.prep.iter().map(|p| p.attrib.named()).collect(),
             longest: corpus
                 .prep
@@ -820,7 +818,6 @@ impl Components {
         // order of unions.
         let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[child] = root;
-        self.size[root] += self.size[child];
         self.named[root] = self.named[root].or(self.named[child]);
         self.longest[root] =
             std::cmp::max_by_key(self.longest[root], self.longest[child], |&(spoken, i)| {
