@@ -37,7 +37,7 @@ use crate::article::{self, Loaded, Manifest, ManifestRow, Problem, Source};
 use crate::cli::{GlobalArgs, IngestArgs};
 use crate::registry::Registry;
 use crate::report::{Format, Sink};
-use crate::store::{ArticleId, Change, Filter, OpenMode, QuotationRow, Store};
+use crate::store::{ArticleId, Change, Filter, OpenMode, QuotationRow, Scope, Store};
 
 /// Articles per transaction: enough that commits cost little and every
 /// core has work, few enough that memory stays flat on a large corpus and
@@ -238,17 +238,14 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     feedback.grouping();
     let grouping = Instant::now();
 
-    // Grouping runs in a transaction of its own: readers see the new
-    // utterances all at once, with every link and rendering.
-    let options = crate::group::Options::default();
-    let mut batch = store.batch()?;
-    let grouped = if opts.regroup {
-        batch.regroup_all(&options)
+    let scope = if opts.regroup {
+        Scope::All
     } else {
-        batch.regroup(&options)
-    }
-    .context("grouping quotations into utterances")?;
-    batch.commit()?;
+        Scope::Changed
+    };
+    let grouped = store
+        .regroup(&crate::group::Options::default(), scope)
+        .context("grouping quotations into utterances")?;
     feedback.finish();
     summary.regrouped = grouped.quotations;
     summary.utterances = grouped.utterances;

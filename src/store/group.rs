@@ -1,13 +1,20 @@
 //! Storing the grouping: the SQL side of [`crate::group`].
 //!
-//! [`Batch::regroup`] runs at the end of every ingest, inside its
-//! transaction. It loads every quotation as a [`Record`], works out which
-//! are *dirty* (new quotations, which have no rendering yet, and the
-//! remaining members of utterances that lost quotations when an article
-//! changed), lets [`group::regroup`] recompute the utterances they touch,
-//! and replaces exactly those utterances, their links, inferred speakers
-//! and conflicts. Re-ingesting unchanged articles leaves nothing dirty and
+//! [`Store::regroup`] runs at the end of every ingest, in a transaction of
+//! its own. It loads every quotation as a [`Record`], works out which are
+//! *dirty* (new quotations, which have no rendering yet, and the remaining
+//! members of utterances that lost quotations when an article changed),
+//! lets [`group::regroup`] recompute the utterances they touch, and
+//! replaces exactly those utterances, their links, inferred speakers and
+//! conflicts. Re-ingesting unchanged articles leaves nothing dirty and
 //! writes nothing.
+//!
+//! That transaction runs with foreign keys off. Every row it writes refers
+//! to quotations it read in the same transaction, which holds the write
+//! lock, so SQLite's checks would only look each one up again: at 100,000
+//! articles, two million random reads of the quotations table, most of the
+//! time storing the grouping took. Without them nothing cascades either,
+//! so the deletes here name every table a cascade would have reached.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -17,7 +24,7 @@ use rusqlite::{Connection, params};
 
 use crate::group::{self, Cue, Grouping, Options, QuotationId, Record};
 
-use super::write::Batch;
+use super::Store;
 
 /// What a regrouping did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,29 +35,54 @@ pub struct Regrouped {
     pub utterances: usize,
 }
 
-impl Batch<'_> {
-    /// Recompute the grouping of what this batch changed (see the module
-    /// docs).
-    pub fn regroup(&mut self, opts: &Options) -> anyhow::Result<Regrouped> {
-        regroup(self.connection(), opts, false)
-    }
+/// Which quotations [`Store::regroup`] recomputes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The dirty ones and what they touch (see the module docs).
+    Changed,
+    /// Every quotation.
+    All,
+}
 
-    /// Recompute the grouping of every quotation.
-    pub fn regroup_all(&mut self, opts: &Options) -> anyhow::Result<Regrouped> {
-        regroup(self.connection(), opts, true)
+/// Pages SQLite may keep while storing a grouping: the tables it writes
+/// and their indexes take tens of megabytes at 100,000 articles, and with
+/// the default 2 MiB every insert read its pages back from the file.
+const WRITE_CACHE_KIB: i64 = 64 * 1024;
+
+impl Store {
+    /// Recompute and store the grouping of `scope`, in one transaction
+    /// (readers see the new utterances all at once, with every link and
+    /// rendering), with foreign keys off for its length (see the module
+    /// docs).
+    pub fn regroup(&mut self, opts: &Options, scope: Scope) -> anyhow::Result<Regrouped> {
+        // The pragma is a no-op inside a transaction: it is set around it.
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let regrouped = self.batch().and_then(|batch| {
+            let regrouped = regroup(batch.connection(), opts, scope)?;
+            batch.commit()?;
+            Ok(regrouped)
+        });
+        let restored = self.conn.pragma_update(None, "foreign_keys", "ON");
+        let regrouped = regrouped?;
+        restored?;
+        Ok(regrouped)
     }
 }
 
-fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regrouped> {
+fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Regrouped> {
     // Utterances emptied by a changed article have no members left to
     // regroup: drop them.
-    conn.execute(
-        "DELETE FROM utterances
-         WHERE NOT EXISTS (SELECT 1 FROM renderings AS r
-                           JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
-                           WHERE r.utterance_id = utterances.id)",
-        [],
+    conn.execute_batch(
+        "DELETE FROM renderings
+         WHERE utterance_id IN (SELECT u.id FROM utterances AS u
+                                WHERE NOT EXISTS (SELECT 1 FROM renderings AS r
+                                                  JOIN quotation_renderings AS qr
+                                                    ON qr.rendering_id = r.id
+                                                  WHERE r.utterance_id = u.id));
+         DELETE FROM utterances
+         WHERE NOT EXISTS (SELECT 1 FROM renderings AS r WHERE r.utterance_id = utterances.id);",
     )?;
+    let all = scope == Scope::All;
     // Reading every quotation back costs seconds on a large database; an
     // ingest of unchanged articles must not pay it.
     if !all && !anything_dirty(conn)? {
@@ -72,6 +104,9 @@ fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regro
     if dirty.is_empty() {
         return Ok(Regrouped::default());
     }
+    // The pages read so far are not needed again; grouping itself needs
+    // the memory more.
+    conn.execute_batch("PRAGMA shrink_memory")?;
     let result = group::regroup(&records, &dirty, &previous, opts);
     let scope = result.scope;
     let mut stale: BTreeSet<&str> = BTreeSet::new();
@@ -80,12 +115,14 @@ fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regro
             stale.insert(key);
         }
     }
+    conn.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
     // With every quotation in scope, every grouping row goes: one
-    // statement per table instead of one per utterance and three per
-    // quotation, which at 100k articles cost seconds.
+    // statement per table instead of several per utterance and quotation.
     if scope.len() == records.len() {
         conn.execute_batch(
-            "DELETE FROM utterances;
+            "DELETE FROM quotation_renderings;
+             DELETE FROM renderings;
+             DELETE FROM utterances;
              DELETE FROM links;
              DELETE FROM inferred_speakers;
              DELETE FROM attribution_conflicts;",
@@ -107,9 +144,20 @@ fn regroup(conn: &Connection, opts: &Options, all: bool) -> anyhow::Result<Regro
 /// Delete the `stale` utterances and every link, inferred speaker and
 /// conflict of the quotations in `scope`.
 fn forget(conn: &Connection, stale: &BTreeSet<&str>, scope: &[QuotationId]) -> anyhow::Result<()> {
-    let mut delete_utterance = conn.prepare_cached("DELETE FROM utterances WHERE key = ?1")?;
+    let mut members = conn.prepare_cached(
+        "DELETE FROM quotation_renderings
+         WHERE rendering_id IN (SELECT r.id FROM renderings AS r
+                                JOIN utterances AS u ON u.id = r.utterance_id
+                                WHERE u.key = ?1)",
+    )?;
+    let mut renderings = conn.prepare_cached(
+        "DELETE FROM renderings WHERE utterance_id = (SELECT id FROM utterances WHERE key = ?1)",
+    )?;
+    let mut utterance = conn.prepare_cached("DELETE FROM utterances WHERE key = ?1")?;
     for key in stale {
-        delete_utterance.execute([key])?;
+        members.execute([key])?;
+        renderings.execute([key])?;
+        utterance.execute([key])?;
     }
     let mut forget_links =
         conn.prepare_cached("DELETE FROM links WHERE quotation_a = ?1 OR quotation_b = ?1")?;
@@ -260,6 +308,9 @@ fn write(
         "INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
          SELECT ?1, id, ?3, ?4 FROM speakers WHERE name = ?2",
     )?;
+    // Memberships are inserted in quotation order, the table's own: in
+    // utterance order each went to a random page.
+    let mut members: Vec<(i64, i64)> = Vec::new();
     for u in &grouping.utterances {
         let count = u.quotations().count() as i64;
         let first_seen = u
@@ -284,9 +335,7 @@ fn write(
                 r.first_seen
             ])?;
             let rendering_id = conn.last_insert_rowid();
-            for q in &r.quotations {
-                member.execute(params![q.0, rendering_id])?;
-            }
+            members.extend(r.quotations.iter().map(|q| (q.0, rendering_id)));
         }
         for r in &u.renderings {
             if let Some(src) = &r.source {
@@ -296,6 +345,10 @@ fn write(
         for i in &u.inferred {
             inferred.execute(params![i.quotation.0, i.speaker, i.was, i.evidence.0])?;
         }
+    }
+    members.sort_unstable();
+    for (quotation, rendering) in members {
+        member.execute([quotation, rendering])?;
     }
     let mut link = conn.prepare_cached(
         "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES (?1, ?2, ?3, ?4)

@@ -26,6 +26,7 @@ use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 
+pub use group::{Regrouped, Scope};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{Filter, QuotationRow, SpeakerRow};
 pub use utterances::Selection;

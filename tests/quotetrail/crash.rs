@@ -110,7 +110,7 @@ fn assert_sound(db: &Path, reference: &Contents, when: &str) {
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
         })
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{when}: foreign_key_check: {e}"));
     assert_eq!(violations, 0, "{when}: foreign key violations");
     // Every stored article is whole: exactly the quotations an
     // uninterrupted ingest stores for it.

@@ -383,6 +383,27 @@ fn a_changed_article_is_regrouped() {
         .collect();
     assert_eq!(below.len(), 4);
     same_rendering(&below);
+    // Grouping stores without foreign-key checks and deletes what a
+    // cascade would: nothing may be left pointing at a deleted row, and
+    // no utterance or rendering may be left empty.
+    let conn = rusqlite::Connection::open(sb.path("q.db")).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM renderings AS r
+             WHERE NOT EXISTS (SELECT 1 FROM quotation_renderings AS qr
+                               WHERE qr.rendering_id = r.id)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM utterances AS u
+             WHERE NOT EXISTS (SELECT 1 FROM renderings AS r WHERE r.utterance_id = u.id)"
+        ),
+        0
+    );
 }
 
 #[test]
