@@ -355,6 +355,15 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
     toks
 }
 
+/// `word` without its trailing "'s" (all of them, as `trim_end_matches`
+/// would), found without building a substring searcher for each word.
+fn without_possessives(mut word: &str) -> &str {
+    while let Some(stem) = word.strip_suffix("'s") {
+        word = stem;
+    }
+    word
+}
+
 /// The character at byte `i` of `text`, if any (ASCII without decoding).
 fn char_at(text: &str, i: usize) -> Option<char> {
     match text.as_bytes().get(i) {
@@ -1363,8 +1372,8 @@ impl<'a> Doc<'a> {
         // never "he" or "she".
         let institution = words
             .clone()
-            .any(|k| is_institution_word(self.word(k).trim_end_matches("'s")))
-            || is_place_word(self.word(np.last).trim_end_matches("'s"));
+            .any(|k| is_institution_word(without_possessives(self.word(k))))
+            || is_place_word(without_possessives(self.word(np.last)));
         // Each word as written, without a possessive.
         let raw = |k: usize| {
             let s = self.toks[k].span.slice(self.text);
@@ -2386,7 +2395,7 @@ impl<'a> Doc<'a> {
 
     /// Whether a phrase names a place ("Columbus, Ohio").
     fn names_place(&self, np: Np) -> bool {
-        is_place_word(self.word(np.last).trim_end_matches("'s"))
+        is_place_word(without_possessives(self.word(np.last)))
     }
 
     /// Whether a subject can be a source: a pronoun, a registry speaker or a
