@@ -515,55 +515,78 @@ impl<'a> Doc<'a> {
             .copied()
             .filter(|m| doc.names_registry_speaker(m))
             .collect();
-        // One pass for every list of token positions.
+        // One pass for every list of token positions, over the paragraphs
+        // the rules read them in: a quote's own, and the one before it (a
+        // block quote's lead-in, the lead-in of a quote that opens its
+        // paragraph after a colon, the intermediary credited there). The
+        // lists are searched by ranges inside those paragraphs only, so
+        // leaving the others out changes no answer, and most paragraphs of
+        // an article hold no quote.
+        let mut read = vec![false; paras.len()];
+        for q in quotes {
+            for p in q.paragraph.saturating_sub(1)..=q.paragraph {
+                if let Some(r) = read.get_mut(p) {
+                    *r = true;
+                }
+            }
+        }
         let (mut sentence_ends, mut plain_ends, mut openers) = (Vec::new(), Vec::new(), Vec::new());
         let (mut cue_words, mut credit_words) = (Vec::new(), Vec::new());
         let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
-        for (k, t) in doc.toks.iter().enumerate() {
-            match (t.quote, t.kind) {
-                (None, Kind::Punct) => {
-                    if matches!(t.lower, "." | "?" | "!") {
-                        plain_ends.push(k);
+        let mut from = 0;
+        while let Some(para) = doc.toks.get(from).map(|t| t.para) {
+            let (_, to) = doc.para_tokens(para);
+            if !read.get(para).copied().unwrap_or(true) {
+                from = to;
+                continue;
+            }
+            for (k, t) in doc.toks.iter().enumerate().take(to).skip(from) {
+                match (t.quote, t.kind) {
+                    (None, Kind::Punct) => {
+                        if matches!(t.lower, "." | "?" | "!") {
+                            plain_ends.push(k);
+                            if doc.ends_sentence(k, quotes) {
+                                sentence_ends.push(k);
+                            }
+                        } else if doc.is_pause(k) {
+                            openers.push(k);
+                        }
+                    }
+                    (None, Kind::Word) => {
+                        let cue = is_cue_verb(t.lower);
+                        if cue
+                            || matches!(t.lower, "according" | "words" | "saying")
+                            || doc.is_phrasal_cue(k)
+                        {
+                            cue_words.push(k);
+                        }
+                        if cue || doc.names_addressee(k) {
+                            credit_words.push(k);
+                        }
+                    }
+                    (Some(q), _) => {
+                        if let Some(b) = bounds.get_mut(q) {
+                            if b.0 == usize::MAX {
+                                b.0 = k;
+                            }
+                            b.1 = k;
+                        }
+                        // Only a quote's last token may end a sentence or open
+                        // the reporter's words.
+                        let next = doc.toks.get(k + 1).map(|n| n.quote);
+                        if next == Some(Some(q)) {
+                            continue;
+                        }
                         if doc.ends_sentence(k, quotes) {
                             sentence_ends.push(k);
                         }
-                    } else if doc.is_pause(k) {
-                        openers.push(k);
-                    }
-                }
-                (None, Kind::Word) => {
-                    let cue = is_cue_verb(t.lower);
-                    if cue
-                        || matches!(t.lower, "according" | "words" | "saying")
-                        || doc.is_phrasal_cue(k)
-                    {
-                        cue_words.push(k);
-                    }
-                    if cue || doc.names_addressee(k) {
-                        credit_words.push(k);
-                    }
-                }
-                (Some(q), _) => {
-                    if let Some(b) = bounds.get_mut(q) {
-                        if b.0 == usize::MAX {
-                            b.0 = k;
+                        if next == Some(None) {
+                            openers.push(k);
                         }
-                        b.1 = k;
-                    }
-                    // Only a quote's last token may end a sentence or open
-                    // the reporter's words.
-                    let next = doc.toks.get(k + 1).map(|n| n.quote);
-                    if next == Some(Some(q)) {
-                        continue;
-                    }
-                    if doc.ends_sentence(k, quotes) {
-                        sentence_ends.push(k);
-                    }
-                    if next == Some(None) {
-                        openers.push(k);
                     }
                 }
             }
+            from = to;
         }
         doc.sentence_ends = sentence_ends;
         doc.plain_ends = plain_ends;
