@@ -34,7 +34,7 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::{Folded, fold};
 use crate::lexicon::{
-    QUOTING_VERBS, WordMap, WordSet, first_name_gender, is_cue_verb, is_determiner,
+    QUOTING_VERBS, SievedSet, WordMap, first_name_gender, is_cue_verb, is_determiner,
     is_document_noun, is_institution_word, is_not_name, is_place_word, is_preposition,
     is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun,
     looks_adjectival, pronoun_gender, title_gender,
@@ -318,8 +318,23 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
                 let next = ASCII_CLASS[usize::from(n)];
                 next == SPACE || (next == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&'))
             });
+            // A period that ends a sentence (no letter or digit after it)
+            // joins nothing: the word is the run, with its period if it
+            // is an abbreviation. What `word_end` decides, without its
+            // walk: this is the last word of nearly every sentence.
+            let final_period = bytes.get(run) == Some(&b'.')
+                && bytes
+                    .get(run + 1)
+                    .is_none_or(|&n| n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0);
             let end = if plain {
                 run
+            } else if final_period {
+                let single_cap = run - i == 1 && class & UPPER != 0;
+                if single_cap || is_abbreviation(&text[i..run]) {
+                    run + 1
+                } else {
+                    run
+                }
             } else {
                 word_end(text, i, char::from(b))
             };
@@ -435,8 +450,9 @@ const LONGEST: usize = 6;
 
 /// Whether `word` in lower case is one of [`ABBREVIATIONS`].
 fn is_abbreviation(word: &str) -> bool {
-    static SET: LazyLock<WordSet<&'static str>> =
-        LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
+    // Sieved: it is asked of the last word of nearly every sentence.
+    static SET: LazyLock<SievedSet<&'static str>> =
+        LazyLock::new(|| SievedSet::new(ABBREVIATIONS.iter().copied().collect()));
     if word.is_ascii() {
         // Lower-cased on the stack: most words before a period are no
         // abbreviation, and this runs for all of them.
@@ -600,7 +616,12 @@ impl<'a> Doc<'a> {
             .collect();
         doc.quote_tokens = bounds;
         doc.alone = Doc::lone_names(&doc.toks);
-        for entity in doc.collect_entities() {
+        let entities = doc.collect_entities();
+        // Sized once: grown one name at a time, the maps rehashed several
+        // times per article.
+        doc.first_named.reserve(entities.len());
+        doc.surnames.reserve(entities.len());
+        for entity in entities {
             doc.add_entity(entity);
         }
         doc
@@ -1404,7 +1425,7 @@ impl<'a> Doc<'a> {
                 .or_else(|| s.strip_suffix("\u{2019}s"))
                 .unwrap_or(s)
         };
-        let mut name = String::new();
+        let mut name = String::with_capacity(self.np_span(np).len());
         for k in words.clone() {
             if k > from {
                 name.push(' ');

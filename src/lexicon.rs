@@ -271,13 +271,13 @@ impl Sieve {
 }
 
 /// A [`WordSet`] behind a [`Sieve`].
-struct SievedSet<K> {
+pub(crate) struct SievedSet<K> {
     sieve: Sieve,
     set: WordSet<K>,
 }
 
 impl<K: std::borrow::Borrow<str> + std::hash::Hash + Eq> SievedSet<K> {
-    fn new(set: WordSet<K>) -> SievedSet<K> {
+    pub(crate) fn new(set: WordSet<K>) -> SievedSet<K> {
         SievedSet {
             sieve: Sieve::new(set.iter().map(|w| w.borrow())),
             set,
@@ -285,7 +285,7 @@ impl<K: std::borrow::Borrow<str> + std::hash::Hash + Eq> SievedSet<K> {
     }
 
     #[inline]
-    fn contains(&self, word: &str) -> bool {
+    pub(crate) fn contains(&self, word: &str) -> bool {
         self.sieve.may_hold(word) && self.set.contains(word)
     }
 }
