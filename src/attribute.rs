@@ -164,6 +164,8 @@ struct Doc<'a> {
     /// matches inside a span are a range found by binary search.
     matches: Vec<RegistryMatch>,
     /// The tokens that end a sentence ([`Doc::ends_sentence`]), in order.
+    /// This list and the four after it hold only the tokens of paragraphs
+    /// a quote reads (its own and the one before), see [`Doc::new`].
     sentence_ends: Vec<usize>,
     /// The tokens that are sentence-ending punctuation outside quotes
     /// (`.`, `?`, `!`), in order.
