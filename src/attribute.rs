@@ -34,7 +34,7 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::{Folded, fold};
 use crate::lexicon::{
-    QUOTING_VERBS, WordMap, WordSet, first_name_gender, is_cue_verb, is_determiner,
+    QUOTING_VERBS, SievedSet, WordMap, first_name_gender, is_cue_verb, is_determiner,
     is_document_noun, is_institution_word, is_not_name, is_place_word, is_preposition,
     is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun,
     looks_adjectival, pronoun_gender, title_gender,
@@ -164,6 +164,8 @@ struct Doc<'a> {
     /// matches inside a span are a range found by binary search.
     matches: Vec<RegistryMatch>,
     /// The tokens that end a sentence ([`Doc::ends_sentence`]), in order.
+    /// This list and the four after it hold only the tokens of paragraphs
+    /// a quote reads (its own and the one before), see [`Doc::new`].
     sentence_ends: Vec<usize>,
     /// The tokens that are sentence-ending punctuation outside quotes
     /// (`.`, `?`, `!`), in order.
@@ -318,8 +320,23 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
                 let next = ASCII_CLASS[usize::from(n)];
                 next == SPACE || (next == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&'))
             });
+            // A period that ends a sentence (no letter or digit after it)
+            // joins nothing: the word is the run, with its period if it
+            // is an abbreviation. What `word_end` decides, without its
+            // walk: this is the last word of nearly every sentence.
+            let final_period = bytes.get(run) == Some(&b'.')
+                && bytes
+                    .get(run + 1)
+                    .is_none_or(|&n| n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0);
             let end = if plain {
                 run
+            } else if final_period {
+                let single_cap = run - i == 1 && class & UPPER != 0;
+                if single_cap || is_abbreviation(&text[i..run]) {
+                    run + 1
+                } else {
+                    run
+                }
             } else {
                 word_end(text, i, char::from(b))
             };
@@ -353,6 +370,15 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
         i = end;
     }
     toks
+}
+
+/// `word` without its trailing "'s" (all of them, as `trim_end_matches`
+/// would), found without building a substring searcher for each word.
+fn without_possessives(mut word: &str) -> &str {
+    while let Some(stem) = word.strip_suffix("'s") {
+        word = stem;
+    }
+    word
 }
 
 /// The character at byte `i` of `text`, if any (ASCII without decoding).
@@ -426,8 +452,9 @@ const LONGEST: usize = 6;
 
 /// Whether `word` in lower case is one of [`ABBREVIATIONS`].
 fn is_abbreviation(word: &str) -> bool {
-    static SET: LazyLock<WordSet<&'static str>> =
-        LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
+    // Sieved: it is asked of the last word of nearly every sentence.
+    static SET: LazyLock<SievedSet<&'static str>> =
+        LazyLock::new(|| SievedSet::new(ABBREVIATIONS.iter().copied().collect()));
     if word.is_ascii() {
         // Lower-cased on the stack: most words before a period are no
         // abbreviation, and this runs for all of them.
@@ -506,55 +533,78 @@ impl<'a> Doc<'a> {
             .copied()
             .filter(|m| doc.names_registry_speaker(m))
             .collect();
-        // One pass for every list of token positions.
+        // One pass for every list of token positions, over the paragraphs
+        // the rules read them in: a quote's own, and the one before it (a
+        // block quote's lead-in, the lead-in of a quote that opens its
+        // paragraph after a colon, the intermediary credited there). The
+        // lists are searched by ranges inside those paragraphs only, so
+        // leaving the others out changes no answer, and most paragraphs of
+        // an article hold no quote.
+        let mut read = vec![false; paras.len()];
+        for q in quotes {
+            for p in q.paragraph.saturating_sub(1)..=q.paragraph {
+                if let Some(r) = read.get_mut(p) {
+                    *r = true;
+                }
+            }
+        }
         let (mut sentence_ends, mut plain_ends, mut openers) = (Vec::new(), Vec::new(), Vec::new());
         let (mut cue_words, mut credit_words) = (Vec::new(), Vec::new());
         let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
-        for (k, t) in doc.toks.iter().enumerate() {
-            match (t.quote, t.kind) {
-                (None, Kind::Punct) => {
-                    if matches!(t.lower, "." | "?" | "!") {
-                        plain_ends.push(k);
+        let mut from = 0;
+        while let Some(para) = doc.toks.get(from).map(|t| t.para) {
+            let (_, to) = doc.para_tokens(para);
+            if !read.get(para).copied().unwrap_or(true) {
+                from = to;
+                continue;
+            }
+            for (k, t) in doc.toks.iter().enumerate().take(to).skip(from) {
+                match (t.quote, t.kind) {
+                    (None, Kind::Punct) => {
+                        if matches!(t.lower, "." | "?" | "!") {
+                            plain_ends.push(k);
+                            if doc.ends_sentence(k, quotes) {
+                                sentence_ends.push(k);
+                            }
+                        } else if doc.is_pause(k) {
+                            openers.push(k);
+                        }
+                    }
+                    (None, Kind::Word) => {
+                        let cue = is_cue_verb(t.lower);
+                        if cue
+                            || matches!(t.lower, "according" | "words" | "saying")
+                            || doc.is_phrasal_cue(k)
+                        {
+                            cue_words.push(k);
+                        }
+                        if cue || doc.names_addressee(k) {
+                            credit_words.push(k);
+                        }
+                    }
+                    (Some(q), _) => {
+                        if let Some(b) = bounds.get_mut(q) {
+                            if b.0 == usize::MAX {
+                                b.0 = k;
+                            }
+                            b.1 = k;
+                        }
+                        // Only a quote's last token may end a sentence or open
+                        // the reporter's words.
+                        let next = doc.toks.get(k + 1).map(|n| n.quote);
+                        if next == Some(Some(q)) {
+                            continue;
+                        }
                         if doc.ends_sentence(k, quotes) {
                             sentence_ends.push(k);
                         }
-                    } else if doc.is_pause(k) {
-                        openers.push(k);
-                    }
-                }
-                (None, Kind::Word) => {
-                    let cue = is_cue_verb(t.lower);
-                    if cue
-                        || matches!(t.lower, "according" | "words" | "saying")
-                        || doc.is_phrasal_cue(k)
-                    {
-                        cue_words.push(k);
-                    }
-                    if cue || doc.names_addressee(k) {
-                        credit_words.push(k);
-                    }
-                }
-                (Some(q), _) => {
-                    if let Some(b) = bounds.get_mut(q) {
-                        if b.0 == usize::MAX {
-                            b.0 = k;
+                        if next == Some(None) {
+                            openers.push(k);
                         }
-                        b.1 = k;
-                    }
-                    // Only a quote's last token may end a sentence or open
-                    // the reporter's words.
-                    let next = doc.toks.get(k + 1).map(|n| n.quote);
-                    if next == Some(Some(q)) {
-                        continue;
-                    }
-                    if doc.ends_sentence(k, quotes) {
-                        sentence_ends.push(k);
-                    }
-                    if next == Some(None) {
-                        openers.push(k);
                     }
                 }
             }
+            from = to;
         }
         doc.sentence_ends = sentence_ends;
         doc.plain_ends = plain_ends;
@@ -568,7 +618,12 @@ impl<'a> Doc<'a> {
             .collect();
         doc.quote_tokens = bounds;
         doc.alone = Doc::lone_names(&doc.toks);
-        for entity in doc.collect_entities() {
+        let entities = doc.collect_entities();
+        // Sized once: grown one name at a time, the maps rehashed several
+        // times per article.
+        doc.first_named.reserve(entities.len());
+        doc.surnames.reserve(entities.len());
+        for entity in entities {
             doc.add_entity(entity);
         }
         doc
@@ -1363,8 +1418,8 @@ impl<'a> Doc<'a> {
         // never "he" or "she".
         let institution = words
             .clone()
-            .any(|k| is_institution_word(self.word(k).trim_end_matches("'s")))
-            || is_place_word(self.word(np.last).trim_end_matches("'s"));
+            .any(|k| is_institution_word(without_possessives(self.word(k))))
+            || is_place_word(without_possessives(self.word(np.last)));
         // Each word as written, without a possessive.
         let raw = |k: usize| {
             let s = self.toks[k].span.slice(self.text);
@@ -1372,7 +1427,7 @@ impl<'a> Doc<'a> {
                 .or_else(|| s.strip_suffix("\u{2019}s"))
                 .unwrap_or(s)
         };
-        let mut name = String::new();
+        let mut name = String::with_capacity(self.np_span(np).len());
         for k in words.clone() {
             if k > from {
                 name.push(' ');
@@ -2386,7 +2441,7 @@ impl<'a> Doc<'a> {
 
     /// Whether a phrase names a place ("Columbus, Ohio").
     fn names_place(&self, np: Np) -> bool {
-        is_place_word(self.word(np.last).trim_end_matches("'s"))
+        is_place_word(without_possessives(self.word(np.last)))
     }
 
     /// Whether a subject can be a source: a pronoun, a registry speaker or a

@@ -65,20 +65,10 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
             out.push(Span::new(s + lead, s + lead + trimmed.len()));
         }
     };
-    // Searching for one byte is much faster than for either of two, and
-    // most articles have no `\r`.
-    let crlf = text.as_bytes().contains(&b'\r');
     let mut start = 0;
-    loop {
-        let rest = &text[start..];
-        let found = if crlf {
-            rest.find(['\n', '\r'])
-        } else {
-            rest.find('\n')
-        };
-        let Some(i) = found else { break };
-        push(start, start + i);
-        start += i + 1;
+    for i in memchr::memchr2_iter(b'\n', b'\r', text.as_bytes()) {
+        push(start, i);
+        start = i + 1;
     }
     push(start, text.len());
     out
@@ -213,6 +203,18 @@ fn push_quote(
     });
 }
 
+/// Where `c` first stands in `s`: a vectorised search for its last byte,
+/// which for ‘ (E2 80 98) is rarer than its first.
+fn find_char(s: &str, c: char) -> Option<usize> {
+    let mut buf = [0; 4];
+    let needle = c.encode_utf8(&mut buf).as_bytes();
+    let (&last, lead) = needle.split_last()?;
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(last, bytes)
+        .filter_map(|k| k.checked_sub(lead.len()))
+        .find(|&start| bytes[start..].starts_with(needle))
+}
+
 /// Characters after which a straight mark opens ("(" or a dash) and before
 /// which it closes.
 fn is_open_context(c: Option<char>) -> bool {
@@ -230,42 +232,57 @@ fn is_close_context(c: Option<char>) -> bool {
 }
 
 /// Whether byte `b` may start a mark or markup: the ASCII marks, `<`, and
-/// the first byte of “ ” „ (U+201C–U+201E) and « » (U+00AB, U+00BB).
+/// the first byte of “ ” „ (U+201C–U+201E) and « » (U+00AB, U+00BB). What
+/// [`MarkBytes`] finds, one byte at a time.
+#[cfg(test)]
 fn may_start_mark(b: u8) -> bool {
     matches!(b, b'"' | b'\'' | b'`' | b'<' | 0xC2 | 0xE2)
 }
 
-/// The first byte at or after `from` that [`may_start_mark`]. Eight bytes
-/// are tested at a time (a mark is rare, and most text is ASCII): a word
-/// holds a candidate if it holds a non-ASCII byte or one of the four ASCII
-/// ones, and only then are its bytes looked at one by one.
-fn next_mark_byte(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether any byte of `v` equals `b` (exact as a yes or no).
-    let has = |v: u64, b: u8| {
-        let x = v ^ (ONES * u64::from(b));
-        x.wrapping_sub(ONES) & !x & HIGH != 0
-    };
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let candidate =
-            v & HIGH != 0 || has(v, b'"') || has(v, b'\'') || has(v, b'`') || has(v, b'<');
-        if candidate && let Some(k) = chunk.iter().position(|&b| may_start_mark(b)) {
-            return Some(i + k);
+/// The bytes of a paragraph that [`may_start_mark`], found by two
+/// vectorised searches for three bytes each: a mark is rare, and most text
+/// is ASCII with none of them. Each search remembers where it stopped, so
+/// the paragraph is read once by each.
+struct MarkBytes<'p> {
+    bytes: &'p [u8],
+    /// The next `"`, `'` or first byte of “ ” „ at or after the last
+    /// position asked for (`None`: no more).
+    common: Option<usize>,
+    /// The next `` ` ``, `<` or first byte of « ».
+    rare: Option<usize>,
+}
+
+impl<'p> MarkBytes<'p> {
+    fn new(bytes: &'p [u8]) -> MarkBytes<'p> {
+        MarkBytes {
+            bytes,
+            common: memchr::memchr3(b'"', b'\'', 0xE2, bytes),
+            rare: memchr::memchr3(b'`', b'<', 0xC2, bytes),
         }
-        i += 8;
     }
-    let tail = bytes.get(i..)?;
-    tail.iter().position(|&b| may_start_mark(b)).map(|k| i + k)
+
+    /// The first byte at or after `from` that may start a mark.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        let rest = self.bytes.get(from..)?;
+        if self.common.is_some_and(|at| at < from) {
+            self.common = memchr::memchr3(b'"', b'\'', 0xE2, rest).map(|k| from + k);
+        }
+        if self.rare.is_some_and(|at| at < from) {
+            self.rare = memchr::memchr3(b'`', b'<', 0xC2, rest).map(|k| from + k);
+        }
+        match (self.common, self.rare) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 fn find_marks(text: &str, para: Span) -> Vec<Found> {
     let p = para.slice(text);
     let mut out = Vec::new();
+    let mut candidates = MarkBytes::new(p.as_bytes());
     let mut i = 0;
-    while let Some(at) = next_mark_byte(p.as_bytes(), i) {
+    while let Some(at) = candidates.next(i) {
         i = at;
         let Some(c) = p[i..].chars().next() else {
             break;
@@ -345,7 +362,10 @@ fn extract_single(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>
     let before = out.len();
     pair_single(text, para, paragraph, '\u{2018}', '\u{2019}', out);
     let p = para.slice(text);
-    if out.len() == before && p.contains('\'') && p.split_whitespace().nth(25).is_none() {
+    if out.len() == before
+        && memchr::memchr(b'\'', p.as_bytes()).is_some()
+        && p.split_whitespace().nth(25).is_none()
+    {
         pair_single(text, para, paragraph, '\'', '\'', out);
     }
 }
@@ -361,7 +381,7 @@ fn pair_single(
     let p = para.slice(text);
     let straight = open_mark == close_mark;
     let mut search = 0;
-    while let Some(rel) = p[search..].find(open_mark) {
+    while let Some(rel) = find_char(&p[search..], open_mark) {
         let open = search + rel;
         let before = p[..open].chars().next_back();
         search = open + open_mark.len_utf8();
@@ -413,13 +433,26 @@ mod tests {
     }
 
     #[test]
-    fn mark_bytes_are_found_eight_at_a_time_as_one_by_one() {
+    fn mark_bytes_are_found_as_one_by_one() {
         let text = "plain words here, then “curly” and \"straight\" and <b> \
             and `back' ‘single’ — «guillemets» with ü and more plain words";
         let bytes = text.as_bytes();
-        for from in 0..=bytes.len() {
+        let mut candidates = MarkBytes::new(bytes);
+        let mut from = 0;
+        while from <= bytes.len() + 1 {
             let naive = (from..bytes.len()).find(|&k| may_start_mark(bytes[k]));
-            assert_eq!(next_mark_byte(bytes, from), naive, "from {from}");
+            assert_eq!(candidates.next(from), naive, "from {from}");
+            // Forward only, by steps of one to three bytes, as find_marks asks.
+            from += 1 + from % 3;
+        }
+    }
+
+    #[test]
+    fn chars_are_found_as_str_find_finds_them() {
+        for s in ["", "‘", "x‘y’z", "’‘", "it's ‘a’ and 'b'", "˘‘"] {
+            for c in ['‘', '\'', '’'] {
+                assert_eq!(find_char(s, c), s.find(c), "{s:?} {c:?}");
+            }
         }
     }
 

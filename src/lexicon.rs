@@ -271,13 +271,13 @@ impl Sieve {
 }
 
 /// A [`WordSet`] behind a [`Sieve`].
-struct SievedSet<K> {
+pub(crate) struct SievedSet<K> {
     sieve: Sieve,
     set: WordSet<K>,
 }
 
 impl<K: std::borrow::Borrow<str> + std::hash::Hash + Eq> SievedSet<K> {
-    fn new(set: WordSet<K>) -> SievedSet<K> {
+    pub(crate) fn new(set: WordSet<K>) -> SievedSet<K> {
         SievedSet {
             sieve: Sieve::new(set.iter().map(|w| w.borrow())),
             set,
@@ -285,7 +285,7 @@ impl<K: std::borrow::Borrow<str> + std::hash::Hash + Eq> SievedSet<K> {
     }
 
     #[inline]
-    fn contains(&self, word: &str) -> bool {
+    pub(crate) fn contains(&self, word: &str) -> bool {
         self.sieve.may_hold(word) && self.set.contains(word)
     }
 }
@@ -841,98 +841,87 @@ pub fn pronoun_gender(word: &str) -> Option<Option<Gender>> {
 
 /// Words that end a noun phrase walking left: determiners and possessive
 /// pronouns are kept as its first word.
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "his", "her", "their", "its", "our", "my",
+    "your", "one", "two", "three", "several", "some", "many", "other", "another", "both", "all",
+    "most", "few",
+];
+
+static DETERMINER_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(DETERMINERS.iter().copied().collect()));
+
+/// Whether `word` is one of [`DETERMINERS`] (a set: rules ask this of many
+/// tokens).
 pub fn is_determiner(word: &str) -> bool {
-    matches!(
-        word,
-        "a" | "an"
-            | "the"
-            | "this"
-            | "that"
-            | "these"
-            | "those"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "your"
-            | "one"
-            | "two"
-            | "three"
-            | "several"
-            | "some"
-            | "many"
-            | "other"
-            | "another"
-            | "both"
-            | "all"
-            | "most"
-            | "few"
-    )
+    DETERMINER_SET.contains(word)
 }
 
 /// Adverbs and auxiliaries that stand between a subject and its reporting
 /// verb ("Trump later said", "he had previously told").
+const VERB_FILLERS: &[&str] = &[
+    "also",
+    "then",
+    "later",
+    "again",
+    "once",
+    "has",
+    "had",
+    "have",
+    "would",
+    "will",
+    "did",
+    "does",
+    "do",
+    "was",
+    "is",
+    "were",
+    "are",
+    "not",
+    "never",
+    "still",
+    "even",
+    "just",
+    "now",
+    "further",
+    "first",
+    "soon",
+    "often",
+    "ever",
+    "too",
+    "previously",
+    "since",
+    "reportedly",
+    "already",
+    "could",
+    "might",
+    "may",
+    "should",
+    "can",
+    "had,",
+    "simply",
+    "then,",
+    "similarly",
+    "likewise",
+    "separately",
+    "earlier",
+    "today",
+    "yesterday",
+    "tonight",
+    "recently",
+    "subsequently",
+    "initially",
+    "originally",
+    "always",
+    "in",
+    "turn",
+];
+
+static VERB_FILLER_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(VERB_FILLERS.iter().copied().collect()));
+
+/// Whether `word` is one of [`VERB_FILLERS`], or an adverb in -ly.
 pub fn is_verb_filler(word: &str) -> bool {
-    matches!(
-        word,
-        "also"
-            | "then"
-            | "later"
-            | "again"
-            | "once"
-            | "has"
-            | "had"
-            | "have"
-            | "would"
-            | "will"
-            | "did"
-            | "does"
-            | "do"
-            | "was"
-            | "is"
-            | "were"
-            | "are"
-            | "not"
-            | "never"
-            | "still"
-            | "even"
-            | "just"
-            | "now"
-            | "further"
-            | "first"
-            | "soon"
-            | "often"
-            | "ever"
-            | "too"
-            | "previously"
-            | "since"
-            | "reportedly"
-            | "already"
-            | "could"
-            | "might"
-            | "may"
-            | "should"
-            | "can"
-            | "had,"
-            | "simply"
-            | "then,"
-            | "similarly"
-            | "likewise"
-            | "separately"
-            | "earlier"
-            | "today"
-            | "yesterday"
-            | "tonight"
-            | "recently"
-            | "subsequently"
-            | "initially"
-            | "originally"
-            | "always"
-            | "in"
-            | "turn"
-    ) || (word.len() > 4 && word.ends_with("ly"))
+    VERB_FILLER_SET.contains(word) || (word.len() > 4 && word.ends_with("ly"))
 }
 
 /// Capitalised words that begin sentences or name days rather than people.
@@ -1161,223 +1150,235 @@ pub fn is_not_name(word: &str) -> bool {
 
 /// Last words of place names ("South Carolina", "New York", "United
 /// States"), which are not people.
+const PLACE_WORDS: &[&str] = &[
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "hampshire",
+    "jersey",
+    "mexico",
+    "york",
+    "carolina",
+    "dakota",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "island",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "washington",
+    "wisconsin",
+    "wyoming",
+    "states",
+    "america",
+    "kingdom",
+    "russia",
+    "ukraine",
+    "china",
+    "germany",
+    "france",
+    "britain",
+    "england",
+    "israel",
+    "iran",
+    "iraq",
+    "syria",
+    "turkey",
+    "turkiye",
+    "japan",
+    "korea",
+    "india",
+    "pakistan",
+    "afghanistan",
+    "cuba",
+    "canada",
+    "brazil",
+    "europe",
+    "asia",
+    "africa",
+    "moscow",
+    "kyiv",
+    "kiev",
+    "istanbul",
+    "riyadh",
+    "beijing",
+    "london",
+    "paris",
+    "berlin",
+    "angeles",
+    "francisco",
+    "chicago",
+    "boston",
+    "vegas",
+    "orleans",
+    "diego",
+    "city",
+    "county",
+    "valley",
+    "beach",
+    "street",
+    "avenue",
+    "square",
+    "park",
+    "airport",
+    "arabia",
+    "emirates",
+    "qatar",
+    "d.c.",
+    "u.s.",
+    "arctic",
+    "atlantic",
+    "pacific",
+];
+
+static PLACE_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(PLACE_WORDS.iter().copied().collect()));
+
+/// Whether `word` is one of [`PLACE_WORDS`] (a set: rules ask this of many
+/// tokens).
 pub fn is_place_word(word: &str) -> bool {
-    matches!(
-        word,
-        "alabama"
-            | "alaska"
-            | "arizona"
-            | "arkansas"
-            | "california"
-            | "colorado"
-            | "connecticut"
-            | "delaware"
-            | "florida"
-            | "georgia"
-            | "hawaii"
-            | "idaho"
-            | "illinois"
-            | "indiana"
-            | "iowa"
-            | "kansas"
-            | "kentucky"
-            | "louisiana"
-            | "maine"
-            | "maryland"
-            | "massachusetts"
-            | "michigan"
-            | "minnesota"
-            | "mississippi"
-            | "missouri"
-            | "montana"
-            | "nebraska"
-            | "nevada"
-            | "hampshire"
-            | "jersey"
-            | "mexico"
-            | "york"
-            | "carolina"
-            | "dakota"
-            | "ohio"
-            | "oklahoma"
-            | "oregon"
-            | "pennsylvania"
-            | "island"
-            | "tennessee"
-            | "texas"
-            | "utah"
-            | "vermont"
-            | "washington"
-            | "wisconsin"
-            | "wyoming"
-            | "states"
-            | "america"
-            | "kingdom"
-            | "russia"
-            | "ukraine"
-            | "china"
-            | "germany"
-            | "france"
-            | "britain"
-            | "england"
-            | "israel"
-            | "iran"
-            | "iraq"
-            | "syria"
-            | "turkey"
-            | "turkiye"
-            | "japan"
-            | "korea"
-            | "india"
-            | "pakistan"
-            | "afghanistan"
-            | "cuba"
-            | "canada"
-            | "brazil"
-            | "europe"
-            | "asia"
-            | "africa"
-            | "moscow"
-            | "kyiv"
-            | "kiev"
-            | "istanbul"
-            | "riyadh"
-            | "beijing"
-            | "london"
-            | "paris"
-            | "berlin"
-            | "angeles"
-            | "francisco"
-            | "chicago"
-            | "boston"
-            | "vegas"
-            | "orleans"
-            | "diego"
-            | "city"
-            | "county"
-            | "valley"
-            | "beach"
-            | "street"
-            | "avenue"
-            | "square"
-            | "park"
-            | "airport"
-            | "arabia"
-            | "emirates"
-            | "qatar"
-            | "d.c."
-            | "u.s."
-            | "arctic"
-            | "atlantic"
-            | "pacific"
-    )
+    PLACE_SET.contains(word)
 }
 
 /// Words in a capitalised name that make it an institution, not a person.
+const INSTITUTION_WORDS: &[&str] = &[
+    "kremlin",
+    "house",
+    "department",
+    "ministry",
+    "office",
+    "committee",
+    "campaign",
+    "party",
+    "agency",
+    "council",
+    "commission",
+    "court",
+    "government",
+    "administration",
+    "times",
+    "post",
+    "news",
+    "journal",
+    "press",
+    "service",
+    "foundation",
+    "institute",
+    "university",
+    "association",
+    "union",
+    "bank",
+    "fund",
+    "group",
+    "organization",
+    "organisation",
+    "company",
+    "corporation",
+    "inc.",
+    "corp.",
+    "network",
+    "channel",
+    "tv",
+    "radio",
+    "embassy",
+    "consulate",
+    "mission",
+    "senate",
+    "congress",
+    "parliament",
+    "duma",
+    "pentagon",
+    "fbi",
+    "cia",
+    "nato",
+    "un",
+    "eu",
+    "gop",
+    "dnc",
+    "rnc",
+    "magazine",
+    "review",
+    "tribune",
+    "herald",
+    "gazette",
+    "daily",
+    "weekly",
+    "telegraph",
+    "guardian",
+    "reuters",
+    "tass",
+    "bloomberg",
+    "politico",
+    "breitbart",
+    "cnn",
+    "msnbc",
+    "fox",
+    "abc",
+    "cbs",
+    "nbc",
+    "npr",
+    "bbc",
+    "council,",
+    "center",
+    "centre",
+    "project",
+    "coalition",
+    "alliance",
+    "federation",
+    "board",
+    "bureau",
+    "authority",
+    "police",
+    "army",
+    "navy",
+    "forces",
+    "cabinet",
+    "staff",
+    "team",
+    "club",
+    "league",
+    "church",
+    "state",
+    "states",
+    "city",
+    "county",
+];
+
+static INSTITUTION_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(INSTITUTION_WORDS.iter().copied().collect()));
+
+/// Whether `word` is one of [`INSTITUTION_WORDS`] (a set: rules ask this of many
+/// tokens).
 pub fn is_institution_word(word: &str) -> bool {
-    matches!(
-        word,
-        "kremlin"
-            | "house"
-            | "department"
-            | "ministry"
-            | "office"
-            | "committee"
-            | "campaign"
-            | "party"
-            | "agency"
-            | "council"
-            | "commission"
-            | "court"
-            | "government"
-            | "administration"
-            | "times"
-            | "post"
-            | "news"
-            | "journal"
-            | "press"
-            | "service"
-            | "foundation"
-            | "institute"
-            | "university"
-            | "association"
-            | "union"
-            | "bank"
-            | "fund"
-            | "group"
-            | "organization"
-            | "organisation"
-            | "company"
-            | "corporation"
-            | "inc."
-            | "corp."
-            | "network"
-            | "channel"
-            | "tv"
-            | "radio"
-            | "embassy"
-            | "consulate"
-            | "mission"
-            | "senate"
-            | "congress"
-            | "parliament"
-            | "duma"
-            | "pentagon"
-            | "fbi"
-            | "cia"
-            | "nato"
-            | "un"
-            | "eu"
-            | "gop"
-            | "dnc"
-            | "rnc"
-            | "magazine"
-            | "review"
-            | "tribune"
-            | "herald"
-            | "gazette"
-            | "daily"
-            | "weekly"
-            | "telegraph"
-            | "guardian"
-            | "reuters"
-            | "tass"
-            | "bloomberg"
-            | "politico"
-            | "breitbart"
-            | "cnn"
-            | "msnbc"
-            | "fox"
-            | "abc"
-            | "cbs"
-            | "nbc"
-            | "npr"
-            | "bbc"
-            | "council,"
-            | "center"
-            | "centre"
-            | "project"
-            | "coalition"
-            | "alliance"
-            | "federation"
-            | "board"
-            | "bureau"
-            | "authority"
-            | "police"
-            | "army"
-            | "navy"
-            | "forces"
-            | "cabinet"
-            | "staff"
-            | "team"
-            | "club"
-            | "league"
-            | "church"
-            | "state"
-            | "states"
-            | "city"
-            | "county"
-    )
+    INSTITUTION_SET.contains(word)
 }
 
 static FIRST_NAMES: LazyLock<(Sieve, WordMap<&'static str, Gender>)> = LazyLock::new(|| {
@@ -1830,63 +1831,60 @@ pub fn is_weak_cue(w: &str) -> bool {
     )
 }
 
-pub fn is_preposition(w: &str) -> bool {
-    matches!(
-        w,
-        "at" | "in"
-            | "on"
-            | "during"
-            | "after"
-            | "before"
-            | "with"
-            | "for"
-            | "from"
-            | "to"
-            | "of"
-            | "about"
-            | "into"
-            | "through"
-            | "by"
-            | "over"
-            | "under"
-            | "near"
-    )
+const PREPOSITIONS: &[&str] = &[
+    "at", "in", "on", "during", "after", "before", "with", "for", "from", "to", "of", "about",
+    "into", "through", "by", "over", "under", "near",
+];
+
+static PREPOSITION_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(PREPOSITIONS.iter().copied().collect()));
+
+/// Whether `word` is one of [`PREPOSITIONS`] (a set: rules ask this of many
+/// tokens).
+pub fn is_preposition(word: &str) -> bool {
+    PREPOSITION_SET.contains(word)
 }
 
 /// Words of a time expression between a subject and its verb.
-pub fn is_time_word(w: &str) -> bool {
-    matches!(
-        w,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "night"
-            | "week"
-            | "month"
-            | "year"
-            | "on"
-            | "last"
-            | "this"
-            | "late"
-            | "early"
-            | "day"
-            | "days"
-            | "weeks"
-            | "months"
-            | "years"
-            | "hours"
-            | "minutes"
-            | "decades"
-            | "ago"
-            | "times"
-    )
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "week",
+    "month",
+    "year",
+    "on",
+    "last",
+    "this",
+    "late",
+    "early",
+    "day",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "hours",
+    "minutes",
+    "decades",
+    "ago",
+    "times",
+];
+
+static TIME_SET: LazyLock<SievedSet<&'static str>> =
+    LazyLock::new(|| SievedSet::new(TIME_WORDS.iter().copied().collect()));
+
+/// Whether `word` is one of [`TIME_WORDS`] (a set: rules ask this of many
+/// tokens).
+pub fn is_time_word(word: &str) -> bool {
+    TIME_SET.contains(word)
 }
 
 /// A lower-case word with an adjective's ending or a participle's: before
@@ -1964,6 +1962,18 @@ mod tests {
         }
         for w in NOT_NAMES {
             assert!(is_not_name(w), "{w}");
+        }
+        for (words, test) in [
+            (DETERMINERS, is_determiner as fn(&str) -> bool),
+            (VERB_FILLERS, is_verb_filler),
+            (PLACE_WORDS, is_place_word),
+            (INSTITUTION_WORDS, is_institution_word),
+            (PREPOSITIONS, is_preposition),
+            (TIME_WORDS, is_time_word),
+        ] {
+            for w in words {
+                assert!(test(w), "{w}");
+            }
         }
         for (w, g) in FIRST_NAMES.1.iter() {
             assert_eq!(first_name_gender(w), Some(*g), "{w}");
