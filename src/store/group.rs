@@ -24,7 +24,10 @@ use rusqlite::{Connection, params};
 
 use crate::group::{self, Cue, Grouping, Options, QuotationId, Record};
 
-use super::Store;
+use super::{Store, WRITE_CACHE_KIB};
+
+/// The page cache while the records are read: SQLite's default.
+const READ_CACHE_KIB: i64 = 2000;
 
 /// What a regrouping did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,11 +46,6 @@ pub enum Scope {
     /// Every quotation.
     All,
 }
-
-/// Pages SQLite may keep while storing a grouping: the tables it writes
-/// and their indexes take tens of megabytes at 100,000 articles, and with
-/// the default 2 MiB every insert read its pages back from the file.
-const WRITE_CACHE_KIB: i64 = 64 * 1024;
 
 impl Store {
     /// Recompute and store the grouping of `scope`, in one transaction
@@ -88,6 +86,11 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
     if !all && !anything_dirty(conn)? {
         return Ok(Regrouped::default());
     }
+    // Grouping holds every record at once, and its peak memory is the
+    // ingest's: the pages the ingest cached go first (SQLite frees them
+    // when the cache shrinks), and reading the records, a table scan,
+    // keeps few.
+    conn.pragma_update(None, "cache_size", -READ_CACHE_KIB)?;
     let records = records(conn).context("reading quotations for grouping")?;
     let previous = previous(conn)?;
     let dirty: BTreeSet<QuotationId> = if all {
@@ -104,9 +107,6 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
     if dirty.is_empty() {
         return Ok(Regrouped::default());
     }
-    // The pages read so far are not needed again; grouping itself needs
-    // the memory more.
-    conn.execute_batch("PRAGMA shrink_memory")?;
     let result = group::regroup(&records, &dirty, &previous, opts);
     let scope = result.scope;
     let mut stale: BTreeSet<&str> = BTreeSet::new();
