@@ -39,7 +39,12 @@ pub struct Words {
 impl Words {
     /// The compact form of a normalised quotation.
     pub fn new(normalized: &Normalized) -> Words {
-        let mut words = Words::default();
+        // Sized exactly: grouping keeps one per quotation.
+        let n = normalized.tokens.len();
+        let mut words = Words {
+            keys: Vec::with_capacity(n),
+            flags: Vec::with_capacity(n),
+        };
         for t in &normalized.tokens {
             words.keys.push(hash_str(&t.text));
             let mut f = 0;

@@ -227,7 +227,7 @@ fn merge(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
 
 /// The shingles of a record (see the module docs).
 fn shingles(p: &super::Prepared) -> Vec<u64> {
-    let stems = &p.stems;
+    let stems = p.stems();
     let mut out: Vec<u64> = stems
         .windows(2)
         .map(|w| mix(w[0], w[1].rotate_left(17)))

@@ -71,7 +71,7 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
     let (p, q) = (&corpus.prep[i], &corpus.prep[j]);
     // Every link but an identical pair of stop words needs a shared
     // content stem; most candidate pairs have too few to be anything.
-    let shared = shared_count(&p.bag, &q.bag);
+    let shared = shared_count(p.bag(), q.bag());
     if shared == 0 && p.words.keys != q.words.keys {
         return None;
     }
@@ -79,7 +79,7 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
     // substitution most of them: with fewer than half, only another
     // translation or a paraphrase is left, and neither needs the
     // alignment.
-    let fewest = p.bag.len().min(q.bag.len());
+    let fewest = p.bag().len().min(q.bag().len());
     if shared < fewest && shared * 2 < fewest {
         return other_wording(corpus, p, q, i, j, shared);
     }
@@ -101,13 +101,13 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
     let coverage = overlap.matched as f64 / shorter as f64;
     match relation {
         Relation::Identical => {
-            if short.stems.is_empty() && shorter < 3 {
+            if short.stems().is_empty() && shorter < 3 {
                 return None;
             }
             found(Relation::Identical, 1.0, false, q_short)
         }
         Relation::Trim => {
-            let strong = short.words.spoken() >= 6 && short.stems.len() >= 3;
+            let strong = short.words.spoken() >= 6 && short.stems().len() >= 3;
             found(Relation::Trim, 0.9 + 0.1 * coverage, !strong, q_short)
         }
         Relation::Splice | Relation::Bracket => {
@@ -123,15 +123,15 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
         Relation::Fragment => {
             let short = if overlap.a_within_b { p } else { q };
             let short_is_q = !overlap.a_within_b;
-            if short.stems.is_empty() {
+            if short.stems().is_empty() {
                 return None;
             }
-            let strong = short.words.spoken() >= 6 && short.stems.len() >= 3;
+            let strong = short.words.spoken() >= 6 && short.stems().len() >= 3;
             let same_named = p.attrib.named().is_some() && p.attrib == q.attrib;
-            if !strong && !same_named && short.stems.len() < 2 {
+            if !strong && !same_named && short.stems().len() < 2 {
                 return None;
             }
-            let weight: f64 = short.stems.iter().map(|s| corpus.idf(*s)).sum();
+            let weight: f64 = short.stems().iter().map(|s| corpus.idf(*s)).sum();
             found(
                 Relation::Fragment,
                 (0.5 + weight / 20.0).min(1.0),
@@ -196,17 +196,17 @@ fn other_wording(
 /// content: two statements about the same person share them without
 /// being one.
 fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
-    if !p.numbers.is_empty()
-        && !q.numbers.is_empty()
-        && !p.numbers.iter().any(|n| q.numbers.contains(n))
+    if !p.numbers().is_empty()
+        && !q.numbers().is_empty()
+        && !p.numbers().iter().any(|n| q.numbers().contains(n))
     {
         return None;
     }
     let content = |x: &Prepared| -> Vec<u64> {
-        x.stems
+        x.stems()
             .iter()
             .copied()
-            .filter(|s| !x.names.contains(s))
+            .filter(|s| !x.names().contains(s))
             .take(300)
             .collect()
     };
@@ -220,9 +220,9 @@ fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
     if wa <= 0.0 || wb <= 0.0 {
         return None;
     }
-    let bonus = if p.names.is_empty() || q.names.is_empty() {
+    let bonus = if p.names().is_empty() || q.names().is_empty() {
         0.0
-    } else if p.names.iter().any(|n| q.names.contains(n)) {
+    } else if p.names().iter().any(|n| q.names().contains(n)) {
         0.1
     } else {
         -0.15
@@ -234,7 +234,7 @@ fn translation(corpus: &Corpus, p: &Prepared, q: &Prepared) -> Option<f64> {
     let within: Vec<u64> = a
         .iter()
         .copied()
-        .filter(|s| q.bag.binary_search(s).is_ok())
+        .filter(|s| q.bag().binary_search(s).is_ok())
         .collect();
     let most = within.len();
     let heaviest: f64 = within.iter().map(|s| corpus.idf(*s)).sum();
@@ -264,7 +264,10 @@ fn short_translation(
     if p.attrib.named().is_none() || p.attrib != q.attrib {
         return None;
     }
-    if !p.names.is_empty() && !q.names.is_empty() && !p.names.iter().any(|n| q.names.contains(n)) {
+    if !p.names().is_empty()
+        && !q.names().is_empty()
+        && !p.names().iter().any(|n| q.names().contains(n))
+    {
         return None;
     }
     let set = |x: &[u64]| -> Vec<u64> {

@@ -330,20 +330,44 @@ impl Attrib {
 }
 
 /// One record made ready for comparison.
+///
+/// Grouping holds every record prepared at once (553k at 100k articles),
+/// so the stem lists share one exactly sized allocation: one vector each,
+/// grown by doubling, took twice the memory.
 pub(crate) struct Prepared<'r> {
     pub(crate) rec: &'r Record,
     pub(crate) words: align::Words,
-    /// Content stems in text order.
-    pub(crate) stems: Vec<u64>,
-    /// The distinct content stems, sorted: a cheap test of whether two
-    /// records share anything before aligning them.
-    pub(crate) bag: Vec<u64>,
-    /// Stems of capitalised words inside a sentence and of numbers.
-    pub(crate) names: Vec<u64>,
-    pub(crate) numbers: Vec<u64>,
+    /// [`Prepared::stems`], [`Prepared::bag`], [`Prepared::names`] and
+    /// [`Prepared::numbers`], one after the other; `ends` holds where
+    /// each of the first three ends.
+    hashes: Box<[u64]>,
+    ends: [u32; 3],
     /// Days since 1970-01-01 of the article's date.
     pub(crate) day: Option<i32>,
     pub(crate) attrib: Attrib,
+}
+
+impl Prepared<'_> {
+    /// Content stems in text order.
+    pub(crate) fn stems(&self) -> &[u64] {
+        &self.hashes[..self.ends[0] as usize]
+    }
+
+    /// The distinct content stems, sorted: a cheap test of whether two
+    /// records share anything before aligning them.
+    pub(crate) fn bag(&self) -> &[u64] {
+        &self.hashes[self.ends[0] as usize..self.ends[1] as usize]
+    }
+
+    /// Stems of capitalised words inside a sentence.
+    pub(crate) fn names(&self) -> &[u64] {
+        &self.hashes[self.ends[1] as usize..self.ends[2] as usize]
+    }
+
+    /// Stems of numbers.
+    pub(crate) fn numbers(&self) -> &[u64] {
+        &self.hashes[self.ends[2] as usize..]
+    }
 }
 
 /// The records, prepared and sorted by content, with the statistics
@@ -367,7 +391,7 @@ impl<'r> Corpus<'r> {
         let df = prep
             .par_iter()
             .fold(FastMap::default, |mut df: FastMap<u64, u32>, p| {
-                for &s in &p.bag {
+                for &s in p.bag() {
                     *df.entry(s).or_default() += 1;
                 }
                 df
@@ -463,11 +487,7 @@ impl<'r> Corpus<'r> {
         }
 
         let components = uf.components();
-        let mut by_record: HashMap<usize, Vec<&link::Found>> = HashMap::new();
-        for l in &links {
-            by_record.entry(l.i).or_default().push(l);
-            by_record.entry(l.j).or_default().push(l);
-        }
+        let by_record = LinksOf::new(&links, self.prep.len());
         let rendered: Vec<(Utterance, Vec<Conflict>)> = components
             .par_iter()
             .map(|members| render::utterance(self, members, &by_record))
@@ -550,6 +570,46 @@ impl<'r> Corpus<'r> {
 
     pub(crate) fn speaker_name(&self, i: u32) -> &str {
         self.speakers.get(i as usize).map_or("", String::as_str)
+    }
+}
+
+/// Each record's links, in compressed rows: the links of record `i` are
+/// `links[ids[starts[i]..starts[i + 1]]]`. At 100k articles a map of
+/// vectors took tens of megabytes at grouping's peak.
+pub(crate) struct LinksOf<'l> {
+    links: &'l [link::Found],
+    starts: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl<'l> LinksOf<'l> {
+    /// Index `links` between `records` records.
+    fn new(links: &'l [link::Found], records: usize) -> LinksOf<'l> {
+        let mut starts = vec![0_u32; records + 1];
+        for l in links {
+            starts[l.i + 1] += 1;
+            starts[l.j + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut ids = vec![0_u32; 2 * links.len()];
+        for (id, l) in links.iter().enumerate() {
+            for end in [l.i, l.j] {
+                ids[next[end] as usize] = id as u32;
+                next[end] += 1;
+            }
+        }
+        LinksOf { links, starts, ids }
+    }
+
+    /// The links of record `i`, in link order.
+    pub(crate) fn of(&self, i: usize) -> impl Iterator<Item = &'l link::Found> + '_ {
+        let (from, to) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+        self.ids[from..to]
+            .iter()
+            .map(|&id| &self.links[id as usize])
     }
 }
 
@@ -684,13 +744,18 @@ fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
     let mut bag = stems.clone();
     bag.sort_unstable();
     bag.dedup();
+    let mut hashes = Vec::with_capacity(stems.len() + bag.len() + names.len() + numbers.len());
+    let mut ends = [0; 3];
+    for (list, end) in [stems, bag, names].into_iter().zip(&mut ends) {
+        hashes.extend(list);
+        *end = hashes.len() as u32;
+    }
+    hashes.extend(numbers);
     Prepared {
         rec,
         words,
-        bag,
-        stems,
-        names,
-        numbers,
+        hashes: hashes.into_boxed_slice(),
+        ends,
         day: rec.published.as_deref().and_then(day_number),
         attrib: attribution(rec, speakers),
     }

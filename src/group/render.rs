@@ -26,20 +26,19 @@
 //! then article path). An uncredited rendering whose content words mostly
 //! come from another rendering names that one as its likely source.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
 use super::align::{Agreement, STOP, Words, agreement, hash_str, ngram};
-use super::link::Found;
-use super::{Attrib, Conflict, Corpus, Inference, Rendering, Utterance};
+use super::{Attrib, Conflict, Corpus, Inference, LinksOf, Rendering, Utterance};
 
 /// The utterance made of `members` (record indices, ascending), with the
 /// attribution conflicts found inside it.
 pub(crate) fn utterance(
     corpus: &Corpus,
     members: &[usize],
-    links: &HashMap<usize, Vec<&Found>>,
+    links: &LinksOf,
 ) -> (Utterance, Vec<Conflict>) {
     let prep = &corpus.prep;
     let first = &prep[members[0]].rec;
@@ -90,7 +89,7 @@ pub(crate) fn utterance(
             .iter()
             .map(|f| {
                 f.iter()
-                    .flat_map(|&i| prep[i].stems.iter().copied())
+                    .flat_map(|&i| prep[i].stems().iter().copied())
                     .collect()
             })
             .collect();
@@ -155,9 +154,7 @@ pub(crate) fn utterance(
         // its best-scored link partner that names them, else the first.
         let evidence = |i: usize| -> usize {
             links
-                .get(&i)
-                .into_iter()
-                .flatten()
+                .of(i)
                 .filter_map(|l| {
                     let other = if l.i == i { l.j } else { l.i };
                     (prep[other].attrib == Attrib::Named(s)).then_some((l.score, other))
