@@ -249,6 +249,77 @@ pub fn agreement(a: &Words, b: &Words) -> Agreement {
     }
 }
 
+/// Whether the alignment of `a` and `b` could say they agree word for
+/// word ([`Agreement::Agree`]), tested without aligning them.
+///
+/// Without ellipses or bracketed words, every gap inside an overlap and
+/// material on both sides of it at one end is a conflict, so agreeing
+/// means one run of equal tokens that reaches an end of one of them at
+/// each side: one holds the other, or one ends with what the other
+/// begins with. With an ellipsis or a bracket anywhere this says yes.
+pub(crate) fn may_agree(a: &Words, b: &Words) -> bool {
+    let marked = |w: &Words| w.flags.iter().any(|f| f & (ELLIPSIS | BRACKET) != 0);
+    if marked(a) || marked(b) {
+        return true;
+    }
+    let (a, b) = (&a.keys[..], &b.keys[..]);
+    let holds = |long: &[u64], short: &[u64]| {
+        short.is_empty() || long.windows(short.len()).any(|w| w == short)
+    };
+    let ends_with_start =
+        |x: &[u64], y: &[u64]| (1..=x.len().min(y.len())).any(|k| x[x.len() - k..] == y[..k]);
+    holds(a, b) || holds(b, a) || ends_with_start(a, b) || ends_with_start(b, a)
+}
+
+/// The length of the longest common subsequence of `a`'s and `b`'s
+/// tokens: an upper bound on what any alignment of them matches. `None`
+/// when the shorter has more than 64 tokens.
+///
+/// Bit-parallel (Hyyrö, "Bit-parallel LCS-length computation revisited",
+/// 2004): one machine word holds a row of the dynamic programme, so each
+/// token of the longer costs a lookup and four word operations, where a
+/// diff costs a pass over every diagonal it explores.
+pub(crate) fn common_subsequence(a: &Words, b: &Words) -> Option<usize> {
+    let (short, long) = if a.len() <= b.len() {
+        (&a.keys, &b.keys)
+    } else {
+        (&b.keys, &a.keys)
+    };
+    if short.len() > 64 {
+        return None;
+    }
+    // Each distinct token of the shorter with the positions it holds.
+    let mut masks = [(0_u64, 0_u64); 64];
+    for (i, &key) in short.iter().enumerate() {
+        masks[i] = (key, 1 << i);
+    }
+    let masks = &mut masks[..short.len()];
+    masks.sort_unstable_by_key(|&(key, _)| key);
+    let mut distinct = 0;
+    for i in 0..masks.len() {
+        if distinct > 0 && masks[distinct - 1].0 == masks[i].0 {
+            masks[distinct - 1].1 |= masks[i].1;
+        } else {
+            masks[distinct] = masks[i];
+            distinct += 1;
+        }
+    }
+    let masks = &masks[..distinct];
+    let mut row = !0_u64;
+    for key in long {
+        if let Ok(k) = masks.binary_search_by_key(key, |&(key, _)| key) {
+            let matched = row & masks[k].1;
+            row = row.wrapping_add(matched) | (row - matched);
+        }
+    }
+    let width = if short.len() == 64 {
+        !0
+    } else {
+        (1 << short.len()) - 1
+    };
+    Some((!row & width).count_ones() as usize)
+}
+
 /// Whether the alignment of `a` and `b` can have an anchor, `shorter`
 /// being the spoken length of the shorter. An anchor is a run of equal
 /// tokens, so it means the two share an n-gram: a trigram, or a bigram
@@ -671,6 +742,88 @@ mod tests {
         ] {
             assert_eq!(rel(a, b), want, "{a:?} vs {b:?}");
         }
+    }
+
+    /// The common subsequence by the textbook dynamic programme.
+    fn lcs_by_table(a: &[u64], b: &[u64]) -> usize {
+        let mut table = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                table[i][j] = if a[i - 1] == b[j - 1] {
+                    table[i - 1][j - 1] + 1
+                } else {
+                    table[i - 1][j].max(table[i][j - 1])
+                };
+            }
+        }
+        table[a.len()][b.len()]
+    }
+
+    fn words(keys: &[u64]) -> Words {
+        Words {
+            keys: keys.to_vec(),
+            flags: vec![0; keys.len()],
+        }
+    }
+
+    #[test]
+    fn the_bit_parallel_common_subsequence_is_the_tables() {
+        // A small alphabet makes repeats and long common runs; lengths
+        // cover the empty, the full 64-bit row and past it.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..2000 {
+            let alphabet = 1 + next(6);
+            let a: Vec<u64> = (0..next(70)).map(|_| next(alphabet)).collect();
+            let b: Vec<u64> = (0..next(70)).map(|_| next(alphabet)).collect();
+            let want = (a.len().min(b.len()) <= 64).then(|| lcs_by_table(&a, &b));
+            assert_eq!(
+                common_subsequence(&words(&a), &words(&b)),
+                want,
+                "{a:?} {b:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn agreeing_needs_containment_or_an_overlap_at_an_end_unless_marked() {
+        let w = |s: &str| Words::new(&normalize(s));
+        for (a, b) in [
+            (
+                "the first contacts inspire hopes",
+                "the first contacts inspire hopes",
+            ),
+            ("contacts inspire", "the first contacts inspire hopes"),
+            ("the first contacts", "first contacts inspire hopes"),
+            ("inspire hopes today", "the first contacts inspire hopes"),
+        ] {
+            assert!(may_agree(&w(a), &w(b)), "{a:?} {b:?}");
+            assert!(matches!(agree(a, b), Agreement::Agree(_)), "{a:?} {b:?}");
+        }
+        for (a, b) in [
+            ("raises certain hopes", "inspire certain hopes"),
+            (
+                "the first contacts raise hopes",
+                "the first contacts inspire hopes",
+            ),
+        ] {
+            assert!(!may_agree(&w(a), &w(b)), "{a:?} {b:?}");
+            assert!(!matches!(agree(a, b), Agreement::Agree(_)), "{a:?} {b:?}");
+        }
+        // An ellipsis or a bracket can explain a gap: no shortcut.
+        assert!(may_agree(
+            &w("the first contacts… hopes"),
+            &w("the first contacts inspire hopes")
+        ));
+        assert!(may_agree(
+            &w("the first [US] contacts"),
+            &w("inspire the first contacts now")
+        ));
     }
 
     #[test]

@@ -28,7 +28,7 @@
 
 use std::cmp::Ordering;
 
-use super::align::{BRACKET, NAME, Relation, STOP, classify};
+use super::align::{BRACKET, NAME, Relation, STOP, classify, common_subsequence, may_agree};
 use super::{Attrib, Corpus, Prepared};
 use crate::fold::fold;
 
@@ -93,9 +93,20 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
             weak,
         })
     };
-    let (relation, overlap) = classify(&p.words, &q.words);
     let (ps, qs) = (p.words.spoken(), q.words.spoken());
     let shorter = ps.min(qs).max(1);
+    // Aligning is grouping's costliest step, and most pairs that get here
+    // share only common words. When they cannot agree word for word nor
+    // match enough for a substitution (below), the alignment could only
+    // send them on to another wording: skip it.
+    if !may_agree(&p.words, &q.words)
+        && (shorter < SUBSTITUTION_LENGTH
+            || common_subsequence(&p.words, &q.words)
+                .is_some_and(|common| !substitutes(common, shorter)))
+    {
+        return other_wording(corpus, p, q, i, j, shared);
+    }
+    let (relation, overlap) = classify(&p.words, &q.words);
     let q_short = qs < ps || (qs == ps && j < i);
     let short = if q_short { q } else { p };
     let coverage = overlap.matched as f64 / shorter as f64;
@@ -140,7 +151,9 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
             )
         }
         Relation::Substitution
-            if shorter >= 6 && overlap.longest >= 4 && overlap.matched * 10 >= shorter * 7 =>
+            if shorter >= SUBSTITUTION_LENGTH
+                && overlap.longest >= 4
+                && substitutes(overlap.matched, shorter) =>
         {
             found(Relation::Substitution, 0.9 * coverage, false, q_short)
         }
@@ -148,6 +161,15 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
         Relation::Substitution | Relation::Unrelated => other_wording(corpus, p, q, i, j, shared),
         Relation::Retranslation | Relation::Paraphrase | Relation::Continuation => None,
     }
+}
+
+/// The fewest spoken tokens of a substitution's shorter side.
+const SUBSTITUTION_LENGTH: usize = 6;
+
+/// Whether `matched` tokens in equal runs make a substitution of
+/// quotations whose shorter has `shorter` spoken tokens: seven in ten.
+fn substitutes(matched: usize, shorter: usize) -> bool {
+    matched * 10 >= shorter * 7
 }
 
 /// Records `i` and `j` (`p` and `q`) as two wordings of one statement:
