@@ -20,10 +20,11 @@
 //! (“American” → `us`), so two translations of one sentence share stems
 //! even where they share few words.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use crate::fold::fold;
+use crate::lexicon::{WordMap, WordSet};
 use crate::span::Span;
 
 /// One word of a quotation, normalised.
@@ -130,11 +131,15 @@ pub fn normalize(text: &str) -> Normalized {
                 break;
             }
             let first = word.chars().next().unwrap_or(' ');
-            for part in expand(&fold(&word)) {
-                let folded: String = part
-                    .chars()
-                    .filter(|&c| is_word_char(c) || (all_digits && c == '.'))
-                    .collect();
+            let folded_word = fold(&word);
+            let (first_part, second_part) = expand(&folded_word);
+            for part in std::iter::once(first_part).chain(second_part.map(Cow::Borrowed)) {
+                let keep = |c: char| is_word_char(c) || (all_digits && c == '.');
+                let folded: Cow<str> = if part.chars().all(keep) {
+                    part
+                } else {
+                    Cow::Owned(part.chars().filter(|&c| keep(c)).collect())
+                };
                 if folded.is_empty() {
                     continue;
                 }
@@ -211,9 +216,12 @@ fn join_names(tokens: &mut Vec<Token>) {
 /// writes "do not" agrees with one that keeps "don't": `n't`, `'re`,
 /// `'ll`, `'ve`, `'m`, `'d`, and `'s` after a pronoun ("it's", "let's").
 /// A possessive `'s` stays part of its word.
-fn expand(word: &str) -> Vec<String> {
+///
+/// Its one or two parts, borrowed where they can be: grouping expands
+/// every word of every quotation.
+fn expand(word: &str) -> (Cow<'_, str>, Option<&'static str>) {
     let Some(at) = word.find('\'') else {
-        return vec![word.to_string()];
+        return (Cow::Borrowed(word), None);
     };
     let (head, tail) = (&word[..at], &word[at + 1..]);
     if tail == "t" && head.ends_with('n') {
@@ -224,7 +232,7 @@ fn expand(word: &str) -> Vec<String> {
             "sha" => "shall",
             b => b,
         };
-        return vec![base.to_string(), "not".to_string()];
+        return (Cow::Borrowed(base), Some("not"));
     }
     let second = match tail {
         "re" => "are",
@@ -241,9 +249,14 @@ fn expand(word: &str) -> Vec<String> {
             "is"
         }
         // A possessive: the word itself keeps its spelling fold.
-        _ => return vec![format!("{}{}", spelling(head), tail.replace('\'', ""))],
+        _ => {
+            return (
+                Cow::Owned(format!("{}{}", spelling(head), tail.replace('\'', ""))),
+                None,
+            );
+        }
     };
-    vec![head.to_string(), second.to_string()]
+    (Cow::Borrowed(head), Some(second))
 }
 
 /// Number words from two to ten as digits, and British spellings (and a
@@ -488,7 +501,7 @@ const STOP_WORDS: &[&str] = &[
     "says",
 ];
 
-static STOP: LazyLock<HashSet<&'static str>> =
+static STOP: LazyLock<WordSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 /// Whether a normalised token is a stop word.
@@ -524,7 +537,7 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("soviet", "ussr"),
 ];
 
-static COUNTRY: LazyLock<HashMap<&'static str, &'static str>> =
+static COUNTRY: LazyLock<WordMap<&'static str, &'static str>> =
     LazyLock::new(|| DEMONYMS.iter().copied().collect());
 
 /// The content stem of a normalised token, or `None` for a stop word.
