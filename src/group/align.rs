@@ -359,7 +359,7 @@ pub(crate) fn ngram(keys: &[u64]) -> u64 {
 
 /// The diff of two token sequences as alternating equal runs and gaps.
 fn segments(a: &Words, b: &Words) -> Vec<Seg> {
-    let ops = capture_diff_slices(Algorithm::Myers, &a.keys, &b.keys);
+    let ops = super::myers::diff(&a.keys, &b.keys);
     let mut segs: Vec<Seg> = Vec::with_capacity(ops.len());
     for op in ops {
         let (equal, ar, br) = match op {

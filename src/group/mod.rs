@@ -43,6 +43,7 @@
 pub mod align;
 mod block;
 mod link;
+mod myers;
 pub mod normalize;
 mod render;
 
