@@ -253,8 +253,11 @@ fn write(
         "UPDATE renderings SET source_id = (SELECT id FROM renderings WHERE key = ?2)
          WHERE key = ?1",
     )?;
+    // The rendering's key goes with each membership: the listings read it
+    // there (see migrations/0004_listing_indexes.sql).
     let mut member = conn.prepare_cached(
-        "INSERT INTO quotation_renderings (quotation_id, rendering_id) VALUES (?1, ?2)",
+        "INSERT INTO quotation_renderings (quotation_id, rendering_id, rendering_key)
+         VALUES (?1, ?2, ?3)",
     )?;
     let mut inferred = conn.prepare_cached(
         "INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
@@ -285,7 +288,7 @@ fn write(
             ])?;
             let rendering_id = conn.last_insert_rowid();
             for q in &r.quotations {
-                member.execute(params![q.0, rendering_id])?;
+                member.execute(params![q.0, rendering_id, r.id])?;
             }
         }
         for r in &u.renderings {
