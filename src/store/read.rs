@@ -10,10 +10,10 @@
 //! here in Rust with [`fold`], not in SQL: SQLite's `lower()` knows
 //! only ASCII, and the same folding is what the registry matcher uses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
-use anyhow::{Context, bail};
-use rusqlite::{ErrorCode, Row, params};
+use anyhow::bail;
+use rusqlite::{Connection, ErrorCode, Row, params};
 use serde::Serialize;
 
 use crate::fold::fold;
@@ -84,15 +84,14 @@ pub struct Filter {
 /// order), the article's outlet and date come from `articles_listing`
 /// rather than the article's row, and the rendering's key comes with the
 /// membership (the utterance's key is its first part, see
-/// [`utterance_of`]).
+/// [`utterance_of`]). Outlets are named from [`Outlets`], not joined.
 macro_rules! select_quotations {
     () => {
-        "SELECT q.article_path, o.name, q.start, q.end, q.text, coalesce(si.name, s.name),
+        "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, coalesce(si.name, s.name),
                 q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
                 q.confidence, a.published, qr.rendering_key, si.name IS NOT NULL
          FROM quotations AS q
          JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
-         JOIN outlets AS o ON o.id = a.outlet_id
          LEFT JOIN speakers AS s ON s.id = q.speaker_id
          LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
          LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
@@ -134,11 +133,32 @@ fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>>
     Ok(row.get_ref(i)?.as_str_or_null()?)
 }
 
+/// Every outlet's name by id, read once per listing: a few hundred rows,
+/// where joining `outlets` was a lookup per listed row.
+struct Outlets(HashMap<OutletId, String>);
+
+impl Outlets {
+    fn read(conn: &Connection) -> rusqlite::Result<Outlets> {
+        let mut stmt = conn.prepare_cached("SELECT id, name FROM outlets")?;
+        let names = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(Outlets(names.collect::<rusqlite::Result<_>>()?))
+    }
+
+    fn name(&self, id: OutletId) -> &str {
+        // articles.outlet_id is a foreign key: every id is there.
+        self.0.get(&id).map_or("", String::as_str)
+    }
+}
+
 /// Read a row of [`select_quotations!`] into `out`, reusing its strings: a
 /// listing of 50,000 rows then allocates for the first rows only.
-fn read_quotation_row(row: &Row<'_>, out: &mut QuotationRow) -> rusqlite::Result<()> {
+fn read_quotation_row(
+    row: &Row<'_>,
+    outlets: &Outlets,
+    out: &mut QuotationRow,
+) -> rusqlite::Result<()> {
     set(&mut out.article, text(row, 0)?);
-    set(&mut out.outlet, text(row, 1)?);
+    set(&mut out.outlet, outlets.name(row.get(1)?));
     out.start = row.get(2)?;
     out.end = row.get(3)?;
     set(&mut out.quote, text(row, 4)?);
@@ -165,13 +185,14 @@ fn read_quotation_row(row: &Row<'_>, out: &mut QuotationRow) -> rusqlite::Result
 /// One [`QuotationRow`] is filled again for each row.
 fn each_row(
     mut rows: rusqlite::Rows<'_>,
+    outlets: &Outlets,
     mut each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     on_error: impl Fn(rusqlite::Error) -> anyhow::Error,
 ) -> anyhow::Result<usize> {
     let mut current = QuotationRow::default();
     let mut n = 0;
     while let Some(row) = rows.next().map_err(&on_error)? {
-        read_quotation_row(row, &mut current)?;
+        read_quotation_row(row, outlets, &mut current)?;
         each(&current)?;
         n += 1;
     }
@@ -236,13 +257,14 @@ impl Store {
             ),
             None => filtered!("1"),
         };
+        let outlets = Outlets::read(&self.conn)?;
         let mut stmt = self.conn.prepare_cached(sql)?;
         let params = params![
             json_ids(&filter.speakers)?,
             json_ids(&filter.outlets)?,
             json_ids(&filter.articles)?
         ];
-        each_row(stmt.query(params)?, each, anyhow::Error::new)
+        each_row(stmt.query(params)?, &outlets, each, anyhow::Error::new)
     }
 
     /// Quotations whose text matches the FTS5 query `query`, best match
@@ -253,6 +275,7 @@ impl Store {
         query: &str,
         each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
+        let outlets = Outlets::read(&self.conn)?;
         let mut stmt = self.conn.prepare_cached(concat!(
             select_quotations!(),
             "JOIN quotations_fts ON quotations_fts.rowid = q.id
@@ -275,7 +298,7 @@ impl Store {
             }
         };
         let rows = stmt.query([query]).map_err(invalid)?;
-        each_row(rows, each, invalid)
+        each_row(rows, &outlets, each, invalid)
     }
 
     /// Every speaker with their quotation count, most quoted first, then by
@@ -309,34 +332,30 @@ impl Store {
         if wanted.is_empty() {
             bail!("the speaker name is empty");
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.id, s.name, a.alias
-             FROM speakers AS s
-             LEFT JOIN speaker_aliases AS a ON a.speaker_id = s.id
-             ORDER BY s.id",
-        )?;
-        let mut names: BTreeMap<SpeakerId, Vec<String>> = BTreeMap::new();
-        let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, SpeakerId>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, name, alias) = row.context("reading speakers")?;
-            let entry = names.entry(id).or_insert_with(|| vec![name]);
-            entry.extend(alias);
+        // Names are read borrowed, each table on its own: every listing
+        // by speaker starts here, and a join of the ten thousand speakers
+        // of a large database with their aliases, each name copied, cost
+        // more than a small listing itself.
+        let mut ids = BTreeSet::new();
+        let mut stmt = self.conn.prepare_cached("SELECT id, name FROM speakers")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let canonical = fold(row.get_ref(1)?.as_str()?);
+            let surname = canonical.split_whitespace().next_back().unwrap_or_default();
+            if surname == wanted || canonical == wanted {
+                ids.insert(row.get::<_, SpeakerId>(0)?);
+            }
         }
-        Ok(names
-            .into_iter()
-            .filter(|(_, names)| {
-                let canonical = fold(&names[0]);
-                let surname = canonical.split_whitespace().next_back().unwrap_or_default();
-                surname == wanted || names.iter().any(|n| fold(n) == wanted)
-            })
-            .map(|(id, _)| id)
-            .collect())
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT speaker_id, alias FROM speaker_aliases")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if fold(row.get_ref(1)?.as_str()?) == wanted {
+                ids.insert(row.get::<_, SpeakerId>(0)?);
+            }
+        }
+        Ok(ids.into_iter().collect())
     }
 
     /// The ids of the outlets named `name`, compared folded ("Arise.TV").

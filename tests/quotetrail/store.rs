@@ -350,4 +350,27 @@ fn listings_keep_path_order_when_later_ingests_add_earlier_paths() {
         "all grouped: {later:?}"
     );
     assert_eq!(later, from_the_tables(&sb, "Sergei Lavrov"));
+
+    // Several speakers' rows come from several ranges of the index: they
+    // are still listed in one path order.
+    sb.write("news/b.txt", "“We never said that,” Peskov said.\n");
+    sb.cmd(["ingest", "news"]).assert().success();
+    let store = Store::open(&sb.path("q.db"), OpenMode::Existing).unwrap();
+    let mut speakers = store.find_speakers("lavrov").unwrap();
+    speakers.extend(store.find_speakers("peskov").unwrap());
+    assert_eq!(speakers.len(), 2);
+    let filter = Filter {
+        speakers: Some(speakers),
+        ..Filter::default()
+    };
+    let mut both = Vec::new();
+    store
+        .each_quotation(&filter, |row| {
+            both.push((row.article.clone(), row.start));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(both.len(), 9, "{both:?}");
+    assert_eq!(both.get(2).map(|r| r.0.as_str()), Some("news/b.txt"));
+    assert!(both.is_sorted(), "{both:?}");
 }
