@@ -140,6 +140,24 @@ mod tests {
             copies,
             ("news/a.txt".to_string(), "u0123456789ab/tass".to_string())
         );
+        // The listing indexes replace the two speaker indexes they start
+        // with, rather than adding to every ingest's writes.
+        let speaker_indexes: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master
+                 WHERE type = 'index' AND name IN ('quotations_speaker_id',
+                     'utterances_speaker_id', 'quotations_listing', 'utterances_ranking')
+                 ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            speaker_indexes,
+            ["quotations_listing", "utterances_ranking"]
+        );
     }
 
     #[test]

@@ -81,17 +81,16 @@ pub struct Filter {
 ///
 /// Shaped by migrations/0004_listing_indexes.sql: the article's path is
 /// the quotation's own copy (so `quotations_listing` can hold the listing
-/// order), the article's outlet and date come from `articles_listing`
-/// rather than the article's row, and the rendering's key comes with the
-/// membership (the utterance's key is its first part, see
-/// [`utterance_of`]). Outlets are named from [`Outlets`], not joined.
+/// order), and the rendering's key comes with the membership (the
+/// utterance's key is its first part, see [`utterance_of`]). Outlets are
+/// named from [`Outlets`], not joined.
 macro_rules! select_quotations {
     () => {
         "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, coalesce(si.name, s.name),
                 q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
                 q.confidence, a.published, qr.rendering_key, si.name IS NOT NULL
          FROM quotations AS q
-         JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
+         JOIN articles AS a ON a.id = q.article_id
          LEFT JOIN speakers AS s ON s.id = q.speaker_id
          LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
          LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
