@@ -20,6 +20,6 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<ExitCode> {
 /// returns how many.
 pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Result<usize> {
     let mut sink = Sink::<QuotationRow>::new(out, format);
-    store.each_quotation(&Filter::default(), |row| Ok(sink.push(&row)?))?;
+    store.each_quotation(&Filter::default(), |row| Ok(sink.push(row)?))?;
     Ok(sink.finish()?)
 }

@@ -483,6 +483,6 @@ pub fn report(
         ..Filter::default()
     };
     let mut sink = Sink::<QuotationRow>::new(out, format);
-    store.each_quotation(&filter, |row| Ok(sink.push(&row)?))?;
+    store.each_quotation(&filter, |row| Ok(sink.push(row)?))?;
     Ok(sink.finish()?)
 }

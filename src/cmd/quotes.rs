@@ -47,6 +47,6 @@ pub fn quotes(store: &Store, opts: &QuotesOptions, out: &mut dyn Write) -> anyho
         filter.outlets = Some(ids);
     }
     let mut sink = Sink::<QuotationRow>::new(out, opts.format);
-    store.each_quotation(&filter, |row| Ok(sink.push(&row)?))?;
+    store.each_quotation(&filter, |row| Ok(sink.push(row)?))?;
     Ok(sink.finish()?)
 }

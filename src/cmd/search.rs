@@ -33,7 +33,7 @@ pub fn search(
     }
     let query = fts_query(text);
     let mut sink = Sink::<QuotationRow>::new(out, format);
-    store.search(&query, |row| Ok(sink.push(&row)?))?;
+    store.search(&query, |row| Ok(sink.push(row)?))?;
     Ok(sink.finish()?)
 }
 

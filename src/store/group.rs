@@ -301,8 +301,11 @@ fn write(
         "UPDATE renderings SET source_id = (SELECT id FROM renderings WHERE key = ?2)
          WHERE key = ?1",
     )?;
+    // The rendering's key goes with each membership: the listings read it
+    // there (see migrations/0004_listing_indexes.sql).
     let mut member = conn.prepare_cached(
-        "INSERT INTO quotation_renderings (quotation_id, rendering_id) VALUES (?1, ?2)",
+        "INSERT INTO quotation_renderings (quotation_id, rendering_id, rendering_key)
+         VALUES (?1, ?2, ?3)",
     )?;
     let mut inferred = conn.prepare_cached(
         "INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
@@ -310,7 +313,7 @@ fn write(
     )?;
     // Memberships are inserted in quotation order, the table's own: in
     // utterance order each went to a random page.
-    let mut members: Vec<(i64, i64)> = Vec::new();
+    let mut members: Vec<(i64, i64, &str)> = Vec::new();
     for u in &grouping.utterances {
         let count = u.quotations().count() as i64;
         let first_seen = u
@@ -335,7 +338,11 @@ fn write(
                 r.first_seen
             ])?;
             let rendering_id = conn.last_insert_rowid();
-            members.extend(r.quotations.iter().map(|q| (q.0, rendering_id)));
+            members.extend(
+                r.quotations
+                    .iter()
+                    .map(|q| (q.0, rendering_id, r.id.as_str())),
+            );
         }
         for r in &u.renderings {
             if let Some(src) = &r.source {
@@ -347,8 +354,8 @@ fn write(
         }
     }
     members.sort_unstable();
-    for (quotation, rendering) in members {
-        member.execute([quotation, rendering])?;
+    for (quotation, rendering, key) in members {
+        member.execute(params![quotation, rendering, key])?;
     }
     let mut link = conn.prepare_cached(
         "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES (?1, ?2, ?3, ?4)

@@ -21,6 +21,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_fts_without_insert_trigger",
         include_str!("../../migrations/0003_fts_without_insert_trigger.sql"),
     ),
+    (
+        "0004_listing_indexes",
+        include_str!("../../migrations/0004_listing_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.
@@ -100,6 +104,60 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn listing_copies_are_filled_when_an_old_database_is_upgraded() {
+        // A database as schema version 3 left it, with a grouped quotation.
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 3;
+             INSERT INTO outlets (id, name) VALUES (1, 'tass');
+             INSERT INTO articles (id, path, outlet_id, content_hash, text, bytes, ingested_at)
+                 VALUES (7, 'news/a.txt', 1, 'h', '“Yes,” he said.', 19, '2025-01-01T00:00:00Z');
+             INSERT INTO quotations (id, article_id, start, end, text, form, partial, rule,
+                                     confidence, paragraph)
+                 VALUES (3, 7, 3, 6, 'Yes', 'marked', 0, 'after', 0.9, 0);
+             INSERT INTO utterances (id, key, quotations) VALUES (1, 'u0123456789ab', 1);
+             INSERT INTO renderings (id, key, utterance_id, position, label, text)
+                 VALUES (5, 'u0123456789ab/tass', 1, 0, 'TASS', 'Yes');
+             INSERT INTO quotation_renderings (quotation_id, rendering_id) VALUES (3, 5);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let copies: (String, String) = conn
+            .query_row(
+                "SELECT q.article_path, qr.rendering_key
+                 FROM quotations AS q JOIN quotation_renderings AS qr ON qr.quotation_id = q.id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            copies,
+            ("news/a.txt".to_string(), "u0123456789ab/tass".to_string())
+        );
+        // The listing indexes replace the two speaker indexes they start
+        // with, rather than adding to every ingest's writes.
+        let speaker_indexes: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master
+                 WHERE type = 'index' AND name IN ('quotations_speaker_id',
+                     'utterances_speaker_id', 'quotations_listing', 'utterances_ranking')
+                 ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            speaker_indexes,
+            ["quotations_listing", "utterances_ranking"]
+        );
     }
 
     #[test]

@@ -10,10 +10,10 @@
 //! here in Rust with [`fold`], not in SQL: SQLite's `lower()` knows
 //! only ASCII, and the same folding is what the registry matcher uses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
-use anyhow::{Context, bail};
-use rusqlite::{ErrorCode, Row, params};
+use anyhow::bail;
+use rusqlite::{Connection, ErrorCode, Row, params};
 use serde::Serialize;
 
 use crate::fold::fold;
@@ -24,7 +24,7 @@ use super::{ArticleId, OutletId, SpeakerId, Store};
 ///
 /// The field names are a contract with external readers (the scorer reads
 /// `export --format jsonl`): keep them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct QuotationRow {
     /// The article's path as ingested.
     pub article: String,
@@ -78,47 +78,124 @@ pub struct Filter {
 
 /// The columns and joins every quotation listing shares, as a literal so
 /// `concat!` can finish each query.
+///
+/// Shaped by migrations/0004_listing_indexes.sql: the article's path is
+/// the quotation's own copy (so `quotations_listing` can hold the listing
+/// order), and the rendering's key comes with the membership (the
+/// utterance's key is its first part, see [`utterance_of`]). Outlets are
+/// named from [`Outlets`], not joined.
 macro_rules! select_quotations {
     () => {
-        "SELECT a.path, o.name, q.start, q.end, q.text, coalesce(si.name, s.name),
+        "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, coalesce(si.name, s.name),
                 q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
-                q.confidence, a.published, u.key, r.key, si.name IS NOT NULL
+                q.confidence, a.published, qr.rendering_key, si.name IS NOT NULL
          FROM quotations AS q
          JOIN articles AS a ON a.id = q.article_id
-         JOIN outlets AS o ON o.id = a.outlet_id
          LEFT JOIN speakers AS s ON s.id = q.speaker_id
          LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
-         LEFT JOIN renderings AS r ON r.id = qr.rendering_id
-         LEFT JOIN utterances AS u ON u.id = r.utterance_id
          LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
          LEFT JOIN speakers AS si ON si.id = inf.speaker_id "
     };
 }
 
-fn quotation_row(row: &Row<'_>) -> rusqlite::Result<QuotationRow> {
-    let mention: (Option<i64>, Option<i64>) = (row.get(6)?, row.get(7)?);
-    Ok(QuotationRow {
-        article: row.get(0)?,
-        outlet: row.get(1)?,
-        start: row.get(2)?,
-        end: row.get(3)?,
-        quote: row.get(4)?,
-        speaker: row.get(5)?,
-        speaker_span: match mention {
-            (Some(s), Some(e)) => Some([s, e]),
-            _ => None,
-        },
-        cue: row.get(8)?,
-        cited: row.get(9)?,
-        utterance: row.get(15)?,
-        rendering: row.get(16)?,
-        form: row.get(10)?,
-        partial: row.get(11)?,
-        rule: row.get(12)?,
-        confidence: row.get(13)?,
-        published: row.get(14)?,
-        speaker_inferred: row.get(17)?,
-    })
+/// The utterance of a rendering: a rendering's key is its utterance's key,
+/// `/` and a slug of its label (`u2b40bbdeea4e/tass`, see
+/// [`crate::group::Rendering::id`]).
+fn utterance_of(rendering: &str) -> &str {
+    rendering
+        .split_once('/')
+        .map_or(rendering, |(utterance, _)| utterance)
+}
+
+/// Set `field` to `value`, reusing the field's allocation.
+fn set(field: &mut String, value: &str) {
+    field.clear();
+    field.push_str(value);
+}
+
+/// Set an optional `field` to `value`, reusing the field's allocation.
+fn set_opt(field: &mut Option<String>, value: Option<&str>) {
+    match (field.as_mut(), value) {
+        (Some(f), Some(v)) => set(f, v),
+        (None, Some(v)) => *field = Some(v.to_owned()),
+        (_, None) => *field = None,
+    }
+}
+
+/// A text column as `&str`, borrowed from the row.
+fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    Ok(row.get_ref(i)?.as_str()?)
+}
+
+/// An optional text column as `Option<&str>`, borrowed from the row.
+fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(row.get_ref(i)?.as_str_or_null()?)
+}
+
+/// Every outlet's name by id, read once per listing: a few hundred rows,
+/// where joining `outlets` was a lookup per listed row.
+struct Outlets(HashMap<OutletId, String>);
+
+impl Outlets {
+    fn read(conn: &Connection) -> rusqlite::Result<Outlets> {
+        let mut stmt = conn.prepare_cached("SELECT id, name FROM outlets")?;
+        let names = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(Outlets(names.collect::<rusqlite::Result<_>>()?))
+    }
+
+    fn name(&self, id: OutletId) -> &str {
+        // articles.outlet_id is a foreign key: every id is there.
+        self.0.get(&id).map_or("", String::as_str)
+    }
+}
+
+/// Read a row of [`select_quotations!`] into `out`, reusing its strings: a
+/// listing of 50,000 rows then allocates for the first rows only.
+fn read_quotation_row(
+    row: &Row<'_>,
+    outlets: &Outlets,
+    out: &mut QuotationRow,
+) -> rusqlite::Result<()> {
+    set(&mut out.article, text(row, 0)?);
+    set(&mut out.outlet, outlets.name(row.get(1)?));
+    out.start = row.get(2)?;
+    out.end = row.get(3)?;
+    set(&mut out.quote, text(row, 4)?);
+    set_opt(&mut out.speaker, opt_text(row, 5)?);
+    out.speaker_span = match (row.get(6)?, row.get(7)?) {
+        (Some(s), Some(e)) => Some([s, e]),
+        _ => None,
+    };
+    set_opt(&mut out.cue, opt_text(row, 8)?);
+    set_opt(&mut out.cited, opt_text(row, 9)?);
+    set(&mut out.form, text(row, 10)?);
+    out.partial = row.get(11)?;
+    set(&mut out.rule, text(row, 12)?);
+    out.confidence = row.get(13)?;
+    set_opt(&mut out.published, opt_text(row, 14)?);
+    let rendering = opt_text(row, 15)?;
+    set_opt(&mut out.utterance, rendering.map(utterance_of));
+    set_opt(&mut out.rendering, rendering);
+    out.speaker_inferred = row.get(16)?;
+    Ok(())
+}
+
+/// Call `each` on every row `rows` yields; returns how many there were.
+/// One [`QuotationRow`] is filled again for each row.
+fn each_row(
+    mut rows: rusqlite::Rows<'_>,
+    outlets: &Outlets,
+    mut each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
+    on_error: impl Fn(rusqlite::Error) -> anyhow::Error,
+) -> anyhow::Result<usize> {
+    let mut current = QuotationRow::default();
+    let mut n = 0;
+    while let Some(row) = rows.next().map_err(&on_error)? {
+        read_quotation_row(row, outlets, &mut current)?;
+        each(&current)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn json_ids<T: Serialize>(ids: &Option<Vec<T>>) -> anyhow::Result<Option<String>> {
@@ -128,11 +205,12 @@ fn json_ids<T: Serialize>(ids: &Option<Vec<T>>) -> anyhow::Result<Option<String>
 impl Store {
     /// Call `each` on every quotation that passes `filter`, ordered by
     /// article path then start offset; returns how many there were.
-    /// Streaming, so an export of a large database holds one row at a time.
+    /// Streaming, so an export of a large database holds one row at a time
+    /// (the same [`QuotationRow`], filled again for each).
     pub fn each_quotation(
         &self,
         filter: &Filter,
-        mut each: impl FnMut(QuotationRow) -> anyhow::Result<()>,
+        each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
         // Each filter is `?N IS NULL OR …`, which SQLite answers by scanning
         // every quotation; so the statement is chosen by the filter that
@@ -140,44 +218,52 @@ impl Store {
         // ingest's articles, an outlet's articles), and the others are
         // checked on the rows it finds.
         macro_rules! filtered {
-            ($driver:literal) => {
+            ($driver:literal, $speakers:literal) => {
                 concat!(
                     select_quotations!(),
                     "WHERE ",
                     $driver,
+                    $speakers,
                     "
-                       AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))
                        AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
                        AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
-                     ORDER BY a.path, q.start, q.id"
+                     ORDER BY q.article_path, q.start, q.id"
+                )
+            };
+            ($driver:literal) => {
+                filtered!(
+                    $driver,
+                    "
+                       AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))"
                 )
             };
         }
-        let sql = if filter.speakers.is_some() {
-            filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))")
-        } else if filter.articles.is_some() {
-            filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
-        } else if filter.outlets.is_some() {
-            filtered!(
+        let sql = match &filter.speakers {
+            // One speaker (the usual case): quotations_listing holds their
+            // rows in the order asked for, so SQLite streams them without
+            // sorting. Several speakers' rows come from several ranges of
+            // the index and are sorted together.
+            Some(ids) if ids.len() == 1 => {
+                filtered!("q.speaker_id = json_extract(?1, '$[0]')", "")
+            }
+            Some(_) => filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))", ""),
+            None if filter.articles.is_some() => {
+                filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
+            }
+            None if filter.outlets.is_some() => filtered!(
                 "q.article_id IN (SELECT id FROM articles
                                   WHERE outlet_id IN (SELECT value FROM json_each(?2)))"
-            )
-        } else {
-            filtered!("1")
+            ),
+            None => filtered!("1"),
         };
+        let outlets = Outlets::read(&self.conn)?;
         let mut stmt = self.conn.prepare_cached(sql)?;
         let params = params![
             json_ids(&filter.speakers)?,
             json_ids(&filter.outlets)?,
             json_ids(&filter.articles)?
         ];
-        let mut rows = stmt.query(params)?;
-        let mut n = 0;
-        while let Some(row) = rows.next()? {
-            each(quotation_row(row)?)?;
-            n += 1;
-        }
-        Ok(n)
+        each_row(stmt.query(params)?, &outlets, each, anyhow::Error::new)
     }
 
     /// Quotations whose text matches the FTS5 query `query`, best match
@@ -186,13 +272,14 @@ impl Store {
     pub fn search(
         &self,
         query: &str,
-        mut each: impl FnMut(QuotationRow) -> anyhow::Result<()>,
+        each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
+        let outlets = Outlets::read(&self.conn)?;
         let mut stmt = self.conn.prepare_cached(concat!(
             select_quotations!(),
             "JOIN quotations_fts ON quotations_fts.rowid = q.id
              WHERE quotations_fts MATCH ?1
-             ORDER BY quotations_fts.rank, a.path, q.start, q.id"
+             ORDER BY quotations_fts.rank, q.article_path, q.start, q.id"
         ))?;
         // The statement itself is static and prepared above, so a plain
         // SQL error from running it comes from the FTS5 query text
@@ -209,13 +296,8 @@ impl Store {
                 err => anyhow::Error::new(err).context(format!("searching for {query:?}")),
             }
         };
-        let mut rows = stmt.query([query]).map_err(invalid)?;
-        let mut n = 0;
-        while let Some(row) = rows.next().map_err(invalid)? {
-            each(quotation_row(row)?)?;
-            n += 1;
-        }
-        Ok(n)
+        let rows = stmt.query([query]).map_err(invalid)?;
+        each_row(rows, &outlets, each, invalid)
     }
 
     /// Every speaker with their quotation count, most quoted first, then by
@@ -249,34 +331,30 @@ impl Store {
         if wanted.is_empty() {
             bail!("the speaker name is empty");
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.id, s.name, a.alias
-             FROM speakers AS s
-             LEFT JOIN speaker_aliases AS a ON a.speaker_id = s.id
-             ORDER BY s.id",
-        )?;
-        let mut names: BTreeMap<SpeakerId, Vec<String>> = BTreeMap::new();
-        let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, SpeakerId>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, name, alias) = row.context("reading speakers")?;
-            let entry = names.entry(id).or_insert_with(|| vec![name]);
-            entry.extend(alias);
+        // Names are read borrowed, each table on its own: every listing
+        // by speaker starts here, and a join of the ten thousand speakers
+        // of a large database with their aliases, each name copied, cost
+        // more than a small listing itself.
+        let mut ids = BTreeSet::new();
+        let mut stmt = self.conn.prepare_cached("SELECT id, name FROM speakers")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let canonical = fold(row.get_ref(1)?.as_str()?);
+            let surname = canonical.split_whitespace().next_back().unwrap_or_default();
+            if surname == wanted || canonical == wanted {
+                ids.insert(row.get::<_, SpeakerId>(0)?);
+            }
         }
-        Ok(names
-            .into_iter()
-            .filter(|(_, names)| {
-                let canonical = fold(&names[0]);
-                let surname = canonical.split_whitespace().next_back().unwrap_or_default();
-                surname == wanted || names.iter().any(|n| fold(n) == wanted)
-            })
-            .map(|(id, _)| id)
-            .collect())
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT speaker_id, alias FROM speaker_aliases")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if fold(row.get_ref(1)?.as_str()?) == wanted {
+                ids.insert(row.get::<_, SpeakerId>(0)?);
+            }
+        }
+        Ok(ids.into_iter().collect())
     }
 
     /// The ids of the outlets named `name`, compared folded ("Arise.TV").

@@ -403,7 +403,20 @@ impl Store {
         // SQLite reads a negative LIMIT as none.
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let conn = self.connection();
+        // utterances_ranking holds a speaker's utterances in this order,
+        // so for one speaker SQLite reads the first `limit` entries; for
+        // several it sorts their entries, read from the index alone.
         let ids = match speakers {
+            Some(ids @ [_]) => conn
+                .prepare_cached(
+                    "SELECT id FROM utterances
+                     WHERE speaker_id = json_extract(?1, '$[0]')
+                     ORDER BY quotations DESC, key LIMIT ?2",
+                )?
+                .query_map(params![serde_json::to_string(ids)?, limit], |row| {
+                    row.get(0)
+                })?
+                .collect::<Result<_, _>>()?,
             Some(ids) => conn
                 .prepare_cached(
                     "SELECT id FROM utterances

@@ -284,12 +284,7 @@ fn write_article(
             |row| row.get(0),
         )?;
     for quotation in &analysis.quotations {
-        written.push(insert_quotation(
-            conn,
-            article_id,
-            &article.text,
-            quotation,
-        )?);
+        written.push(insert_quotation(conn, article_id, article, quotation)?);
     }
     let mut aside = conn.prepare_cached(
         "INSERT INTO asides (article_id, start, end, text, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -311,12 +306,16 @@ fn write_article(
     })
 }
 
+/// Insert one quotation of `article` (stored as `article_id`), with its
+/// article's path: the listings' order, which `quotations_listing` holds
+/// (see migrations/0004_listing_indexes.sql).
 fn insert_quotation(
     conn: &Connection,
     article_id: ArticleId,
-    text: &str,
+    article: &Article,
     quotation: &Quotation,
 ) -> anyhow::Result<i64> {
+    let text = &article.text;
     let quote = &quotation.quote;
     let attribution = &quotation.attribution;
     let speaker_id = match &attribution.speaker {
@@ -336,8 +335,9 @@ fn insert_quotation(
         "INSERT INTO quotations
              (article_id, start, end, text, form, partial, speaker_id,
               mention_start, mention_end, mention_text, cue, cue_start, cue_end,
-              cited, rule, confidence, paragraph)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+              cited, rule, confidence, paragraph, article_path)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)",
     )?
     .execute(params![
         article_id,
@@ -357,6 +357,7 @@ fn insert_quotation(
         attribution.rule,
         confidence,
         quote.paragraph,
+        article.path,
     ])?;
     Ok(conn.last_insert_rowid())
 }

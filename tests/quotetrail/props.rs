@@ -162,7 +162,7 @@ proptest! {
         batch.put_article(&article, &analyze(&text, &Registry::default())).unwrap();
         batch.commit().unwrap();
         let mut rows = Vec::new();
-        store.each_quotation(&Filter::default(), |row| { rows.push(row); Ok(()) }).unwrap();
+        store.each_quotation(&Filter::default(), |row| { rows.push(row.clone()); Ok(()) }).unwrap();
         for row in rows {
             let slice = text.get(row.start as usize..row.end as usize);
             prop_assert_eq!(slice, Some(row.quote.as_str()));

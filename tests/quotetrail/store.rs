@@ -33,7 +33,7 @@ fn quotes(store: &Store) -> Vec<String> {
     let mut out = Vec::new();
     store
         .each_quotation(&Filter::default(), |row| {
-            out.push(row.quote);
+            out.push(row.quote.clone());
             Ok(())
         })
         .unwrap();
@@ -254,4 +254,123 @@ fn deleting_an_article_cascades_to_its_quotations_and_the_index() {
         )
         .unwrap();
     assert_eq!(left, 0);
+}
+
+/// The listing's (article, start, utterance, rendering) for `speaker`, as
+/// `quotes` prints them.
+fn listed(sb: &Sandbox, speaker: &str) -> Vec<(String, i64, String, String)> {
+    sb.stdout(["quotes", "--speaker", speaker, "--format", "jsonl"])
+        .lines()
+        .map(|l| {
+            let row: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                row["article"].as_str().unwrap().to_string(),
+                row["start"].as_i64().unwrap(),
+                row["utterance"].as_str().unwrap_or_default().to_string(),
+                row["rendering"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The same, from the tables the listing's copies and indexes are made
+/// of (migrations/0004_listing_indexes.sql), in the listing order.
+fn from_the_tables(sb: &Sandbox, speaker: &str) -> Vec<(String, i64, String, String)> {
+    let store = Store::open(&sb.path("q.db"), OpenMode::Existing).unwrap();
+    let conn = store.connection();
+    let stale: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM quotations AS q JOIN articles AS a ON a.id = q.article_id
+                     WHERE q.article_path IS NOT a.path)
+                  + (SELECT count(*) FROM quotation_renderings AS qr
+                     JOIN renderings AS r ON r.id = qr.rendering_id
+                     WHERE qr.rendering_key IS NOT r.key)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stale, 0, "every copied path and rendering key is current");
+    conn.prepare(
+        "SELECT a.path, q.start, coalesce(u.key, ''), coalesce(r.key, '')
+         FROM quotations AS q
+         JOIN articles AS a ON a.id = q.article_id
+         JOIN speakers AS s ON s.id = q.speaker_id
+         LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
+         LEFT JOIN renderings AS r ON r.id = qr.rendering_id
+         LEFT JOIN utterances AS u ON u.id = r.utterance_id
+         WHERE s.name = ?1
+         ORDER BY a.path, q.start, q.id",
+    )
+    .unwrap()
+    .query_map([speaker], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn listings_keep_path_order_when_later_ingests_add_earlier_paths() {
+    let sb = Sandbox::new();
+    let said = |words: &str| {
+        format!("“{words},” Lavrov said on Monday.\n\n“We are ready to talk,” Lavrov said.\n")
+    };
+    sb.write("news/m.txt", said("The talks went well"));
+    sb.write("news/z.txt", said("The talks went well, we think"));
+    sb.cmd(["ingest", "news"]).assert().success();
+    let first = listed(&sb, "lavrov");
+    assert_eq!(first.len(), 4, "{first:?}");
+    assert_eq!(first, from_the_tables(&sb, "Sergei Lavrov"));
+
+    // Articles whose paths sort before and between the stored ones, stored
+    // after them (higher ids), and one stored article changed: the listing
+    // is still in path order, and every copy follows.
+    sb.write("news/a.txt", said("The talks went well"));
+    sb.write("news/n/b.txt", said("Nothing was agreed"));
+    sb.write("news/m.txt", said("The talks went badly"));
+    sb.cmd(["ingest", "news"]).assert().success();
+    let later = listed(&sb, "lavrov");
+    let articles: Vec<&str> = later.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        articles,
+        [
+            "news/a.txt",
+            "news/a.txt",
+            "news/m.txt",
+            "news/m.txt",
+            "news/n/b.txt",
+            "news/n/b.txt",
+            "news/z.txt",
+            "news/z.txt"
+        ]
+    );
+    assert!(
+        later.iter().all(|r| !r.2.is_empty()),
+        "all grouped: {later:?}"
+    );
+    assert_eq!(later, from_the_tables(&sb, "Sergei Lavrov"));
+
+    // Several speakers' rows come from several ranges of the index: they
+    // are still listed in one path order.
+    sb.write("news/b.txt", "“We never said that,” Peskov said.\n");
+    sb.cmd(["ingest", "news"]).assert().success();
+    let store = Store::open(&sb.path("q.db"), OpenMode::Existing).unwrap();
+    let mut speakers = store.find_speakers("lavrov").unwrap();
+    speakers.extend(store.find_speakers("peskov").unwrap());
+    assert_eq!(speakers.len(), 2);
+    let filter = Filter {
+        speakers: Some(speakers),
+        ..Filter::default()
+    };
+    let mut both = Vec::new();
+    store
+        .each_quotation(&filter, |row| {
+            both.push((row.article.clone(), row.start));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(both.len(), 9, "{both:?}");
+    assert_eq!(both.get(2).map(|r| r.0.as_str()), Some("news/b.txt"));
+    assert!(both.is_sorted(), "{both:?}");
 }
