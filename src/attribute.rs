@@ -34,7 +34,7 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::{Folded, fold};
 use crate::lexicon::{
-    QUOTING_VERBS, SievedSet, WordMap, first_name_gender, is_cue_verb, is_determiner,
+    QUOTING_VERBS, WordList, WordMap, first_name_gender, is_cue_verb, is_determiner,
     is_document_noun, is_institution_word, is_not_name, is_place_word, is_preposition,
     is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun,
     looks_adjectival, pronoun_gender, title_gender,
@@ -453,8 +453,7 @@ const LONGEST: usize = 6;
 /// Whether `word` in lower case is one of [`ABBREVIATIONS`].
 fn is_abbreviation(word: &str) -> bool {
     // Sieved: it is asked of the last word of nearly every sentence.
-    static SET: LazyLock<SievedSet<&'static str>> =
-        LazyLock::new(|| SievedSet::new(ABBREVIATIONS.iter().copied().collect()));
+    static SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(ABBREVIATIONS.iter().copied()));
     if word.is_ascii() {
         // Lower-cased on the stack: most words before a period are no
         // abbreviation, and this runs for all of them.
