@@ -158,6 +158,8 @@ struct Found {
 struct Doc<'a> {
     text: &'a str,
     toks: Vec<Tok<'a>>,
+    /// The capitalised words of `toks`, in order (see [`Tokens::caps`]).
+    caps: Vec<usize>,
     paras: &'a [Span],
     registry: &'a Registry,
     /// In text order, never overlapping (leftmost-longest), so the
@@ -292,15 +294,41 @@ const ALNUM: u8 = 2;
 const UPPER: u8 = 4;
 const PUNCT: u8 = 8;
 
+/// The tokens of an article, and which of them are capitalised words.
+struct Tokens<'a> {
+    toks: Vec<Tok<'a>>,
+    /// The tokens with `cap` set, in order: what the passes over names
+    /// read, about one token in six.
+    caps: Vec<usize>,
+}
+
 /// The tokens of `text`: words (letters and digits, with the apostrophes,
 /// hyphens, periods and ampersands inside them, and an abbreviation's
 /// period) and single punctuation characters; white space separates.
 /// Each token's `lower` is its slice of `folded`, the whole text folded
-/// once, so tokens allocate nothing.
-fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
+/// once, so tokens allocate nothing. Tokens, paragraphs and quotes all
+/// come in text order, so each token's paragraph and quote are found as
+/// it is made: the paragraph whose end it does not reach (the last one
+/// takes the rest), the quote whose marks enclose its first byte.
+fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quote]) -> Tokens<'a> {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4 + 16);
+    let mut caps = Vec::with_capacity(text.len() / 16 + 4);
     let mut lower = folded.slices();
+    // Where paragraph `p` ends, unless it is the last.
+    let para_end = |p: usize| match paras.get(p + 1) {
+        Some(_) => paras[p].end,
+        None => usize::MAX,
+    };
+    let (mut para, mut para_ends) = (0, para_end(0));
+    // The quote `q` a token may stand in, and its outer span (empty past
+    // the last quote).
+    let outer = |q: usize| {
+        quotes
+            .get(q)
+            .map_or(Span::new(usize::MAX, usize::MAX), |q| q.outer)
+    };
+    let (mut q, mut quote) = (0, outer(0));
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // ASCII by table: nearly every character of news text.
@@ -316,29 +344,33 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
                 .iter()
                 .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
                 .map_or(bytes.len(), |k| i + 1 + k);
-            let plain = bytes.get(run).is_none_or(|&n| {
-                let next = ASCII_CLASS[usize::from(n)];
-                next == SPACE || (next == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&'))
-            });
-            // A period that ends a sentence (no letter or digit after it)
-            // joins nothing: the word is the run, with its period if it
-            // is an abbreviation. What `word_end` decides, without its
-            // walk: this is the last word of nearly every sentence.
-            let final_period = bytes.get(run) == Some(&b'.')
-                && bytes
-                    .get(run + 1)
-                    .is_none_or(|&n| n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0);
-            let end = if plain {
-                run
-            } else if final_period {
-                let single_cap = run - i == 1 && class & UPPER != 0;
-                if single_cap || is_abbreviation(&text[i..run]) {
-                    run + 1
-                } else {
+            let end = match bytes.get(run) {
+                None => run,
+                Some(&n) if ASCII_CLASS[usize::from(n)] == SPACE => run,
+                Some(&n)
+                    if ASCII_CLASS[usize::from(n)] == PUNCT
+                        && !matches!(n, b'\'' | b'-' | b'.' | b'&') =>
+                {
                     run
                 }
-            } else {
-                word_end(text, i, char::from(b))
+                // A period that ends a sentence (no letter or digit after
+                // it) joins nothing: the word is the run, with its period
+                // if it is an abbreviation. What `word_end` decides,
+                // without its walk: this is the last word of nearly every
+                // sentence.
+                Some(b'.')
+                    if bytes.get(run + 1).is_none_or(|&n| {
+                        n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0
+                    }) =>
+                {
+                    let single_cap = run - i == 1 && class & UPPER != 0;
+                    if single_cap || is_abbreviation(&text[i..run]) {
+                        run + 1
+                    } else {
+                        run
+                    }
+                }
+                Some(_) => word_end(text, i, char::from(b)),
             };
             (end, Kind::Word, class & UPPER != 0)
         } else if class == PUNCT {
@@ -357,6 +389,17 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
                 (i + c.len_utf8(), Kind::Punct, false)
             }
         };
+        while i >= para_ends {
+            para += 1;
+            para_ends = para_end(para);
+        }
+        while quote.end <= i {
+            q += 1;
+            quote = outer(q);
+        }
+        if cap {
+            caps.push(toks.len());
+        }
         let span = Span { start: i, end };
         toks.push(Tok {
             span,
@@ -364,12 +407,12 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
             kind,
             cap,
             name: false,
-            quote: None,
-            para: 0,
+            quote: (quote.start <= i).then_some(q),
+            para,
         });
         i = end;
     }
-    toks
+    Tokens { toks, caps }
 }
 
 /// `word` without its trailing "'s" (all of them, as `trim_end_matches`
@@ -478,35 +521,16 @@ impl<'a> Doc<'a> {
         quotes: &[Quote],
         registry: &'a Registry,
     ) -> Doc<'a> {
-        let mut toks = tokenize(text, folded);
-        for i in 0..toks.len() {
+        let Tokens { mut toks, caps } = tokenize(text, folded, paras, quotes);
+        for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
-        }
-        let (mut p, mut q) = (0, 0);
-        // Where paragraph `p` ends, unless it is the last.
-        let para_end = |p: usize| match paras.get(p + 1) {
-            Some(_) => paras[p].end,
-            None => usize::MAX,
-        };
-        let mut end = para_end(0);
-        for t in &mut toks {
-            while t.span.start >= end {
-                p += 1;
-                end = para_end(p);
-            }
-            t.para = p;
-            while q < quotes.len() && quotes[q].outer.end <= t.span.start {
-                q += 1;
-            }
-            if q < quotes.len() && quotes[q].outer.start <= t.span.start {
-                t.quote = Some(q);
-            }
         }
         let matches = registry.find_in(text, folded);
         debug_assert!(matches.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         let mut doc = Doc {
             text,
             toks,
+            caps,
             paras,
             registry,
             matches,
@@ -616,7 +640,7 @@ impl<'a> Doc<'a> {
             .filter(|&first| first != usize::MAX)
             .collect();
         doc.quote_tokens = bounds;
-        doc.alone = Doc::lone_names(&doc.toks);
+        doc.alone = Doc::lone_names(&doc.toks, &doc.caps);
         let entities = doc.collect_entities();
         // Sized once: grown one name at a time, the maps rehashed several
         // times per article.
@@ -1306,16 +1330,17 @@ impl<'a> Doc<'a> {
                 subject: self.followed_by_verb(end_tok),
             });
         }
+        // Runs of name words, each from the first name word no run took.
         let mut i = 0;
-        while i < self.toks.len() {
-            if !self.is_name_word(i)
-                || self.toks[i].quote.is_some()
-                || covered[self.toks[i].span.start]
+        for &start in &self.caps {
+            if start < i
+                || !self.is_name_word(start)
+                || self.toks[start].quote.is_some()
+                || covered[self.toks[start].span.start]
             {
-                i += 1;
                 continue;
             }
-            let start = i;
+            i = start;
             while i < self.toks.len()
                 && self.is_name_word(i)
                 && self.toks[i].quote.is_none()
@@ -1372,12 +1397,13 @@ impl<'a> Doc<'a> {
     /// For every capitalised word that stands alone outside quotes (no
     /// capitalised word on either side), the last token where it does:
     /// what [`Doc::used_alone`] asks, computed once instead of per name.
-    fn lone_names(toks: &[Tok<'a>]) -> WordMap<&'a str, usize> {
+    fn lone_names(toks: &[Tok<'a>], caps: &[usize]) -> WordMap<&'a str, usize> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
         // Sized for a capitalised word in twenty tokens, so it seldom grows.
         let mut out = WordMap::with_capacity_and_hasher(toks.len() / 20, Default::default());
-        for (k, t) in toks.iter().enumerate() {
-            if t.cap && t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
+        for &k in caps {
+            let t = &toks[k];
+            if t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
                 let name = t.lower.strip_suffix("'s").unwrap_or(t.lower);
                 out.insert(name, k);
             }
@@ -2925,7 +2951,7 @@ mod tests {
     fn tokens_carry_their_folded_form() {
         let text = "Sen. Öncu’s “U.S.” AT&T—TrÃ©vidic said.";
         let folded = Folded::new(text);
-        let toks = tokenize(text, &folded);
+        let toks = tokenize(text, &folded, &paragraphs(text), &[]).toks;
         let words: Vec<(&str, &str)> = toks.iter().map(|t| (t.span.slice(text), t.lower)).collect();
         for (original, lower) in &words {
             assert_eq!(fold(original), *lower);
