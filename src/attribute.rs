@@ -1303,7 +1303,9 @@ impl<'a> Doc<'a> {
     /// names and roles, and capitalised names of two words or more.
     fn collect_entities(&self) -> Vec<Entity> {
         let mut out = Vec::new();
-        let mut covered = vec![false; self.text.len() + 1];
+        // The registry matches that take their words from the runs below,
+        // in order and apart, as the matches are.
+        let mut covering = Vec::new();
         for m in &self.matches {
             let Some(ti) = self.token_at(m.span.start) else {
                 continue;
@@ -1312,9 +1314,7 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let end_tok = self.token_at(m.span.end.saturating_sub(1)).unwrap_or(ti);
-            for c in &mut covered[m.span.start..m.span.end] {
-                *c = true;
-            }
+            covering.push(m.span);
             if self.is_possessive(end_tok) {
                 continue;
             }
@@ -1330,13 +1330,21 @@ impl<'a> Doc<'a> {
                 subject: self.followed_by_verb(end_tok),
             });
         }
+        // Whether a registry match covers byte `at`, asked in text order.
+        let mut next = 0;
+        let mut covered = |at: usize| {
+            while covering.get(next).is_some_and(|s: &Span| s.end <= at) {
+                next += 1;
+            }
+            covering.get(next).is_some_and(|s| s.start <= at)
+        };
         // Runs of name words, each from the first name word no run took.
         let mut i = 0;
         for &start in &self.caps {
             if start < i
                 || !self.is_name_word(start)
                 || self.toks[start].quote.is_some()
-                || covered[self.toks[start].span.start]
+                || covered(self.toks[start].span.start)
             {
                 continue;
             }
@@ -1344,7 +1352,7 @@ impl<'a> Doc<'a> {
             while i < self.toks.len()
                 && self.is_name_word(i)
                 && self.toks[i].quote.is_none()
-                && !covered[self.toks[i].span.start]
+                && !covered(self.toks[i].span.start)
                 && self.toks[i].para == self.toks[start].para
             {
                 i += 1;
@@ -1361,18 +1369,22 @@ impl<'a> Doc<'a> {
             let words = (start..i).filter(|&k| !is_title(self.word(k))).count();
             // A person, not a place or a thing: titled, a known first name,
             // or a surname the article also uses alone ("Bayh said").
-            let personal = titled
-                || first_name_gender(self.word(start)).is_some()
-                || (start..i)
-                    .any(|k| title_gender(self.word(k)).is_some() || is_title(self.word(k)))
-                || self.used_alone(self.word(i - 1), start)
-                // "Dorian Vale spoke briefly": a two-word name doing something.
-                || (words == 2
-                    && self.followed_by_verb(i - 1)
-                    && !is_place_word(self.word(i - 1))
-                    && !is_institution_word(self.word(i - 1)));
+            let personal = || {
+                titled
+                    || first_name_gender(self.word(start)).is_some()
+                    || (start..i)
+                        .any(|k| title_gender(self.word(k)).is_some() || is_title(self.word(k)))
+                    || self.used_alone(self.word(i - 1), start)
+                    // "Dorian Vale spoke briefly": a two-word name doing something.
+                    || (words == 2
+                        && self.followed_by_verb(i - 1)
+                        && !is_place_word(self.word(i - 1))
+                        && !is_institution_word(self.word(i - 1)))
+            };
+            // Most runs are one capitalised word, which is no entity:
+            // whether it is personal is not asked.
             if (words >= 2 || titled)
-                && personal
+                && personal()
                 && !self.is_possessive(i - 1)
                 && let Some((speaker, gender)) = self.name_speaker(np, titled)
             {
