@@ -27,7 +27,6 @@
 //! and names of works are nobody's words.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
@@ -187,16 +186,11 @@ struct Doc<'a> {
     /// [`Doc::credits`] reads.
     credit_words: Vec<usize>,
     /// Persons and institutions named outside quotes, in text order: by
-    /// position, then in the order they were noted.
-    entities: BTreeMap<(usize, usize), Entity>,
-    /// How many entities were ever noted: the second half of the next key.
-    noted: usize,
-    /// For each full name, the first entity (in the order of `entities`)
-    /// with that name, by position, and its gender.
-    first_named: WordMap<String, (usize, Option<Gender>)>,
-    /// For each last word of a name of two words or more, the entities
-    /// [`Doc::name_speaker`] completes a surname from.
-    surnames: WordMap<String, Surname>,
+    /// position, then in the order they were noted. An article names a
+    /// few dozen, so the questions asked of them (the first with a name,
+    /// the latest with a surname, those before a pronoun) are answered
+    /// by walking the list, which costs less than keeping maps for them.
+    entities: Vec<Entity>,
     /// See [`Doc::lone_names`].
     alone: WordMap<&'a str, usize>,
     /// The first and last token of each quote (`usize::MAX` for a quote
@@ -231,18 +225,6 @@ struct Barren {
     /// word that may not be barren stands: walking left from entry `i`, go
     /// on at `skip[i] - 1`. Shortened as walks pass (path compression).
     skip: Vec<usize>,
-}
-
-/// The fuller names a surname alone may stand for, as keys of
-/// [`Doc::entities`] (position first), so noting an entity clones no
-/// speaker.
-#[derive(Clone, Debug, Default)]
-struct Surname {
-    /// The last person (in the order of [`Doc::entities`]) with this
-    /// surname, keyed by position.
-    latest_person: Option<(usize, usize)>,
-    /// The first entity of any kind with this surname.
-    earliest: Option<(usize, usize)>,
 }
 
 /// The clause subjects of paragraph `para`, from
@@ -539,10 +521,7 @@ impl<'a> Doc<'a> {
             cue_words: Vec::new(),
             openers: Vec::new(),
             credit_words: Vec::new(),
-            entities: BTreeMap::new(),
-            noted: 0,
-            first_named: WordMap::default(),
-            surnames: WordMap::default(),
+            entities: Vec::new(),
             alone: WordMap::default(),
             quote_tokens: Vec::new(),
             quote_starts: Vec::new(),
@@ -641,48 +620,29 @@ impl<'a> Doc<'a> {
             .collect();
         doc.quote_tokens = bounds;
         doc.alone = Doc::lone_names(&doc.toks, &doc.caps);
-        let entities = doc.collect_entities();
-        // Sized once: grown one name at a time, the maps rehashed several
-        // times per article.
-        doc.first_named.reserve(entities.len());
-        doc.surnames.reserve(entities.len());
-        for entity in entities {
-            doc.add_entity(entity);
-        }
+        // In text order already, and noted in that order.
+        doc.entities = doc.collect_entities();
         doc
     }
 
     /// Add an entity after those at or before its position.
     fn add_entity(&mut self, entity: Entity) {
-        let at = entity.at;
-        let name = &entity.speaker.name;
-        // Keys are cloned only for names not seen before.
-        match self.first_named.get_mut(name) {
-            Some(first) if at < first.0 => *first = (at, entity.gender),
-            Some(_) => {}
-            None => {
-                self.first_named.insert(name.clone(), (at, entity.gender));
-            }
-        }
-        if name.contains(' ')
-            && let Some(surname) = name.split(' ').next_back()
-        {
-            let s = match self.surnames.get_mut(surname) {
-                Some(s) => s,
-                None => self.surnames.entry(surname.to_string()).or_default(),
-            };
-            let this = Some((at, self.noted));
-            if entity.speaker.kind == SpeakerKind::Person
-                && s.latest_person.is_none_or(|l| at >= l.0)
-            {
-                s.latest_person = this;
-            }
-            if s.earliest.is_none_or(|e| at < e.0) {
-                s.earliest = this;
-            }
-        }
-        self.entities.insert((at, self.noted), entity);
-        self.noted += 1;
+        let after = self.entities.partition_point(|e| e.at <= entity.at);
+        self.entities.insert(after, entity);
+    }
+
+    /// The entities named `surname` and more before it ("Ted Cruz" for
+    /// "Cruz"), in the order of [`Doc::entities`].
+    fn with_surname<'s, 'n>(
+        &'s self,
+        surname: &'n str,
+    ) -> impl DoubleEndedIterator<Item = &'s Entity> + use<'s, 'n> {
+        self.entities.iter().filter(move |e| {
+            e.speaker
+                .name
+                .rsplit_once(' ')
+                .is_some_and(|(_, last)| last == surname)
+        })
     }
 
     /// The registry matches that start at byte `start`.
@@ -1482,20 +1442,21 @@ impl<'a> Doc<'a> {
             ));
         }
         let single = words.len() == 1;
-        let fuller = |which: fn(&Surname) -> Option<(usize, usize)>| {
-            self.surnames
-                .get(name.as_str())
-                .and_then(which)
-                .and_then(|key| self.entities.get(&key))
-        };
         if single && !titled {
             // A surname alone: complete it from an earlier full name.
-            if let Some(full) = fuller(|s| s.latest_person) {
+            let latest_person = self
+                .with_surname(&name)
+                .rev()
+                .find(|e| e.speaker.kind == SpeakerKind::Person);
+            if let Some(full) = latest_person {
                 return Some((full.speaker.clone(), full.gender.or(gender)));
             }
-        } else if single && let Some(full) = fuller(|s| s.earliest) {
-            gender = gender.or(full.gender);
-            name = full.speaker.name.clone();
+        } else if single {
+            let earliest = self.with_surname(&name).next();
+            if let Some(full) = earliest {
+                gender = gender.or(full.gender);
+                name = full.speaker.name.clone();
+            }
         }
         if gender.is_none() {
             // The first word folded is its token's folded form, less the
@@ -1592,7 +1553,8 @@ impl<'a> Doc<'a> {
         gender: Option<Gender>,
     ) -> (Option<Speaker>, Option<Gender>) {
         let pos = self.toks[at].span.start;
-        let candidates = self.entities.range(..(pos, 0)).rev().map(|(_, e)| e);
+        let before = self.entities.partition_point(|e| e.at < pos);
+        let candidates = self.entities[..before].iter().rev();
         let found = match word {
             "he" | "she" => {
                 // The latest compatible person, unless a compatible subject
@@ -1832,9 +1794,10 @@ impl<'a> Doc<'a> {
             return;
         }
         let gender = self
-            .first_named
-            .get(&speaker.name)
-            .and_then(|&(_, gender)| gender)
+            .entities
+            .iter()
+            .find(|e| e.speaker.name == speaker.name)
+            .and_then(|e| e.gender)
             .or_else(|| {
                 self.registry
                     .speakers()
