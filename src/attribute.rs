@@ -33,10 +33,10 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::{Folded, fold};
 use crate::lexicon::{
-    QUOTING_VERBS, WordList, WordMap, first_name_gender, is_cue_verb, is_determiner,
-    is_document_noun, is_institution_word, is_not_name, is_place_word, is_preposition,
-    is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun,
-    looks_adjectival, pronoun_gender, title_gender,
+    QUOTING_VERBS, WordList, first_name_gender, is_cue_verb, is_determiner, is_document_noun,
+    is_institution_word, is_not_name, is_place_word, is_preposition, is_role_noun, is_time_word,
+    is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun, looks_adjectival,
+    pronoun_gender, title_gender,
 };
 use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
 use crate::span::Span;
@@ -192,7 +192,7 @@ struct Doc<'a> {
     /// by walking the list, which costs less than keeping maps for them.
     entities: Vec<Entity>,
     /// See [`Doc::lone_names`].
-    alone: WordMap<&'a str, usize>,
+    alone: Vec<(usize, &'a str)>,
     /// The first and last token of each quote (`usize::MAX` for a quote
     /// with no token).
     quote_tokens: Vec<(usize, usize)>,
@@ -522,7 +522,7 @@ impl<'a> Doc<'a> {
             openers: Vec::new(),
             credit_words: Vec::new(),
             entities: Vec::new(),
-            alone: WordMap::default(),
+            alone: Vec::new(),
             quote_tokens: Vec::new(),
             quote_starts: Vec::new(),
             subjects: RefCell::new(None),
@@ -1363,21 +1363,25 @@ impl<'a> Doc<'a> {
     /// Whether `surname` also stands alone as a name somewhere other than
     /// the run starting at `run`.
     fn used_alone(&self, surname: &str, run: usize) -> bool {
-        self.alone.get(surname).is_some_and(|&k| k > run + 3)
+        // Only runs of two name words or more ask, a few per article: a
+        // walk back from the end costs less than a map of every word.
+        self.alone
+            .iter()
+            .rev()
+            .take_while(|&&(k, _)| k > run + 3)
+            .any(|&(_, name)| name == surname)
     }
 
-    /// For every capitalised word that stands alone outside quotes (no
-    /// capitalised word on either side), the last token where it does:
-    /// what [`Doc::used_alone`] asks, computed once instead of per name.
-    fn lone_names(toks: &[Tok<'a>], caps: &[usize]) -> WordMap<&'a str, usize> {
+    /// Every capitalised word that stands alone outside quotes (no
+    /// capitalised word on either side), with its token, in order, less a
+    /// possessive: what [`Doc::used_alone`] asks.
+    fn lone_names(toks: &[Tok<'a>], caps: &[usize]) -> Vec<(usize, &'a str)> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
-        // Sized for a capitalised word in twenty tokens, so it seldom grows.
-        let mut out = WordMap::with_capacity_and_hasher(toks.len() / 20, Default::default());
+        let mut out = Vec::with_capacity(caps.len());
         for &k in caps {
             let t = &toks[k];
             if t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
-                let name = t.lower.strip_suffix("'s").unwrap_or(t.lower);
-                out.insert(name, k);
+                out.push((k, t.lower.strip_suffix("'s").unwrap_or(t.lower)));
             }
         }
         out

@@ -4,8 +4,6 @@
 //! They are data, kept apart from the rules so a linguist can extend them
 //! without reading the parser. Every lookup takes a lower-case word.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::registry::Gender;
@@ -188,47 +186,6 @@ const CUE_IRREGULAR: &[&str] = &[
 /// Verbs whose object, not their subject, is the speaker: "TASS quoted
 /// Putin as saying".
 pub const QUOTING_VERBS: &[&str] = &["quoted", "quotes", "quoting", "cited", "cites"];
-
-/// A hasher for short words (the FxHash of rustc): the word lists are
-/// looked up several times per token of every article, and SipHash's
-/// defence against chosen keys costs more than the look-up itself. The
-/// lists are fixed, and a map keyed by an article's words holds a few
-/// hundred keys at most, so colliding keys could not cost much.
-#[derive(Clone, Copy, Default)]
-pub struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Hash maps keyed by an article's words, with [`WordHasher`].
-pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// A quick no, before the table, for most words that are not in a
 /// word list: which (first letter, last letter) and (first letter,
@@ -2074,6 +2031,8 @@ pub fn is_document_noun(w: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
