@@ -31,7 +31,7 @@ use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
-use crate::fold::{Folded, fold};
+use crate::fold::Folded;
 use crate::lexicon::{
     QUOTING_VERBS, WordList, first_name_gender, is_cue_verb, is_determiner, is_document_noun,
     is_institution_word, is_not_name, is_place_word, is_preposition, is_role_noun, is_time_word,
@@ -1725,11 +1725,9 @@ impl<'a> Doc<'a> {
                     // "TASS quoted Putin as saying “…” ¶ He added that …
                     // “…”": the same speaker's next words, in this or the
                     // next paragraph, come through the same intermediary.
-                    let adds = a.cue.is_some_and(|c| {
-                        matches!(
-                            fold(c.slice(self.text)).as_str(),
-                            "added" | "adds" | "continued" | "continues"
-                        )
+                    // The cue is a token: its folded form is at hand.
+                    let adds = a.cue.and_then(|c| self.token_at(c.start)).is_some_and(|k| {
+                        matches!(self.word(k), "added" | "adds" | "continued" | "continues")
                     });
                     if a.cited.is_none()
                         && adds
@@ -2843,12 +2841,14 @@ impl<'a> Doc<'a> {
     /// it reads as speech.
     fn aside_reason(&self, quote: &Quote) -> Option<&'static str> {
         let text = quote.span.slice(self.text);
+        // Counted up to four: only whether there are two and four is asked.
         let words = text
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphabetic))
+            .take(4)
             .count();
         let terminal = text.ends_with(['.', '?', '!']);
-        if words >= 2 && is_title_case(text) && !terminal {
+        if words >= 2 && !terminal && is_title_case(text) {
             return Some("title");
         }
         if words < 4 {
@@ -2918,6 +2918,7 @@ fn is_title_case(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fold::fold;
 
     #[test]
     fn abbreviations_fit_the_lower_casing_buffer() {
