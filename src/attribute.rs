@@ -290,27 +290,14 @@ struct Tokens<'a> {
 /// Each token's `lower` is its slice of `folded`, the whole text folded
 /// once, so tokens allocate nothing. Tokens, paragraphs and quotes all
 /// come in text order, so each token's paragraph and quote are found as
-/// it is made: the paragraph whose end it does not reach (the last one
-/// takes the rest), the quote whose marks enclose its first byte.
+/// it is made (see [`Place`]). The loop keeps to ASCII words and
+/// punctuation, nearly every token of news text; the rest is out of line.
 fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quote]) -> Tokens<'a> {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4 + 16);
     let mut caps = Vec::with_capacity(text.len() / 16 + 4);
     let mut lower = folded.slices();
-    // Where paragraph `p` ends, unless it is the last.
-    let para_end = |p: usize| match paras.get(p + 1) {
-        Some(_) => paras[p].end,
-        None => usize::MAX,
-    };
-    let (mut para, mut para_ends) = (0, para_end(0));
-    // The quote `q` a token may stand in, and its outer span (empty past
-    // the last quote).
-    let outer = |q: usize| {
-        quotes
-            .get(q)
-            .map_or(Span::new(usize::MAX, usize::MAX), |q| q.outer)
-    };
-    let (mut q, mut quote) = (0, outer(0));
+    let mut place = Place::new(paras, quotes);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // ASCII by table: nearly every character of news text.
@@ -319,65 +306,21 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
             i += 1;
             continue;
         } else if class & ALNUM != 0 {
-            // A run of ASCII letters and digits that white space or plain
-            // punctuation ends is the whole word; anything else (a joiner,
-            // a non-ASCII letter, a period) is for `word_end`.
-            let run = bytes[i + 1..]
-                .iter()
-                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
-                .map_or(bytes.len(), |k| i + 1 + k);
-            let end = match bytes.get(run) {
-                None => run,
-                Some(&n) if ASCII_CLASS[usize::from(n)] == SPACE => run,
-                Some(&n)
-                    if ASCII_CLASS[usize::from(n)] == PUNCT
-                        && !matches!(n, b'\'' | b'-' | b'.' | b'&') =>
-                {
-                    run
-                }
-                // A period that ends a sentence (no letter or digit after
-                // it) joins nothing: the word is the run, with its period
-                // if it is an abbreviation. What `word_end` decides,
-                // without its walk: this is the last word of nearly every
-                // sentence.
-                Some(b'.')
-                    if bytes.get(run + 1).is_none_or(|&n| {
-                        n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0
-                    }) =>
-                {
-                    let single_cap = run - i == 1 && class & UPPER != 0;
-                    if single_cap || is_abbreviation(&text[i..run]) {
-                        run + 1
-                    } else {
-                        run
-                    }
-                }
-                Some(_) => word_end(text, i, char::from(b)),
-            };
-            (end, Kind::Word, class & UPPER != 0)
+            (ascii_word_end(text, i), Kind::Word, class & UPPER != 0)
         } else if class == PUNCT {
             (i + 1, Kind::Punct, false)
         } else {
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            if c.is_whitespace() {
-                i += c.len_utf8();
-                continue;
-            }
-            if c.is_alphanumeric() {
-                (word_end(text, i, c), Kind::Word, c.is_uppercase())
-            } else {
-                (i + c.len_utf8(), Kind::Punct, false)
+            match other_token(text, i) {
+                Other::Space(next) => {
+                    i = next;
+                    continue;
+                }
+                Other::Token(end, kind, cap) => (end, kind, cap),
+                Other::End => break,
             }
         };
-        while i >= para_ends {
-            para += 1;
-            para_ends = para_end(para);
-        }
-        while quote.end <= i {
-            q += 1;
-            quote = outer(q);
+        if i >= place.next {
+            place.advance(i);
         }
         if cap {
             caps.push(toks.len());
@@ -389,12 +332,152 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
             kind,
             cap,
             name: false,
-            quote: (quote.start <= i).then_some(q),
-            para,
+            quote: place.quote,
+            para: place.para,
         });
         i = end;
     }
     Tokens { toks, caps }
+}
+
+/// Which paragraph and quote the token at a byte stands in, for bytes
+/// asked in text order: the paragraph whose end it does not reach (the
+/// last one takes the rest), the quote whose marks enclose it. Both stay
+/// the same up to `next`, so a token costs one comparison.
+struct Place<'p> {
+    paras: &'p [Span],
+    quotes: &'p [Quote],
+    para: usize,
+    /// Where paragraph `para` ends (`usize::MAX` for the last).
+    para_end: usize,
+    /// The first quote whose marks do not end before the last byte asked.
+    q: usize,
+    quote: Option<usize>,
+    /// The first byte at which `para` or `quote` may change.
+    next: usize,
+}
+
+impl<'p> Place<'p> {
+    fn new(paras: &'p [Span], quotes: &'p [Quote]) -> Place<'p> {
+        let mut place = Place {
+            paras,
+            quotes,
+            para: 0,
+            para_end: 0,
+            q: 0,
+            quote: None,
+            next: 0,
+        };
+        place.para_end = place.end_of(0);
+        place.advance(0);
+        place
+    }
+
+    /// Where paragraph `p` ends, unless it is the last.
+    fn end_of(&self, p: usize) -> usize {
+        match (self.paras.get(p), self.paras.get(p + 1)) {
+            (Some(para), Some(_)) => para.end,
+            _ => usize::MAX,
+        }
+    }
+
+    #[cold]
+    fn advance(&mut self, at: usize) {
+        while at >= self.para_end {
+            self.para += 1;
+            self.para_end = self.end_of(self.para);
+        }
+        while self.quotes.get(self.q).is_some_and(|q| q.outer.end <= at) {
+            self.q += 1;
+        }
+        let outer = self.quotes.get(self.q).map(|q| q.outer);
+        self.quote = outer.filter(|o| o.start <= at).map(|_| self.q);
+        let quote_change = match (outer, self.quote) {
+            (Some(o), Some(_)) => o.end,
+            (Some(o), None) => o.start,
+            (None, _) => usize::MAX,
+        };
+        self.next = self.para_end.min(quote_change);
+    }
+}
+
+/// The end of the word of ASCII letters and digits starting at `start`.
+#[inline]
+fn ascii_word_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    // A run of ASCII letters and digits that white space or plain
+    // punctuation ends is the whole word; anything else (a joiner, a
+    // non-ASCII letter, a period) is for `word_end`.
+    let run = bytes
+        .get(start + 1..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
+        })
+        .map_or(bytes.len(), |k| start + 1 + k);
+    match bytes.get(run) {
+        None => run,
+        Some(&n) if ASCII_CLASS[usize::from(n)] == SPACE => run,
+        Some(&n)
+            if ASCII_CLASS[usize::from(n)] == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&') =>
+        {
+            run
+        }
+        _ => joined_word_end(text, start, run),
+    }
+}
+
+/// [`ascii_word_end`] for a run that a joiner, a non-ASCII character or
+/// a period follows.
+#[cold]
+#[inline(never)]
+fn joined_word_end(text: &str, start: usize, run: usize) -> usize {
+    let bytes = text.as_bytes();
+    let first = bytes.get(start).copied().unwrap_or(b' ');
+    // A period that ends a sentence (no letter or digit after it) joins
+    // nothing: the word is the run, with its period if it is an
+    // abbreviation. What `word_end` decides, without its walk: this is
+    // the last word of nearly every sentence.
+    let final_period = bytes.get(run) == Some(&b'.')
+        && bytes
+            .get(run + 1)
+            .is_none_or(|&n| n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0);
+    if final_period {
+        let single_cap = run - start == 1 && first.is_ascii_uppercase();
+        if single_cap || is_abbreviation(&text[start..run]) {
+            run + 1
+        } else {
+            run
+        }
+    } else {
+        word_end(text, start, char::from(first))
+    }
+}
+
+/// What [`other_token`] found.
+enum Other {
+    /// White space up to here.
+    Space(usize),
+    /// A token: its end, kind and whether it is capitalised.
+    Token(usize, Kind, bool),
+    /// No character here.
+    End,
+}
+
+/// The token at a byte of a non-ASCII character, or the white space there.
+#[cold]
+#[inline(never)]
+fn other_token(text: &str, i: usize) -> Other {
+    let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+        return Other::End;
+    };
+    if c.is_whitespace() {
+        Other::Space(i + c.len_utf8())
+    } else if c.is_alphanumeric() {
+        Other::Token(word_end(text, i, c), Kind::Word, c.is_uppercase())
+    } else {
+        Other::Token(i + c.len_utf8(), Kind::Punct, false)
+    }
 }
 
 /// `word` without its trailing "'s" (all of them, as `trim_end_matches`
