@@ -633,8 +633,14 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        let (mut sentence_ends, mut plain_ends, mut openers) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut cue_words, mut credit_words) = (Vec::new(), Vec::new());
+        // Sized so that they seldom grow: a list grown from empty was
+        // reallocated several times per article.
+        let some = doc.toks.len() / 16 + 8;
+        let (mut sentence_ends, mut plain_ends) =
+            (Vec::with_capacity(some), Vec::with_capacity(some));
+        let mut openers = Vec::with_capacity(2 * some);
+        let (mut cue_words, mut credit_words) =
+            (Vec::with_capacity(some), Vec::with_capacity(some));
         let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
         let mut from = 0;
         while let Some(para) = doc.toks.get(from).map(|t| t.para) {
@@ -1345,10 +1351,10 @@ impl<'a> Doc<'a> {
     /// Persons and institutions named outside quotes, in order: registry
     /// names and roles, and capitalised names of two words or more.
     fn collect_entities(&self) -> Vec<Entity> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.caps.len() / 4 + self.matches.len());
         // The registry matches that take their words from the runs below,
         // in order and apart, as the matches are.
-        let mut covering = Vec::new();
+        let mut covering = Vec::with_capacity(self.matches.len());
         for m in &self.matches {
             let Some(ti) = self.token_at(m.span.start) else {
                 continue;
@@ -1732,7 +1738,7 @@ impl<'a> Doc<'a> {
     // ----- the rules ---------------------------------------------------------
 
     fn run(mut self, quotes: Vec<Quote>) -> Analysis {
-        let mut quotations: Vec<Quotation> = Vec::new();
+        let mut quotations: Vec<Quotation> = Vec::with_capacity(quotes.len());
         let mut asides = Vec::new();
         for (qi, quote) in quotes.iter().enumerate() {
             let (first, last) = self.quote_tokens[qi];
