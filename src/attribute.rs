@@ -159,6 +159,8 @@ struct Doc<'a> {
     toks: Vec<Tok<'a>>,
     /// The capitalised words of `toks`, in order (see [`Tokens::caps`]).
     caps: Vec<usize>,
+    /// See [`Tokens::para_starts`] and [`Doc::para_tokens`].
+    para_starts: Vec<usize>,
     paras: &'a [Span],
     registry: &'a Registry,
     /// In text order, never overlapping (leftmost-longest), so the
@@ -282,6 +284,9 @@ struct Tokens<'a> {
     /// The tokens with `cap` set, in order: what the passes over names
     /// read, about one token in six.
     caps: Vec<usize>,
+    /// For each paragraph up to the last that has a token, its first
+    /// token (or, if it has none, the next paragraph's).
+    para_starts: Vec<usize>,
 }
 
 /// The tokens of `text`: words (letters and digits, with the apostrophes,
@@ -296,6 +301,7 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4 + 16);
     let mut caps = Vec::with_capacity(text.len() / 16 + 4);
+    let mut para_starts = Vec::with_capacity(paras.len() + 1);
     let mut lower = folded.slices();
     let mut place = Place::new(paras, quotes);
     let mut i = 0;
@@ -322,6 +328,9 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
         if i >= place.next {
             place.advance(i);
         }
+        while para_starts.len() <= place.para {
+            para_starts.push(toks.len());
+        }
         if cap {
             caps.push(toks.len());
         }
@@ -337,7 +346,11 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
         });
         i = end;
     }
-    Tokens { toks, caps }
+    Tokens {
+        toks,
+        caps,
+        para_starts,
+    }
 }
 
 /// Which paragraph and quote the token at a byte stands in, for bytes
@@ -586,7 +599,11 @@ impl<'a> Doc<'a> {
         quotes: &[Quote],
         registry: &'a Registry,
     ) -> Doc<'a> {
-        let Tokens { mut toks, caps } = tokenize(text, folded, paras, quotes);
+        let Tokens {
+            mut toks,
+            caps,
+            para_starts,
+        } = tokenize(text, folded, paras, quotes);
         for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
         }
@@ -596,6 +613,7 @@ impl<'a> Doc<'a> {
             text,
             toks,
             caps,
+            para_starts,
             paras,
             registry,
             matches,
@@ -765,10 +783,9 @@ impl<'a> Doc<'a> {
 
     /// The first and one-past-last token of paragraph `para`.
     fn para_tokens(&self, para: usize) -> (usize, usize) {
-        (
-            self.toks.partition_point(|t| t.para < para),
-            self.toks.partition_point(|t| t.para <= para),
-        )
+        // Past the last paragraph with a token: none.
+        let start = |p: usize| self.para_starts.get(p).copied().unwrap_or(self.toks.len());
+        (start(para), start(para + 1))
     }
 
     /// The tokens of `list` (sorted) in `from..to`.
@@ -3008,6 +3025,29 @@ fn is_title_case(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::fold::fold;
+
+    #[test]
+    fn paragraph_token_ranges_agree_with_a_search() {
+        let registry = Registry::default();
+        for text in [
+            "",
+            "One.",
+            "A “b” c.\n\n  \nD e, “f.”\r\nG\n\n\nh. “I”",
+            "\n\nx\n \n",
+        ] {
+            let paras = paragraphs(text);
+            let quotes = crate::extract::extract_quotes_in(text, &paras);
+            let folded = Folded::new(text);
+            let doc = Doc::new(text, &paras, &folded, &quotes, &registry);
+            for para in 0..paras.len() + 2 {
+                let searched = (
+                    doc.toks.partition_point(|t| t.para < para),
+                    doc.toks.partition_point(|t| t.para <= para),
+                );
+                assert_eq!(doc.para_tokens(para), searched, "{text:?} {para}");
+            }
+        }
+    }
 
     #[test]
     fn abbreviations_fit_the_lower_casing_buffer() {
