@@ -27,16 +27,17 @@
 //! and names of works are nobody's words.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::Folded;
 use crate::lexicon::{
-    QUOTING_VERBS, WordList, first_name_gender, is_cue_verb, is_determiner, is_document_noun,
-    is_institution_word, is_not_name, is_place_word, is_preposition, is_role_noun, is_time_word,
-    is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun, looks_adjectival,
-    pronoun_gender, title_gender,
+    QUOTING_VERBS, WordList, WordTable, cue_verb_forms, first_name_gender, is_cue_verb,
+    is_determiner, is_document_noun, is_institution_word, is_not_name, is_place_word,
+    is_preposition, is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue,
+    is_work_noun, looks_adjectival, pronoun_gender, title_gender,
 };
 use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
 use crate::span::Span;
@@ -568,6 +569,63 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
     end
 }
 
+/// Phrasal reporting verbs, as (verb, particle): "pointed out", "shot
+/// back", "weighed in" ([`Doc::is_phrasal_cue`]).
+const PHRASAL_CUES: &[(&str, &str)] = &[
+    ("pointed", "out"),
+    ("points", "out"),
+    ("point", "out"),
+    ("shot", "back"),
+    ("fired", "back"),
+    ("hit", "back"),
+    ("snapped", "back"),
+    ("chimed", "in"),
+    ("weighed", "in"),
+    ("chimes", "in"),
+    ("weighs", "in"),
+    ("went", "on"),
+    ("goes", "on"),
+    ("spoke", "out"),
+    ("speaks", "out"),
+    ("spoke", "up"),
+    ("speaks", "up"),
+];
+
+/// The words after which [`Doc::names_addressee`] may find who was spoken
+/// to or quoted by.
+const ADDRESSEE_WORDS: &[&str] = &["told", "tells", "telling", "to", "with", "by"];
+
+/// What [`Doc::new`] asks of each word outside quotes in the paragraphs
+/// the rules read, as bits of [`LISTED`]: a reporting verb
+/// ([`is_cue_verb`]), a word that opens "according to", "in the words of"
+/// or "as saying", the verb of a phrasal reporting verb, a word after
+/// which an addressee may be named.
+const CUE: u8 = 1;
+const OPENS_SOURCE: u8 = 2;
+const PHRASAL: u8 = 4;
+const ADDRESSEE: u8 = 8;
+
+/// Every word that is any of [`CUE`], [`OPENS_SOURCE`], [`PHRASAL`] and
+/// [`ADDRESSEE`], with its bits: one look-up for the many words that are
+/// none, instead of one per question.
+static LISTED: LazyLock<WordTable<u8>> = LazyLock::new(|| {
+    let mut bits: BTreeMap<String, u8> = BTreeMap::new();
+    let mut add = |word: &str, bit: u8| *bits.entry(word.to_string()).or_default() |= bit;
+    for word in cue_verb_forms() {
+        add(&word, CUE);
+    }
+    for word in ["according", "words", "saying"] {
+        add(word, OPENS_SOURCE);
+    }
+    for (word, _) in PHRASAL_CUES {
+        add(word, PHRASAL);
+    }
+    for word in ADDRESSEE_WORDS {
+        add(word, ADDRESSEE);
+    }
+    WordTable::new(bits)
+});
+
 /// The length of the longest of [`ABBREVIATIONS`].
 const LONGEST: usize = 6;
 
@@ -667,7 +725,8 @@ impl<'a> Doc<'a> {
                 from = to;
                 continue;
             }
-            for (k, t) in doc.toks.iter().enumerate().take(to).skip(from) {
+            let tokens = doc.toks.get(from..to).unwrap_or_default();
+            for (k, t) in (from..).zip(tokens) {
                 match (t.quote, t.kind) {
                     (None, Kind::Punct) => {
                         if matches!(t.lower, "." | "?" | "!") {
@@ -680,14 +739,20 @@ impl<'a> Doc<'a> {
                         }
                     }
                     (None, Kind::Word) => {
-                        let cue = is_cue_verb(t.lower);
+                        // One look-up says whether the word may be any of
+                        // these, which most words are not.
+                        let listed = LISTED.get(t.lower).copied().unwrap_or(0);
+                        if listed == 0 {
+                            continue;
+                        }
+                        let cue = listed & CUE != 0;
                         if cue
-                            || matches!(t.lower, "according" | "words" | "saying")
-                            || doc.is_phrasal_cue(k)
+                            || listed & OPENS_SOURCE != 0
+                            || (listed & PHRASAL != 0 && doc.is_phrasal_cue(k))
                         {
                             cue_words.push(k);
                         }
-                        if cue || doc.names_addressee(k) {
+                        if cue || (listed & ADDRESSEE != 0 && doc.names_addressee(k)) {
                             credit_words.push(k);
                         }
                     }
@@ -1221,14 +1286,8 @@ impl<'a> Doc<'a> {
         if !matches!(particle, "out" | "back" | "in" | "on" | "up") {
             return false;
         }
-        matches!(
-            (self.toks[k].lower, particle),
-            ("pointed" | "points" | "point", "out")
-                | ("shot" | "fired" | "hit" | "snapped", "back")
-                | ("chimed" | "weighed" | "chimes" | "weighs", "in")
-                | ("went" | "goes", "on")
-                | ("spoke" | "speaks", "out" | "up")
-        )
+        let word = self.toks[k].lower;
+        PHRASAL_CUES.contains(&(word, particle))
     }
 
     /// Skip, leftwards from `i` (exclusive), what stands between a subject
@@ -2839,6 +2898,10 @@ impl<'a> Doc<'a> {
     /// agency".
     fn names_addressee(&self, k: usize) -> bool {
         let prev = || k.checked_sub(1).map(|p| self.word(p));
+        // The words below, and no other (see [`LISTED`]).
+        if !ADDRESSEE_WORDS.contains(&self.word(k)) {
+            return false;
+        }
         match self.word(k) {
             "told" | "tells" | "telling" => true,
             "to" => matches!(

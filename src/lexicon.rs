@@ -373,13 +373,16 @@ impl WordList {
     }
 }
 
-static CUE_WORDS: LazyLock<WordList> = LazyLock::new(|| {
+static CUE_WORDS: LazyLock<WordList> = LazyLock::new(|| WordList::of(cue_verb_forms()));
+
+/// Every form [`is_cue_verb`] accepts.
+pub(crate) fn cue_verb_forms() -> Vec<String> {
     let mut words: Vec<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
     for lemma in CUE_LEMMAS {
         words.extend(inflect(lemma));
     }
-    WordList::of(words)
-});
+    words
+}
 
 fn inflect(lemma: &str) -> Vec<String> {
     let mut out = vec![lemma.to_string()];
