@@ -487,7 +487,7 @@ fn other_token(text: &str, i: usize) -> Other {
     };
     if c.is_whitespace() {
         Other::Space(i + c.len_utf8())
-    } else if c.is_alphanumeric() {
+    } else if is_alphanumeric(c) {
         Other::Token(word_end(text, i, c), Kind::Word, c.is_uppercase())
     } else {
         Other::Token(i + c.len_utf8(), Kind::Punct, false)
@@ -501,6 +501,14 @@ fn without_possessives(mut word: &str) -> &str {
         word = stem;
     }
     word
+}
+
+/// `char::is_alphanumeric`, answered at once for the typographic dashes,
+/// quotes, bullets and ellipsis (U+2010 to U+2027), none of which is a
+/// letter or digit: they are most of the non-ASCII characters of news
+/// text, and the general test searches Unicode's tables for each.
+fn is_alphanumeric(c: char) -> bool {
+    !('\u{2010}'..='\u{2027}').contains(&c) && c.is_alphanumeric()
 }
 
 /// The character at byte `i` of `text`, if any (ASCII without decoding).
@@ -550,7 +558,7 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
             let joins = mojibake
                 || d == '\u{2019}'
                     && char_at(text, end + d.len_utf8()).is_some_and(char::is_alphanumeric);
-            (d, joins || d.is_alphanumeric())
+            (d, joins || is_alphanumeric(d))
         };
         if !joins {
             break;
@@ -3109,6 +3117,24 @@ mod tests {
                 );
                 assert_eq!(doc.para_tokens(para), searched, "{text:?} {para}");
             }
+        }
+    }
+
+    #[test]
+    fn typographic_punctuation_is_no_letter_or_digit() {
+        for c in '\u{2010}'..='\u{2027}' {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+        }
+        for c in [
+            'a',
+            '\u{e9}',
+            '\u{2009}',
+            '\u{2028}',
+            '\u{2070}',
+            '5',
+            '\u{1f600}',
+        ] {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
