@@ -32,12 +32,12 @@ use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
-use crate::fold::{Folded, fold};
+use crate::fold::Folded;
 use crate::lexicon::{
-    QUOTING_VERBS, SievedSet, WordMap, first_name_gender, is_cue_verb, is_determiner,
-    is_document_noun, is_institution_word, is_not_name, is_place_word, is_preposition,
-    is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue, is_work_noun,
-    looks_adjectival, pronoun_gender, title_gender,
+    QUOTING_VERBS, WordList, WordTable, cue_verb_forms, first_name_gender, is_cue_verb,
+    is_determiner, is_document_noun, is_institution_word, is_not_name, is_place_word,
+    is_preposition, is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue,
+    is_work_noun, looks_adjectival, pronoun_gender, title_gender,
 };
 use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
 use crate::span::Span;
@@ -158,6 +158,10 @@ struct Found {
 struct Doc<'a> {
     text: &'a str,
     toks: Vec<Tok<'a>>,
+    /// The capitalised words of `toks`, in order (see [`Tokens::caps`]).
+    caps: Vec<usize>,
+    /// See [`Tokens::para_starts`] and [`Doc::para_tokens`].
+    para_starts: Vec<usize>,
     paras: &'a [Span],
     registry: &'a Registry,
     /// In text order, never overlapping (leftmost-longest), so the
@@ -185,18 +189,13 @@ struct Doc<'a> {
     /// [`Doc::credits`] reads.
     credit_words: Vec<usize>,
     /// Persons and institutions named outside quotes, in text order: by
-    /// position, then in the order they were noted.
-    entities: BTreeMap<(usize, usize), Entity>,
-    /// How many entities were ever noted: the second half of the next key.
-    noted: usize,
-    /// For each full name, the first entity (in the order of `entities`)
-    /// with that name, by position, and its gender.
-    first_named: WordMap<String, (usize, Option<Gender>)>,
-    /// For each last word of a name of two words or more, the entities
-    /// [`Doc::name_speaker`] completes a surname from.
-    surnames: WordMap<String, Surname>,
+    /// position, then in the order they were noted. An article names a
+    /// few dozen, so the questions asked of them (the first with a name,
+    /// the latest with a surname, those before a pronoun) are answered
+    /// by walking the list, which costs less than keeping maps for them.
+    entities: Vec<Entity>,
     /// See [`Doc::lone_names`].
-    alone: WordMap<&'a str, usize>,
+    alone: Vec<(usize, &'a str)>,
     /// The first and last token of each quote (`usize::MAX` for a quote
     /// with no token).
     quote_tokens: Vec<(usize, usize)>,
@@ -229,18 +228,6 @@ struct Barren {
     /// word that may not be barren stands: walking left from entry `i`, go
     /// on at `skip[i] - 1`. Shortened as walks pass (path compression).
     skip: Vec<usize>,
-}
-
-/// The fuller names a surname alone may stand for, as keys of
-/// [`Doc::entities`] (position first), so noting an entity clones no
-/// speaker.
-#[derive(Clone, Debug, Default)]
-struct Surname {
-    /// The last person (in the order of [`Doc::entities`]) with this
-    /// surname, keyed by position.
-    latest_person: Option<(usize, usize)>,
-    /// The first entity of any kind with this surname.
-    earliest: Option<(usize, usize)>,
 }
 
 /// The clause subjects of paragraph `para`, from
@@ -292,15 +279,32 @@ const ALNUM: u8 = 2;
 const UPPER: u8 = 4;
 const PUNCT: u8 = 8;
 
+/// The tokens of an article, and which of them are capitalised words.
+struct Tokens<'a> {
+    toks: Vec<Tok<'a>>,
+    /// The tokens with `cap` set, in order: what the passes over names
+    /// read, about one token in six.
+    caps: Vec<usize>,
+    /// For each paragraph up to the last that has a token, its first
+    /// token (or, if it has none, the next paragraph's).
+    para_starts: Vec<usize>,
+}
+
 /// The tokens of `text`: words (letters and digits, with the apostrophes,
 /// hyphens, periods and ampersands inside them, and an abbreviation's
 /// period) and single punctuation characters; white space separates.
 /// Each token's `lower` is its slice of `folded`, the whole text folded
-/// once, so tokens allocate nothing.
-fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
+/// once, so tokens allocate nothing. Tokens, paragraphs and quotes all
+/// come in text order, so each token's paragraph and quote are found as
+/// it is made (see [`Place`]). The loop keeps to ASCII words and
+/// punctuation, nearly every token of news text; the rest is out of line.
+fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quote]) -> Tokens<'a> {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4 + 16);
+    let mut caps = Vec::with_capacity(text.len() / 16 + 4);
+    let mut para_starts = Vec::with_capacity(paras.len() + 1);
     let mut lower = folded.slices();
+    let mut place = Place::new(paras, quotes);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // ASCII by table: nearly every character of news text.
@@ -309,54 +313,28 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
             i += 1;
             continue;
         } else if class & ALNUM != 0 {
-            // A run of ASCII letters and digits that white space or plain
-            // punctuation ends is the whole word; anything else (a joiner,
-            // a non-ASCII letter, a period) is for `word_end`.
-            let run = bytes[i + 1..]
-                .iter()
-                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
-                .map_or(bytes.len(), |k| i + 1 + k);
-            let plain = bytes.get(run).is_none_or(|&n| {
-                let next = ASCII_CLASS[usize::from(n)];
-                next == SPACE || (next == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&'))
-            });
-            // A period that ends a sentence (no letter or digit after it)
-            // joins nothing: the word is the run, with its period if it
-            // is an abbreviation. What `word_end` decides, without its
-            // walk: this is the last word of nearly every sentence.
-            let final_period = bytes.get(run) == Some(&b'.')
-                && bytes
-                    .get(run + 1)
-                    .is_none_or(|&n| n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0);
-            let end = if plain {
-                run
-            } else if final_period {
-                let single_cap = run - i == 1 && class & UPPER != 0;
-                if single_cap || is_abbreviation(&text[i..run]) {
-                    run + 1
-                } else {
-                    run
-                }
-            } else {
-                word_end(text, i, char::from(b))
-            };
-            (end, Kind::Word, class & UPPER != 0)
+            (ascii_word_end(text, i), Kind::Word, class & UPPER != 0)
         } else if class == PUNCT {
             (i + 1, Kind::Punct, false)
         } else {
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            if c.is_whitespace() {
-                i += c.len_utf8();
-                continue;
-            }
-            if c.is_alphanumeric() {
-                (word_end(text, i, c), Kind::Word, c.is_uppercase())
-            } else {
-                (i + c.len_utf8(), Kind::Punct, false)
+            match other_token(text, i) {
+                Other::Space(next) => {
+                    i = next;
+                    continue;
+                }
+                Other::Token(end, kind, cap) => (end, kind, cap),
+                Other::End => break,
             }
         };
+        if i >= place.next {
+            place.advance(i);
+        }
+        while para_starts.len() <= place.para {
+            para_starts.push(toks.len());
+        }
+        if cap {
+            caps.push(toks.len());
+        }
         let span = Span { start: i, end };
         toks.push(Tok {
             span,
@@ -364,12 +342,156 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded) -> Vec<Tok<'a>> {
             kind,
             cap,
             name: false,
-            quote: None,
-            para: 0,
+            quote: place.quote,
+            para: place.para,
         });
         i = end;
     }
-    toks
+    Tokens {
+        toks,
+        caps,
+        para_starts,
+    }
+}
+
+/// Which paragraph and quote the token at a byte stands in, for bytes
+/// asked in text order: the paragraph whose end it does not reach (the
+/// last one takes the rest), the quote whose marks enclose it. Both stay
+/// the same up to `next`, so a token costs one comparison.
+struct Place<'p> {
+    paras: &'p [Span],
+    quotes: &'p [Quote],
+    para: usize,
+    /// Where paragraph `para` ends (`usize::MAX` for the last).
+    para_end: usize,
+    /// The first quote whose marks do not end before the last byte asked.
+    q: usize,
+    quote: Option<usize>,
+    /// The first byte at which `para` or `quote` may change.
+    next: usize,
+}
+
+impl<'p> Place<'p> {
+    fn new(paras: &'p [Span], quotes: &'p [Quote]) -> Place<'p> {
+        let mut place = Place {
+            paras,
+            quotes,
+            para: 0,
+            para_end: 0,
+            q: 0,
+            quote: None,
+            next: 0,
+        };
+        place.para_end = place.end_of(0);
+        place.advance(0);
+        place
+    }
+
+    /// Where paragraph `p` ends, unless it is the last.
+    fn end_of(&self, p: usize) -> usize {
+        match (self.paras.get(p), self.paras.get(p + 1)) {
+            (Some(para), Some(_)) => para.end,
+            _ => usize::MAX,
+        }
+    }
+
+    #[cold]
+    fn advance(&mut self, at: usize) {
+        while at >= self.para_end {
+            self.para += 1;
+            self.para_end = self.end_of(self.para);
+        }
+        while self.quotes.get(self.q).is_some_and(|q| q.outer.end <= at) {
+            self.q += 1;
+        }
+        let outer = self.quotes.get(self.q).map(|q| q.outer);
+        self.quote = outer.filter(|o| o.start <= at).map(|_| self.q);
+        let quote_change = match (outer, self.quote) {
+            (Some(o), Some(_)) => o.end,
+            (Some(o), None) => o.start,
+            (None, _) => usize::MAX,
+        };
+        self.next = self.para_end.min(quote_change);
+    }
+}
+
+/// The end of the word of ASCII letters and digits starting at `start`.
+#[inline]
+fn ascii_word_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    // A run of ASCII letters and digits that white space or plain
+    // punctuation ends is the whole word; anything else (a joiner, a
+    // non-ASCII letter, a period) is for `word_end`.
+    let run = bytes
+        .get(start + 1..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
+        })
+        .map_or(bytes.len(), |k| start + 1 + k);
+    match bytes.get(run) {
+        None => run,
+        Some(&n) if ASCII_CLASS[usize::from(n)] == SPACE => run,
+        Some(&n)
+            if ASCII_CLASS[usize::from(n)] == PUNCT && !matches!(n, b'\'' | b'-' | b'.' | b'&') =>
+        {
+            run
+        }
+        _ => joined_word_end(text, start, run),
+    }
+}
+
+/// [`ascii_word_end`] for a run that a joiner, a non-ASCII character or
+/// a period follows.
+#[cold]
+#[inline(never)]
+fn joined_word_end(text: &str, start: usize, run: usize) -> usize {
+    let bytes = text.as_bytes();
+    let first = bytes.get(start).copied().unwrap_or(b' ');
+    // A period that ends a sentence (no letter or digit after it) joins
+    // nothing: the word is the run, with its period if it is an
+    // abbreviation. What `word_end` decides, without its walk: this is
+    // the last word of nearly every sentence.
+    let final_period = bytes.get(run) == Some(&b'.')
+        && bytes
+            .get(run + 1)
+            .is_none_or(|&n| n.is_ascii() && ASCII_CLASS[usize::from(n)] & ALNUM == 0);
+    if final_period {
+        let single_cap = run - start == 1 && first.is_ascii_uppercase();
+        if single_cap || is_abbreviation(&text[start..run]) {
+            run + 1
+        } else {
+            run
+        }
+    } else {
+        word_end(text, start, char::from(first))
+    }
+}
+
+/// What [`other_token`] found.
+enum Other {
+    /// White space up to here.
+    Space(usize),
+    /// A token: its end, kind and whether it is capitalised.
+    Token(usize, Kind, bool),
+    /// No character here.
+    End,
+}
+
+/// The token at a byte of a non-ASCII character, or the white space there.
+#[cold]
+#[inline(never)]
+fn other_token(text: &str, i: usize) -> Other {
+    let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+        return Other::End;
+    };
+    if c.is_whitespace() {
+        Other::Space(i + c.len_utf8())
+    } else if is_alphanumeric(c) {
+        Other::Token(word_end(text, i, c), Kind::Word, c.is_uppercase())
+    } else {
+        Other::Token(i + c.len_utf8(), Kind::Punct, false)
+    }
 }
 
 /// `word` without its trailing "'s" (all of them, as `trim_end_matches`
@@ -379,6 +501,14 @@ fn without_possessives(mut word: &str) -> &str {
         word = stem;
     }
     word
+}
+
+/// `char::is_alphanumeric`, answered at once for the typographic dashes,
+/// quotes, bullets and ellipsis (U+2010 to U+2027), none of which is a
+/// letter or digit: they are most of the non-ASCII characters of news
+/// text, and the general test searches Unicode's tables for each.
+fn is_alphanumeric(c: char) -> bool {
+    !('\u{2010}'..='\u{2027}').contains(&c) && c.is_alphanumeric()
 }
 
 /// The character at byte `i` of `text`, if any (ASCII without decoding).
@@ -428,7 +558,7 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
             let joins = mojibake
                 || d == '\u{2019}'
                     && char_at(text, end + d.len_utf8()).is_some_and(char::is_alphanumeric);
-            (d, joins || d.is_alphanumeric())
+            (d, joins || is_alphanumeric(d))
         };
         if !joins {
             break;
@@ -447,14 +577,70 @@ fn word_end(text: &str, start: usize, first: char) -> usize {
     end
 }
 
+/// Phrasal reporting verbs, as (verb, particle): "pointed out", "shot
+/// back", "weighed in" ([`Doc::is_phrasal_cue`]).
+const PHRASAL_CUES: &[(&str, &str)] = &[
+    ("pointed", "out"),
+    ("points", "out"),
+    ("point", "out"),
+    ("shot", "back"),
+    ("fired", "back"),
+    ("hit", "back"),
+    ("snapped", "back"),
+    ("chimed", "in"),
+    ("weighed", "in"),
+    ("chimes", "in"),
+    ("weighs", "in"),
+    ("went", "on"),
+    ("goes", "on"),
+    ("spoke", "out"),
+    ("speaks", "out"),
+    ("spoke", "up"),
+    ("speaks", "up"),
+];
+
+/// The words after which [`Doc::names_addressee`] may find who was spoken
+/// to or quoted by.
+const ADDRESSEE_WORDS: &[&str] = &["told", "tells", "telling", "to", "with", "by"];
+
+/// What [`Doc::new`] asks of each word outside quotes in the paragraphs
+/// the rules read, as bits of [`LISTED`]: a reporting verb
+/// ([`is_cue_verb`]), a word that opens "according to", "in the words of"
+/// or "as saying", the verb of a phrasal reporting verb, a word after
+/// which an addressee may be named.
+const CUE: u8 = 1;
+const OPENS_SOURCE: u8 = 2;
+const PHRASAL: u8 = 4;
+const ADDRESSEE: u8 = 8;
+
+/// Every word that is any of [`CUE`], [`OPENS_SOURCE`], [`PHRASAL`] and
+/// [`ADDRESSEE`], with its bits: one look-up for the many words that are
+/// none, instead of one per question.
+static LISTED: LazyLock<WordTable<u8>> = LazyLock::new(|| {
+    let mut bits: BTreeMap<String, u8> = BTreeMap::new();
+    let mut add = |word: &str, bit: u8| *bits.entry(word.to_string()).or_default() |= bit;
+    for word in cue_verb_forms() {
+        add(&word, CUE);
+    }
+    for word in ["according", "words", "saying"] {
+        add(word, OPENS_SOURCE);
+    }
+    for (word, _) in PHRASAL_CUES {
+        add(word, PHRASAL);
+    }
+    for word in ADDRESSEE_WORDS {
+        add(word, ADDRESSEE);
+    }
+    WordTable::new(bits)
+});
+
 /// The length of the longest of [`ABBREVIATIONS`].
 const LONGEST: usize = 6;
 
 /// Whether `word` in lower case is one of [`ABBREVIATIONS`].
 fn is_abbreviation(word: &str) -> bool {
     // Sieved: it is asked of the last word of nearly every sentence.
-    static SET: LazyLock<SievedSet<&'static str>> =
-        LazyLock::new(|| SievedSet::new(ABBREVIATIONS.iter().copied().collect()));
+    static SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(ABBREVIATIONS.iter().copied()));
     if word.is_ascii() {
         // Lower-cased on the stack: most words before a period are no
         // abbreviation, and this runs for all of them.
@@ -479,35 +665,21 @@ impl<'a> Doc<'a> {
         quotes: &[Quote],
         registry: &'a Registry,
     ) -> Doc<'a> {
-        let mut toks = tokenize(text, folded);
-        for i in 0..toks.len() {
+        let Tokens {
+            mut toks,
+            caps,
+            para_starts,
+        } = tokenize(text, folded, paras, quotes);
+        for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
-        }
-        let (mut p, mut q) = (0, 0);
-        // Where paragraph `p` ends, unless it is the last.
-        let para_end = |p: usize| match paras.get(p + 1) {
-            Some(_) => paras[p].end,
-            None => usize::MAX,
-        };
-        let mut end = para_end(0);
-        for t in &mut toks {
-            while t.span.start >= end {
-                p += 1;
-                end = para_end(p);
-            }
-            t.para = p;
-            while q < quotes.len() && quotes[q].outer.end <= t.span.start {
-                q += 1;
-            }
-            if q < quotes.len() && quotes[q].outer.start <= t.span.start {
-                t.quote = Some(q);
-            }
         }
         let matches = registry.find_in(text, folded);
         debug_assert!(matches.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         let mut doc = Doc {
             text,
             toks,
+            caps,
+            para_starts,
             paras,
             registry,
             matches,
@@ -516,11 +688,8 @@ impl<'a> Doc<'a> {
             cue_words: Vec::new(),
             openers: Vec::new(),
             credit_words: Vec::new(),
-            entities: BTreeMap::new(),
-            noted: 0,
-            first_named: WordMap::default(),
-            surnames: WordMap::default(),
-            alone: WordMap::default(),
+            entities: Vec::new(),
+            alone: Vec::new(),
             quote_tokens: Vec::new(),
             quote_starts: Vec::new(),
             subjects: RefCell::new(None),
@@ -548,8 +717,14 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        let (mut sentence_ends, mut plain_ends, mut openers) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut cue_words, mut credit_words) = (Vec::new(), Vec::new());
+        // Sized so that they seldom grow: a list grown from empty was
+        // reallocated several times per article.
+        let some = doc.toks.len() / 16 + 8;
+        let (mut sentence_ends, mut plain_ends) =
+            (Vec::with_capacity(some), Vec::with_capacity(some));
+        let mut openers = Vec::with_capacity(2 * some);
+        let (mut cue_words, mut credit_words) =
+            (Vec::with_capacity(some), Vec::with_capacity(some));
         let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
         let mut from = 0;
         while let Some(para) = doc.toks.get(from).map(|t| t.para) {
@@ -558,7 +733,8 @@ impl<'a> Doc<'a> {
                 from = to;
                 continue;
             }
-            for (k, t) in doc.toks.iter().enumerate().take(to).skip(from) {
+            let tokens = doc.toks.get(from..to).unwrap_or_default();
+            for (k, t) in (from..).zip(tokens) {
                 match (t.quote, t.kind) {
                     (None, Kind::Punct) => {
                         if matches!(t.lower, "." | "?" | "!") {
@@ -571,14 +747,20 @@ impl<'a> Doc<'a> {
                         }
                     }
                     (None, Kind::Word) => {
-                        let cue = is_cue_verb(t.lower);
+                        // One look-up says whether the word may be any of
+                        // these, which most words are not.
+                        let listed = LISTED.get(t.lower).copied().unwrap_or(0);
+                        if listed == 0 {
+                            continue;
+                        }
+                        let cue = listed & CUE != 0;
                         if cue
-                            || matches!(t.lower, "according" | "words" | "saying")
-                            || doc.is_phrasal_cue(k)
+                            || listed & OPENS_SOURCE != 0
+                            || (listed & PHRASAL != 0 && doc.is_phrasal_cue(k))
                         {
                             cue_words.push(k);
                         }
-                        if cue || doc.names_addressee(k) {
+                        if cue || (listed & ADDRESSEE != 0 && doc.names_addressee(k)) {
                             credit_words.push(k);
                         }
                     }
@@ -617,49 +799,30 @@ impl<'a> Doc<'a> {
             .filter(|&first| first != usize::MAX)
             .collect();
         doc.quote_tokens = bounds;
-        doc.alone = Doc::lone_names(&doc.toks);
-        let entities = doc.collect_entities();
-        // Sized once: grown one name at a time, the maps rehashed several
-        // times per article.
-        doc.first_named.reserve(entities.len());
-        doc.surnames.reserve(entities.len());
-        for entity in entities {
-            doc.add_entity(entity);
-        }
+        doc.alone = Doc::lone_names(&doc.toks, &doc.caps);
+        // In text order already, and noted in that order.
+        doc.entities = doc.collect_entities();
         doc
     }
 
     /// Add an entity after those at or before its position.
     fn add_entity(&mut self, entity: Entity) {
-        let at = entity.at;
-        let name = &entity.speaker.name;
-        // Keys are cloned only for names not seen before.
-        match self.first_named.get_mut(name) {
-            Some(first) if at < first.0 => *first = (at, entity.gender),
-            Some(_) => {}
-            None => {
-                self.first_named.insert(name.clone(), (at, entity.gender));
-            }
-        }
-        if name.contains(' ')
-            && let Some(surname) = name.split(' ').next_back()
-        {
-            let s = match self.surnames.get_mut(surname) {
-                Some(s) => s,
-                None => self.surnames.entry(surname.to_string()).or_default(),
-            };
-            let this = Some((at, self.noted));
-            if entity.speaker.kind == SpeakerKind::Person
-                && s.latest_person.is_none_or(|l| at >= l.0)
-            {
-                s.latest_person = this;
-            }
-            if s.earliest.is_none_or(|e| at < e.0) {
-                s.earliest = this;
-            }
-        }
-        self.entities.insert((at, self.noted), entity);
-        self.noted += 1;
+        let after = self.entities.partition_point(|e| e.at <= entity.at);
+        self.entities.insert(after, entity);
+    }
+
+    /// The entities named `surname` and more before it ("Ted Cruz" for
+    /// "Cruz"), in the order of [`Doc::entities`].
+    fn with_surname<'s, 'n>(
+        &'s self,
+        surname: &'n str,
+    ) -> impl DoubleEndedIterator<Item = &'s Entity> + use<'s, 'n> {
+        self.entities.iter().filter(move |e| {
+            e.speaker
+                .name
+                .rsplit_once(' ')
+                .is_some_and(|(_, last)| last == surname)
+        })
     }
 
     /// The registry matches that start at byte `start`.
@@ -693,10 +856,9 @@ impl<'a> Doc<'a> {
 
     /// The first and one-past-last token of paragraph `para`.
     fn para_tokens(&self, para: usize) -> (usize, usize) {
-        (
-            self.toks.partition_point(|t| t.para < para),
-            self.toks.partition_point(|t| t.para <= para),
-        )
+        // Past the last paragraph with a token: none.
+        let start = |p: usize| self.para_starts.get(p).copied().unwrap_or(self.toks.len());
+        (start(para), start(para + 1))
     }
 
     /// The tokens of `list` (sorted) in `from..to`.
@@ -1132,14 +1294,8 @@ impl<'a> Doc<'a> {
         if !matches!(particle, "out" | "back" | "in" | "on" | "up") {
             return false;
         }
-        matches!(
-            (self.toks[k].lower, particle),
-            ("pointed" | "points" | "point", "out")
-                | ("shot" | "fired" | "hit" | "snapped", "back")
-                | ("chimed" | "weighed" | "chimes" | "weighs", "in")
-                | ("went" | "goes", "on")
-                | ("spoke" | "speaks", "out" | "up")
-        )
+        let word = self.toks[k].lower;
+        PHRASAL_CUES.contains(&(word, particle))
     }
 
     /// Skip, leftwards from `i` (exclusive), what stands between a subject
@@ -1279,8 +1435,10 @@ impl<'a> Doc<'a> {
     /// Persons and institutions named outside quotes, in order: registry
     /// names and roles, and capitalised names of two words or more.
     fn collect_entities(&self) -> Vec<Entity> {
-        let mut out = Vec::new();
-        let mut covered = vec![false; self.text.len() + 1];
+        let mut out = Vec::with_capacity(self.caps.len() / 4 + self.matches.len());
+        // The registry matches that take their words from the runs below,
+        // in order and apart, as the matches are.
+        let mut covering = Vec::with_capacity(self.matches.len());
         for m in &self.matches {
             let Some(ti) = self.token_at(m.span.start) else {
                 continue;
@@ -1289,9 +1447,7 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let end_tok = self.token_at(m.span.end.saturating_sub(1)).unwrap_or(ti);
-            for c in &mut covered[m.span.start..m.span.end] {
-                *c = true;
-            }
+            covering.push(m.span);
             if self.is_possessive(end_tok) {
                 continue;
             }
@@ -1307,20 +1463,29 @@ impl<'a> Doc<'a> {
                 subject: self.followed_by_verb(end_tok),
             });
         }
+        // Whether a registry match covers byte `at`, asked in text order.
+        let mut next = 0;
+        let mut covered = |at: usize| {
+            while covering.get(next).is_some_and(|s: &Span| s.end <= at) {
+                next += 1;
+            }
+            covering.get(next).is_some_and(|s| s.start <= at)
+        };
+        // Runs of name words, each from the first name word no run took.
         let mut i = 0;
-        while i < self.toks.len() {
-            if !self.is_name_word(i)
-                || self.toks[i].quote.is_some()
-                || covered[self.toks[i].span.start]
+        for &start in &self.caps {
+            if start < i
+                || !self.is_name_word(start)
+                || self.toks[start].quote.is_some()
+                || covered(self.toks[start].span.start)
             {
-                i += 1;
                 continue;
             }
-            let start = i;
+            i = start;
             while i < self.toks.len()
                 && self.is_name_word(i)
                 && self.toks[i].quote.is_none()
-                && !covered[self.toks[i].span.start]
+                && !covered(self.toks[i].span.start)
                 && self.toks[i].para == self.toks[start].para
             {
                 i += 1;
@@ -1337,18 +1502,22 @@ impl<'a> Doc<'a> {
             let words = (start..i).filter(|&k| !is_title(self.word(k))).count();
             // A person, not a place or a thing: titled, a known first name,
             // or a surname the article also uses alone ("Bayh said").
-            let personal = titled
-                || first_name_gender(self.word(start)).is_some()
-                || (start..i)
-                    .any(|k| title_gender(self.word(k)).is_some() || is_title(self.word(k)))
-                || self.used_alone(self.word(i - 1), start)
-                // "Dorian Vale spoke briefly": a two-word name doing something.
-                || (words == 2
-                    && self.followed_by_verb(i - 1)
-                    && !is_place_word(self.word(i - 1))
-                    && !is_institution_word(self.word(i - 1)));
+            let personal = || {
+                titled
+                    || first_name_gender(self.word(start)).is_some()
+                    || (start..i)
+                        .any(|k| title_gender(self.word(k)).is_some() || is_title(self.word(k)))
+                    || self.used_alone(self.word(i - 1), start)
+                    // "Dorian Vale spoke briefly": a two-word name doing something.
+                    || (words == 2
+                        && self.followed_by_verb(i - 1)
+                        && !is_place_word(self.word(i - 1))
+                        && !is_institution_word(self.word(i - 1)))
+            };
+            // Most runs are one capitalised word, which is no entity:
+            // whether it is personal is not asked.
             if (words >= 2 || titled)
-                && personal
+                && personal()
                 && !self.is_possessive(i - 1)
                 && let Some((speaker, gender)) = self.name_speaker(np, titled)
             {
@@ -1367,20 +1536,25 @@ impl<'a> Doc<'a> {
     /// Whether `surname` also stands alone as a name somewhere other than
     /// the run starting at `run`.
     fn used_alone(&self, surname: &str, run: usize) -> bool {
-        self.alone.get(surname).is_some_and(|&k| k > run + 3)
+        // Only runs of two name words or more ask, a few per article: a
+        // walk back from the end costs less than a map of every word.
+        self.alone
+            .iter()
+            .rev()
+            .take_while(|&&(k, _)| k > run + 3)
+            .any(|&(_, name)| name == surname)
     }
 
-    /// For every capitalised word that stands alone outside quotes (no
-    /// capitalised word on either side), the last token where it does:
-    /// what [`Doc::used_alone`] asks, computed once instead of per name.
-    fn lone_names(toks: &[Tok<'a>]) -> WordMap<&'a str, usize> {
+    /// Every capitalised word that stands alone outside quotes (no
+    /// capitalised word on either side), with its token, in order, less a
+    /// possessive: what [`Doc::used_alone`] asks.
+    fn lone_names(toks: &[Tok<'a>], caps: &[usize]) -> Vec<(usize, &'a str)> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
-        // Sized for a capitalised word in twenty tokens, so it seldom grows.
-        let mut out = WordMap::with_capacity_and_hasher(toks.len() / 20, Default::default());
-        for (k, t) in toks.iter().enumerate() {
-            if t.cap && t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
-                let name = t.lower.strip_suffix("'s").unwrap_or(t.lower);
-                out.insert(name, k);
+        let mut out = Vec::with_capacity(caps.len());
+        for &k in caps {
+            let t = &toks[k];
+            if t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
+                out.push((k, t.lower.strip_suffix("'s").unwrap_or(t.lower)));
             }
         }
         out
@@ -1445,20 +1619,21 @@ impl<'a> Doc<'a> {
             ));
         }
         let single = words.len() == 1;
-        let fuller = |which: fn(&Surname) -> Option<(usize, usize)>| {
-            self.surnames
-                .get(name.as_str())
-                .and_then(which)
-                .and_then(|key| self.entities.get(&key))
-        };
         if single && !titled {
             // A surname alone: complete it from an earlier full name.
-            if let Some(full) = fuller(|s| s.latest_person) {
+            let latest_person = self
+                .with_surname(&name)
+                .rev()
+                .find(|e| e.speaker.kind == SpeakerKind::Person);
+            if let Some(full) = latest_person {
                 return Some((full.speaker.clone(), full.gender.or(gender)));
             }
-        } else if single && let Some(full) = fuller(|s| s.earliest) {
-            gender = gender.or(full.gender);
-            name = full.speaker.name.clone();
+        } else if single {
+            let earliest = self.with_surname(&name).next();
+            if let Some(full) = earliest {
+                gender = gender.or(full.gender);
+                name = full.speaker.name.clone();
+            }
         }
         if gender.is_none() {
             // The first word folded is its token's folded form, less the
@@ -1555,7 +1730,8 @@ impl<'a> Doc<'a> {
         gender: Option<Gender>,
     ) -> (Option<Speaker>, Option<Gender>) {
         let pos = self.toks[at].span.start;
-        let candidates = self.entities.range(..(pos, 0)).rev().map(|(_, e)| e);
+        let before = self.entities.partition_point(|e| e.at < pos);
+        let candidates = self.entities[..before].iter().rev();
         let found = match word {
             "he" | "she" => {
                 // The latest compatible person, unless a compatible subject
@@ -1646,7 +1822,7 @@ impl<'a> Doc<'a> {
     // ----- the rules ---------------------------------------------------------
 
     fn run(mut self, quotes: Vec<Quote>) -> Analysis {
-        let mut quotations: Vec<Quotation> = Vec::new();
+        let mut quotations: Vec<Quotation> = Vec::with_capacity(quotes.len());
         let mut asides = Vec::new();
         for (qi, quote) in quotes.iter().enumerate() {
             let (first, last) = self.quote_tokens[qi];
@@ -1722,11 +1898,9 @@ impl<'a> Doc<'a> {
                     // "TASS quoted Putin as saying “…” ¶ He added that …
                     // “…”": the same speaker's next words, in this or the
                     // next paragraph, come through the same intermediary.
-                    let adds = a.cue.is_some_and(|c| {
-                        matches!(
-                            fold(c.slice(self.text)).as_str(),
-                            "added" | "adds" | "continued" | "continues"
-                        )
+                    // The cue is a token: its folded form is at hand.
+                    let adds = a.cue.and_then(|c| self.token_at(c.start)).is_some_and(|k| {
+                        matches!(self.word(k), "added" | "adds" | "continued" | "continues")
                     });
                     if a.cited.is_none()
                         && adds
@@ -1795,9 +1969,10 @@ impl<'a> Doc<'a> {
             return;
         }
         let gender = self
-            .first_named
-            .get(&speaker.name)
-            .and_then(|&(_, gender)| gender)
+            .entities
+            .iter()
+            .find(|e| e.speaker.name == speaker.name)
+            .and_then(|e| e.gender)
             .or_else(|| {
                 self.registry
                     .speakers()
@@ -2731,6 +2906,10 @@ impl<'a> Doc<'a> {
     /// agency".
     fn names_addressee(&self, k: usize) -> bool {
         let prev = || k.checked_sub(1).map(|p| self.word(p));
+        // The words below, and no other (see [`LISTED`]).
+        if !ADDRESSEE_WORDS.contains(&self.word(k)) {
+            return false;
+        }
         match self.word(k) {
             "told" | "tells" | "telling" => true,
             "to" => matches!(
@@ -2839,12 +3018,14 @@ impl<'a> Doc<'a> {
     /// it reads as speech.
     fn aside_reason(&self, quote: &Quote) -> Option<&'static str> {
         let text = quote.span.slice(self.text);
+        // Counted up to four: only whether there are two and four is asked.
         let words = text
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphabetic))
+            .take(4)
             .count();
         let terminal = text.ends_with(['.', '?', '!']);
-        if words >= 2 && is_title_case(text) && !terminal {
+        if words >= 2 && !terminal && is_title_case(text) {
             return Some("title");
         }
         if words < 4 {
@@ -2914,6 +3095,48 @@ fn is_title_case(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fold::fold;
+
+    #[test]
+    fn paragraph_token_ranges_agree_with_a_search() {
+        let registry = Registry::default();
+        for text in [
+            "",
+            "One.",
+            "A “b” c.\n\n  \nD e, “f.”\r\nG\n\n\nh. “I”",
+            "\n\nx\n \n",
+        ] {
+            let paras = paragraphs(text);
+            let quotes = crate::extract::extract_quotes_in(text, &paras);
+            let folded = Folded::new(text);
+            let doc = Doc::new(text, &paras, &folded, &quotes, &registry);
+            for para in 0..paras.len() + 2 {
+                let searched = (
+                    doc.toks.partition_point(|t| t.para < para),
+                    doc.toks.partition_point(|t| t.para <= para),
+                );
+                assert_eq!(doc.para_tokens(para), searched, "{text:?} {para}");
+            }
+        }
+    }
+
+    #[test]
+    fn typographic_punctuation_is_no_letter_or_digit() {
+        for c in '\u{2010}'..='\u{2027}' {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+        }
+        for c in [
+            'a',
+            '\u{e9}',
+            '\u{2009}',
+            '\u{2028}',
+            '\u{2070}',
+            '5',
+            '\u{1f600}',
+        ] {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn abbreviations_fit_the_lower_casing_buffer() {
@@ -2926,7 +3149,7 @@ mod tests {
     fn tokens_carry_their_folded_form() {
         let text = "Sen. Öncu’s “U.S.” AT&T—TrÃ©vidic said.";
         let folded = Folded::new(text);
-        let toks = tokenize(text, &folded);
+        let toks = tokenize(text, &folded, &paragraphs(text), &[]).toks;
         let words: Vec<(&str, &str)> = toks.iter().map(|t| (t.span.slice(text), t.lower)).collect();
         for (original, lower) in &words {
             assert_eq!(fold(original), *lower);

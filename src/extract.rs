@@ -56,7 +56,8 @@ pub struct Quote {
 /// The paragraphs of `text`: its non-blank lines (any of `\n`, `\r\n`,
 /// `\r`), trimmed of surrounding white space.
 pub fn paragraphs(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
+    // News paragraphs run to a few hundred bytes: sized so it seldom grows.
+    let mut out = Vec::with_capacity(text.len() / 128 + 4);
     let mut push = |s: usize, e: usize| {
         let line = &text[s..e];
         let lead = line.len() - line.trim_start().len();
@@ -82,7 +83,7 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
 /// [`extract_quotes`] with the text's [`paragraphs`] already split: the
 /// attribution stage needs them too.
 pub fn extract_quotes_in(text: &str, paras: &[Span]) -> Vec<Quote> {
-    let mut quotes = Vec::new();
+    let mut quotes = Vec::with_capacity(paras.len());
     let mut quoted = vec![false; paras.len()];
     for (index, &para) in paras.iter().enumerate() {
         let before = quotes.len();

@@ -40,21 +40,19 @@ struct Wide {
 
 impl Folded {
     pub fn new(original: &str) -> Folded {
-        // Bytes, not a `String`, so ASCII folds a run at a time.
-        let mut text = Vec::with_capacity(original.len());
-        let mut wide = Vec::new();
+        let mut text = String::with_capacity(original.len());
+        // Curly quotes, apostrophes and dashes: about one in two hundred
+        // bytes of news text, so it seldom grows.
+        let mut wide = Vec::with_capacity(original.len() / 64);
         let mut offset = 0;
-        let mut folded_char = String::new();
         while offset < original.len() {
             let rest = &original[offset..];
             let ascii = ascii_prefix_len(rest.as_bytes());
-            push_ascii_folded(&rest.as_bytes()[..ascii], &mut text);
+            push_ascii_folded(&rest[..ascii], &mut text);
             offset += ascii;
             if let Some(c) = original[offset..].chars().next() {
                 let folded = text.len();
-                folded_char.clear();
-                fold_char(c, &mut folded_char);
-                text.extend_from_slice(folded_char.as_bytes());
+                fold_char(c, &mut text);
                 wide.push(Wide {
                     original: offset,
                     original_len: c.len_utf8(),
@@ -65,7 +63,7 @@ impl Folded {
             }
         }
         Folded {
-            text: into_string(text),
+            text,
             wide,
             original_len: original.len(),
         }
@@ -212,27 +210,29 @@ fn ascii_prefix_len(bytes: &[u8]) -> usize {
 }
 
 /// [`fold_char`] over a run of ASCII: lower case, and the backtick is an
-/// apostrophe. One pass the compiler can vectorise.
-fn push_ascii_folded(ascii: &[u8], out: &mut Vec<u8>) {
-    out.extend(ascii.iter().map(|&b| {
-        let lower = b.to_ascii_lowercase();
-        if lower == b'`' { b'\'' } else { lower }
-    }));
-}
-
-/// Folded bytes as a string: they are UTF-8 by construction (ASCII mapped
-/// to ASCII, characters pushed whole).
-fn into_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+/// apostrophe. Copied whole and lower-cased in place, so the folded text
+/// is a `String` from the start and never checked as UTF-8 again.
+fn push_ascii_folded(ascii: &str, out: &mut String) {
+    let start = out.len();
+    out.push_str(ascii);
+    if let Some(folded) = out.get_mut(start..) {
+        folded.make_ascii_lowercase();
+    }
+    // Rare: a backtick is an apostrophe.
+    if memchr::memchr(b'`', ascii.as_bytes()).is_some() {
+        let with_apostrophes = out[start..].replace('`', "'");
+        out.truncate(start);
+        out.push_str(&with_apostrophes);
+    }
 }
 
 /// Fold one string for comparison (no offset map): what [`Folded`] does, as
 /// a plain `String`. Used for registry patterns and name look-ups.
 pub fn fold(s: &str) -> String {
     if s.is_ascii() {
-        let mut out = Vec::with_capacity(s.len());
-        push_ascii_folded(s.as_bytes(), &mut out);
-        return into_string(out);
+        let mut out = String::with_capacity(s.len());
+        push_ascii_folded(s, &mut out);
+        return out;
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

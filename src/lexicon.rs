@@ -4,8 +4,6 @@
 //! They are data, kept apart from the rules so a linguist can extend them
 //! without reading the parser. Every lookup takes a lower-case word.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::registry::Gender;
@@ -189,49 +187,7 @@ const CUE_IRREGULAR: &[&str] = &[
 /// Putin as saying".
 pub const QUOTING_VERBS: &[&str] = &["quoted", "quotes", "quoting", "cited", "cites"];
 
-/// A hasher for short words (the FxHash of rustc): the word lists are
-/// looked up several times per token of every article, and SipHash's
-/// defence against chosen keys costs more than the look-up itself. The
-/// lists are fixed, and a map keyed by an article's words holds a few
-/// hundred keys at most, so colliding keys could not cost much.
-#[derive(Clone, Copy, Default)]
-pub struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Hash maps and sets keyed by words, with [`WordHasher`].
-pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
-pub type WordSet<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
-
-/// A quick no, before the hash set, for most words that are not in a
+/// A quick no, before the table, for most words that are not in a
 /// word list: which (first letter, last letter) and (first letter,
 /// length) pairs its words have. The lists are asked about nearly every
 /// token of every article, and most tokens are in none of them, so the
@@ -270,33 +226,163 @@ impl Sieve {
     }
 }
 
-/// A [`WordSet`] behind a [`Sieve`].
-pub(crate) struct SievedSet<K> {
-    sieve: Sieve,
-    set: WordSet<K>,
+/// A word cut into three integers for a look-up: its length and, for a
+/// word of eight bytes or more, its first and last eight bytes (they
+/// overlap below sixteen); for a shorter word its first and last four
+/// bytes, or its first, middle and last. Two words of one length up to
+/// sixteen bytes with the same pieces are the same word, so a look-up
+/// compares integers instead of hashing bytes and calling `memcmp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    head: u64,
+    tail: u64,
+    len: usize,
 }
 
-impl<K: std::borrow::Borrow<str> + std::hash::Hash + Eq> SievedSet<K> {
-    pub(crate) fn new(set: WordSet<K>) -> SievedSet<K> {
-        SievedSet {
-            sieve: Sieve::new(set.iter().map(|w| w.borrow())),
-            set,
+/// The longest word a [`Key`] tells apart from every other.
+const KEY_EXACT: usize = 16;
+
+impl Key {
+    #[inline(always)]
+    fn of(word: &[u8]) -> Key {
+        let n = word.len();
+        let eight = |at: usize| {
+            word.get(at..at + 8)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let four = |at: usize| {
+            word.get(at..at + 4)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u32::from_le_bytes)
+        };
+        let byte = |at: usize| word.get(at).copied().map_or(0, u64::from);
+        let (head, tail) = if n >= 8 {
+            (eight(0), eight(n - 8))
+        } else if n >= 4 {
+            (u64::from(four(0)) | u64::from(four(n - 4)) << 32, 0)
+        } else if n > 0 {
+            (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0)
+        } else {
+            (0, 0)
+        };
+        Key { head, tail, len: n }
+    }
+
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// A fixed word list with a value per word (`()` for a set), looked up by
+/// [`Key`]: open addressing in a table at most half full, behind a
+/// [`Sieve`]. The lists are asked about several times per token; hashing a
+/// word's bytes and comparing them with `memcmp` cost several times what
+/// comparing its key costs.
+pub(crate) struct WordTable<V> {
+    sieve: Sieve,
+    /// A power of two many keys; [`EMPTY`] marks a free slot.
+    keys: Vec<Key>,
+    /// For each slot of `keys` that holds one, the word and its value.
+    entries: Vec<Option<(Box<str>, V)>>,
+    /// How far to shift a hash right to index the table.
+    shift: u32,
+}
+
+/// A free slot of a [`WordTable`]: no word has this length.
+const EMPTY: Key = Key {
+    head: 0,
+    tail: 0,
+    len: usize::MAX,
+};
+
+impl<V> WordTable<V> {
+    pub(crate) fn new(words: impl IntoIterator<Item = (impl Into<Box<str>>, V)>) -> WordTable<V> {
+        let words: Vec<(Box<str>, V)> = words.into_iter().map(|(w, v)| (w.into(), v)).collect();
+        let size = (words.len() * 2).next_power_of_two().max(8);
+        let mut table = WordTable {
+            sieve: Sieve::new(words.iter().map(|(w, _)| &**w)),
+            keys: vec![EMPTY; size],
+            entries: (0..size).map(|_| None).collect(),
+            shift: 64 - size.trailing_zeros(),
+        };
+        for (word, value) in words {
+            let key = Key::of(word.as_bytes());
+            let mut i = table.slot(key);
+            // A word listed twice keeps its last value, as a map would.
+            while table.keys[i] != EMPTY
+                && !(table.keys[i] == key
+                    && table.entries[i].as_ref().is_some_and(|(w, _)| *w == word))
+            {
+                i = (i + 1) & (size - 1);
+            }
+            table.keys[i] = key;
+            table.entries[i] = Some((word, value));
+        }
+        table
+    }
+
+    #[inline(always)]
+    fn slot(&self, key: Key) -> usize {
+        (key.hash() >> self.shift) as usize
+    }
+
+    /// The value of `word`, if it is in the list.
+    #[inline(always)]
+    pub(crate) fn get(&self, word: &str) -> Option<&V> {
+        if !self.sieve.may_hold(word) {
+            return None;
+        }
+        let key = Key::of(word.as_bytes());
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let k = *self.keys.get(i)?;
+            if k == key {
+                let (w, value) = self.entries.get(i)?.as_ref()?;
+                if key.len <= KEY_EXACT || **w == *word {
+                    return Some(value);
+                }
+            } else if k == EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn contains(&self, word: &str) -> bool {
-        self.sieve.may_hold(word) && self.set.contains(word)
+        self.get(word).is_some()
+    }
+
+    /// Every word with its value, in no particular order.
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.entries.iter().flatten().map(|(w, v)| (&**w, v))
     }
 }
 
-static CUE_WORDS: LazyLock<SievedSet<String>> = LazyLock::new(|| {
-    let mut set: WordSet<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
-    for lemma in CUE_LEMMAS {
-        set.extend(inflect(lemma));
+/// A [`WordTable`] of words alone.
+pub(crate) type WordList = WordTable<()>;
+
+impl WordList {
+    pub(crate) fn of<W: Into<Box<str>>>(words: impl IntoIterator<Item = W>) -> WordList {
+        WordTable::new(words.into_iter().map(|w| (w, ())))
     }
-    SievedSet::new(set)
-});
+}
+
+static CUE_WORDS: LazyLock<WordList> = LazyLock::new(|| WordList::of(cue_verb_forms()));
+
+/// Every form [`is_cue_verb`] accepts.
+pub(crate) fn cue_verb_forms() -> Vec<String> {
+    let mut words: Vec<String> = CUE_IRREGULAR.iter().map(|s| s.to_string()).collect();
+    for lemma in CUE_LEMMAS {
+        words.extend(inflect(lemma));
+    }
+    words
+}
 
 fn inflect(lemma: &str) -> Vec<String> {
     let mut out = vec![lemma.to_string()];
@@ -352,6 +438,7 @@ fn doubles_final(lemma: &str) -> bool {
 }
 
 /// Whether `word` (lower case) is a reporting verb form.
+#[inline]
 pub fn is_cue_verb(word: &str) -> bool {
     CUE_WORDS.contains(word)
 }
@@ -703,10 +790,10 @@ const ROLE_NOUNS: &[&str] = &[
     "managers",
 ];
 
-static ROLES: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(ROLE_NOUNS.iter().copied().collect()));
+static ROLES: LazyLock<WordList> = LazyLock::new(|| WordList::of(ROLE_NOUNS.iter().copied()));
 
 /// Whether `word` can head a speaker description.
+#[inline]
 pub fn is_role_noun(word: &str) -> bool {
     ROLES.contains(word)
 }
@@ -810,10 +897,10 @@ const TITLES: &[&str] = &[
     "messrs.",
 ];
 
-static TITLE_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(TITLES.iter().copied().collect()));
+static TITLE_SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(TITLES.iter().copied()));
 
 /// Whether `word` is a title or role word that precedes a name.
+#[inline]
 pub fn is_title(word: &str) -> bool {
     TITLE_SET.contains(word)
 }
@@ -847,11 +934,12 @@ const DETERMINERS: &[&str] = &[
     "most", "few",
 ];
 
-static DETERMINER_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(DETERMINERS.iter().copied().collect()));
+static DETERMINER_SET: LazyLock<WordList> =
+    LazyLock::new(|| WordList::of(DETERMINERS.iter().copied()));
 
 /// Whether `word` is one of [`DETERMINERS`] (a set: rules ask this of many
 /// tokens).
+#[inline]
 pub fn is_determiner(word: &str) -> bool {
     DETERMINER_SET.contains(word)
 }
@@ -916,10 +1004,11 @@ const VERB_FILLERS: &[&str] = &[
     "turn",
 ];
 
-static VERB_FILLER_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(VERB_FILLERS.iter().copied().collect()));
+static VERB_FILLER_SET: LazyLock<WordList> =
+    LazyLock::new(|| WordList::of(VERB_FILLERS.iter().copied()));
 
 /// Whether `word` is one of [`VERB_FILLERS`], or an adverb in -ly.
+#[inline]
 pub fn is_verb_filler(word: &str) -> bool {
     VERB_FILLER_SET.contains(word) || (word.len() > 4 && word.ends_with("ly"))
 }
@@ -1139,11 +1228,11 @@ const NOT_NAMES: &[&str] = &[
     "note",
 ];
 
-static NOT_NAME_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(NOT_NAMES.iter().copied().collect()));
+static NOT_NAME_SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(NOT_NAMES.iter().copied()));
 
 /// Whether `word` is one of [`NOT_NAMES`] (a set: this is asked of every
 /// capitalised word).
+#[inline]
 pub fn is_not_name(word: &str) -> bool {
     NOT_NAME_SET.contains(word)
 }
@@ -1259,11 +1348,11 @@ const PLACE_WORDS: &[&str] = &[
     "pacific",
 ];
 
-static PLACE_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(PLACE_WORDS.iter().copied().collect()));
+static PLACE_SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(PLACE_WORDS.iter().copied()));
 
 /// Whether `word` is one of [`PLACE_WORDS`] (a set: rules ask this of many
 /// tokens).
+#[inline]
 pub fn is_place_word(word: &str) -> bool {
     PLACE_SET.contains(word)
 }
@@ -1372,16 +1461,17 @@ const INSTITUTION_WORDS: &[&str] = &[
     "county",
 ];
 
-static INSTITUTION_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(INSTITUTION_WORDS.iter().copied().collect()));
+static INSTITUTION_SET: LazyLock<WordList> =
+    LazyLock::new(|| WordList::of(INSTITUTION_WORDS.iter().copied()));
 
 /// Whether `word` is one of [`INSTITUTION_WORDS`] (a set: rules ask this of many
 /// tokens).
+#[inline]
 pub fn is_institution_word(word: &str) -> bool {
     INSTITUTION_SET.contains(word)
 }
 
-static FIRST_NAMES: LazyLock<(Sieve, WordMap<&'static str, Gender>)> = LazyLock::new(|| {
+static FIRST_NAMES: LazyLock<WordTable<Gender>> = LazyLock::new(|| {
     let male = [
         "james",
         "john",
@@ -1733,23 +1823,19 @@ static FIRST_NAMES: LazyLock<(Sieve, WordMap<&'static str, Gender>)> = LazyLock:
         "marina",
         "galina",
     ];
-    let mut map = WordMap::default();
-    for n in male {
-        map.insert(n, Gender::Male);
-    }
-    for n in female {
-        map.insert(n, Gender::Female);
-    }
-    (Sieve::new(map.keys().copied()), map)
+    // A name in both lists is female, as it was when a map was filled
+    // with the male names first.
+    WordTable::new(
+        male.into_iter()
+            .map(|n| (n, Gender::Male))
+            .chain(female.into_iter().map(|n| (n, Gender::Female))),
+    )
 });
 
 /// The usual gender of a first name (lower case), if it has one.
+#[inline]
 pub fn first_name_gender(word: &str) -> Option<Gender> {
-    let (sieve, map) = &*FIRST_NAMES;
-    if !sieve.may_hold(word) {
-        return None;
-    }
-    map.get(word).copied()
+    FIRST_NAMES.get(word).copied()
 }
 
 /// A lower-case word that reads as a finite verb: a reporting verb, a past
@@ -1836,11 +1922,12 @@ const PREPOSITIONS: &[&str] = &[
     "into", "through", "by", "over", "under", "near",
 ];
 
-static PREPOSITION_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(PREPOSITIONS.iter().copied().collect()));
+static PREPOSITION_SET: LazyLock<WordList> =
+    LazyLock::new(|| WordList::of(PREPOSITIONS.iter().copied()));
 
 /// Whether `word` is one of [`PREPOSITIONS`] (a set: rules ask this of many
 /// tokens).
+#[inline]
 pub fn is_preposition(word: &str) -> bool {
     PREPOSITION_SET.contains(word)
 }
@@ -1878,11 +1965,11 @@ const TIME_WORDS: &[&str] = &[
     "times",
 ];
 
-static TIME_SET: LazyLock<SievedSet<&'static str>> =
-    LazyLock::new(|| SievedSet::new(TIME_WORDS.iter().copied().collect()));
+static TIME_SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(TIME_WORDS.iter().copied()));
 
 /// Whether `word` is one of [`TIME_WORDS`] (a set: rules ask this of many
 /// tokens).
+#[inline]
 pub fn is_time_word(word: &str) -> bool {
     TIME_SET.contains(word)
 }
@@ -1947,11 +2034,13 @@ pub fn is_document_noun(w: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
     fn sieves_let_every_listed_word_through() {
-        for w in CUE_WORDS.set.iter() {
+        for (w, _) in CUE_WORDS.iter() {
             assert!(is_cue_verb(w), "{w}");
         }
         for w in ROLE_NOUNS {
@@ -1975,11 +2064,44 @@ mod tests {
                 assert!(test(w), "{w}");
             }
         }
-        for (w, g) in FIRST_NAMES.1.iter() {
+        for (w, g) in FIRST_NAMES.iter() {
             assert_eq!(first_name_gender(w), Some(*g), "{w}");
         }
         let sieve = Sieve::new(["said", "told"]);
         assert!(sieve.may_hold("said") && sieve.may_hold("") && !sieve.may_hold("the"));
+    }
+
+    #[test]
+    fn word_tables_answer_as_a_hash_map_does() {
+        let listed = [
+            "a",
+            "an",
+            "aaaaaaaa",
+            "aaaaaaaaa",
+            "aaaaaaaaaa",
+            "abcdefghabcdefgh",
+            "abcdefghabcdefghX",
+            "abcdefghabcdefghY",
+            "characterizations",
+            "said",
+            "sai\0d",
+            "\u{e9}t\u{e9}",
+        ];
+        let table = WordTable::new(listed.iter().enumerate().map(|(i, w)| (*w, i)));
+        let map: HashMap<&str, usize> = listed.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+        let mut asked: Vec<String> = listed.iter().map(|w| w.to_string()).collect();
+        for w in listed {
+            asked.push(format!("{w}a"));
+            asked.push(format!("{w}\0"));
+            asked.push(w.get(1..).unwrap_or("").to_string());
+        }
+        asked.extend(["", "\0", "aaaaaaa", "aaaaaaaaaaa", "abcdefghabcdefghZ"].map(String::from));
+        for w in &asked {
+            assert_eq!(table.get(w), map.get(w.as_str()), "{w:?}");
+        }
+        // A word listed twice keeps its last value.
+        let twice = WordTable::new([("x", 1), ("y", 2), ("x", 3)]);
+        assert_eq!((twice.get("x"), twice.get("y")), (Some(&3), Some(&2)));
     }
 
     #[test]
