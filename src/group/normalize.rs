@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use crate::fold::fold;
-use crate::lexicon::{WordMap, WordSet};
+use crate::lexicon::{WordList, WordTable};
 use crate::span::Span;
 
 /// One word of a quotation, normalised.
@@ -501,8 +501,7 @@ const STOP_WORDS: &[&str] = &[
     "says",
 ];
 
-static STOP: LazyLock<WordSet<&'static str>> =
-    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+static STOP: LazyLock<WordList> = LazyLock::new(|| WordList::of(STOP_WORDS.iter().copied()));
 
 /// Whether a normalised token is a stop word.
 pub fn is_stop_word(token: &str) -> bool {
@@ -537,8 +536,8 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("soviet", "ussr"),
 ];
 
-static COUNTRY: LazyLock<WordMap<&'static str, &'static str>> =
-    LazyLock::new(|| DEMONYMS.iter().copied().collect());
+static COUNTRY: LazyLock<WordTable<&'static str>> =
+    LazyLock::new(|| WordTable::new(DEMONYMS.iter().copied()));
 
 /// The content stem of a normalised token, or `None` for a stop word.
 ///
