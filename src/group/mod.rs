@@ -333,8 +333,9 @@ impl Attrib {
 /// One record made ready for comparison.
 ///
 /// Grouping holds every record prepared at once (553k at 100k articles),
-/// so the stem lists share one exactly sized allocation: one vector each,
-/// grown by doubling, took twice the memory.
+/// so the stem lists share one exactly sized allocation: a vector each,
+/// grown by doubling, cost half as much again (with `LinksOf`, 131 MiB of
+/// the peak at 100k articles).
 pub(crate) struct Prepared<'r> {
     pub(crate) rec: &'r Record,
     pub(crate) words: align::Words,
