@@ -12,6 +12,7 @@
 //! Every statement is `prepare_cached` with bound parameters: a batch runs
 //! the same handful of statements thousands of times.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -142,7 +143,10 @@ impl Batch<'_> {
     ) -> anyhow::Result<Stored> {
         let sp = self.tx.savepoint()?;
         let mut written = Vec::new();
-        let stored = write_article(&sp, article, analysis, &mut written)?;
+        // A savepoint rolled back takes its new speakers with it: ids are
+        // remembered within the savepoint only.
+        let mut speakers = SpeakerIds::default();
+        let stored = write_article(&sp, article, analysis, &mut speakers, &mut written)?;
         sp.commit()?;
         self.unindexed.extend(written);
         Ok(stored)
@@ -164,10 +168,17 @@ impl Batch<'_> {
         &mut self,
         articles: impl IntoIterator<Item = (&'a Article, Option<&'a Analysis>)>,
     ) -> anyhow::Result<Vec<Stored>> {
+        let mut speakers = SpeakerIds::default();
         articles
             .into_iter()
             .map(|(article, analysis)| match analysis {
-                Some(analysis) => write_article(&self.tx, article, analysis, &mut self.unindexed),
+                Some(analysis) => write_article(
+                    &self.tx,
+                    article,
+                    analysis,
+                    &mut speakers,
+                    &mut self.unindexed,
+                ),
                 None => keep_article(&self.tx, article),
             })
             .collect()
@@ -232,6 +243,7 @@ fn write_article(
     conn: &Connection,
     article: &Article,
     analysis: &Analysis,
+    speakers: &mut SpeakerIds,
     written: &mut Vec<i64>,
 ) -> anyhow::Result<Stored> {
     let outlet_id = outlet_id(conn, &article.meta.outlet)?;
@@ -284,7 +296,9 @@ fn write_article(
             |row| row.get(0),
         )?;
     for quotation in &analysis.quotations {
-        written.push(insert_quotation(conn, article_id, article, quotation)?);
+        written.push(insert_quotation(
+            conn, article_id, article, quotation, speakers,
+        )?);
     }
     let mut aside = conn.prepare_cached(
         "INSERT INTO asides (article_id, start, end, text, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -314,12 +328,13 @@ fn insert_quotation(
     article_id: ArticleId,
     article: &Article,
     quotation: &Quotation,
+    speakers: &mut SpeakerIds,
 ) -> anyhow::Result<i64> {
     let text = &article.text;
     let quote = &quotation.quote;
     let attribution = &quotation.attribution;
     let speaker_id = match &attribution.speaker {
-        Some(speaker) => Some(speaker_id(conn, speaker)?),
+        Some(speaker) => Some(speakers.id(conn, speaker)?),
         None => None,
     };
     let mention = attribution.mention;
@@ -368,6 +383,25 @@ fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<OutletId> {
     Ok(conn
         .prepare_cached("SELECT id FROM outlets WHERE name = ?1")?
         .query_row([name], |row| row.get(0))?)
+}
+
+/// Speaker ids looked up in one transaction, or one savepoint: a chunk of
+/// articles names the same few hundred speakers thousands of times, and
+/// two statements per quotation were a tenth of the writer's time. A
+/// speaker row, once there, is never changed by an ingest, so within the
+/// transaction that looked it up its id stays true.
+#[derive(Default)]
+struct SpeakerIds(HashMap<String, SpeakerId>);
+
+impl SpeakerIds {
+    fn id(&mut self, conn: &Connection, speaker: &Speaker) -> anyhow::Result<SpeakerId> {
+        if let Some(&id) = self.0.get(&speaker.name) {
+            return Ok(id);
+        }
+        let id = speaker_id(conn, speaker)?;
+        self.0.insert(speaker.name.clone(), id);
+        Ok(id)
+    }
 }
 
 /// The id of a quotation's speaker, creating a discovered speaker
