@@ -770,13 +770,7 @@ mod tests {
     fn the_bit_parallel_common_subsequence_is_the_tables() {
         // A small alphabet makes repeats and long common runs; lengths
         // cover the empty, the full 64-bit row and past it.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::group::numbers_below(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..2000 {
             let alphabet = 1 + next(6);
             let a: Vec<u64> = (0..next(70)).map(|_| next(alphabet)).collect();

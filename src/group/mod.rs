@@ -615,6 +615,19 @@ impl<'l> LinksOf<'l> {
     }
 }
 
+/// A deterministic source of numbers below `n` (xorshift64 from `seed`),
+/// for the unit tests that compare the alignment's shortcuts with the
+/// textbook algorithms on random token sequences.
+#[cfg(test)]
+pub(crate) fn numbers_below(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    }
+}
+
 /// The speakers of `records` as people: names that differ only in case,
 /// accents, transliteration of the first name ("Sergey"/"Sergei Lavrov"),
 /// or a missing first name ("Lavrov", when only one Lavrov is quoted) are
