@@ -2464,19 +2464,23 @@ impl<'a> Doc<'a> {
         // ninth debate saying".
         let object =
             |np: &Np| matches!(self.word(np.first), "a" | "an") || !self.is_speaker_like(*np, true);
-        if w.ends_with("ing")
-            && self.subject_of(k, floor).is_some_and(|np| object(&np))
+        let participle = w.ends_with("ing");
+        // The sentence's subject, credited through the participle.
+        let through_participle = |f: Found| Found {
+            cue: Some(k),
+            rule: "before",
+            confidence: 0.7,
+            ..f
+        };
+        let subject = self.subject_of(k, floor);
+        if participle
+            && subject.is_some_and(|np| object(&np))
             && let Some(f) = self.sentence_subject(floor, k, false)
         {
             // "Trump and Ryan issued a statement describing ..."
-            return Some(Found {
-                cue: Some(k),
-                rule: "before",
-                confidence: 0.7,
-                ..f
-            });
+            return Some(through_participle(f));
         }
-        if let Some(np) = self.subject_of(k, floor) {
+        if let Some(np) = subject {
             return Some(Found {
                 np,
                 cue: Some(k),
@@ -2500,15 +2504,8 @@ impl<'a> Doc<'a> {
         // A participle with its subject further left ("he said, adding
         // “…”"): keep looking; failing that, the sentence's subject
         // ("Mr. Cruz seemed to mock him, saying ''…''").
-        if w.ends_with("ing")
-            && let Some(f) = self.sentence_subject(floor, k, false)
-        {
-            return Some(Found {
-                cue: Some(k),
-                rule: "before",
-                confidence: 0.7,
-                ..f
-            });
+        if participle && let Some(f) = self.sentence_subject(floor, k, false) {
+            return Some(through_participle(f));
         }
         None
     }
