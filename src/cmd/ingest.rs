@@ -33,11 +33,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::{Analysis, analyze};
-use crate::article::{self, Loaded, Manifest, ManifestRow, Problem, Source};
+use crate::article::{self, Article, Loaded, Manifest, ManifestRow, Problem, Source};
 use crate::cli::{GlobalArgs, IngestArgs};
 use crate::registry::Registry;
 use crate::report::{Format, Sink};
-use crate::store::{ArticleId, Change, Filter, OpenMode, QuotationRow, Scope, Store};
+use crate::store::{
+    ArticleId, Change, Filter, OpenMode, QuotationRow, Scope, Store, Stored, StoredArticle,
+};
 
 /// Articles per transaction: enough that commits cost little and every
 /// core has work, few enough that memory stays flat on a large corpus and
@@ -133,9 +135,21 @@ pub fn run(global: &GlobalArgs, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// One loaded article with its analysis (`None`: unchanged since it was
-/// stored), or why it could not be loaded or analysed.
-type Outcome = Result<(Loaded, Option<Analysis>), Problem>;
+/// One loaded article with what the writer has to do with it, or why it
+/// could not be loaded or analysed.
+type Outcome = Result<(Loaded, Work), Problem>;
+
+/// What storing a loaded article takes.
+enum Work {
+    /// New or changed content: store it with its analysis.
+    Store(Analysis),
+    /// The content stored, other metadata (a manifest row changed): bring
+    /// the article's row up to date.
+    Refresh,
+    /// Content and metadata as stored: nothing to write. A re-ingest of an
+    /// unchanged corpus is all this, and opens no write transaction.
+    Unchanged(ArticleId),
+}
 
 /// Ingest `opts.paths` into the database at `db` (created if missing).
 /// Problems with single articles go to stderr and into
@@ -201,12 +215,12 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
         let loader = std::thread::Builder::new()
             .name("loader".into())
             .spawn_scoped(scope, move || -> anyhow::Result<()> {
-                // A connection of the loader's own, to look up stored hashes.
-                let hashes = Store::open(db, OpenMode::Lookup)?;
+                // A connection of the loader's own, to look up what is stored.
+                let stored = Store::open(db, OpenMode::Lookup)?;
                 for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
                     let known = chunk
                         .iter()
-                        .map(|source| hashes.content_hash(&source.path))
+                        .map(|source| stored.stored_article(&source.path))
                         .collect::<anyhow::Result<Vec<_>>>()?;
                     let outcomes = pool.install(|| {
                         chunk
@@ -214,7 +228,7 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                             .zip(chunk_rows)
                             .zip(&known)
                             .map(|((source, row), known)| {
-                                load_and_analyze(source, *row, known.as_deref(), registry)
+                                load_and_analyze(source, *row, known.as_ref(), registry)
                             })
                             .collect()
                     });
@@ -259,20 +273,26 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
 fn load_and_analyze(
     source: &Source,
     row: Option<&ManifestRow>,
-    known: Option<&str>,
+    known: Option<&StoredArticle>,
     registry: &Registry,
 ) -> Outcome {
     let loaded = article::load(source, row)?;
-    let analysis = if known == Some(loaded.article.content_hash.as_str()) {
-        None
-    } else {
-        Some(analyze_guarded(&loaded, registry)?)
+    let work = match known {
+        Some(known) if known.content_hash == loaded.article.content_hash => {
+            if known.meta == loaded.article.meta {
+                Work::Unchanged(known.id)
+            } else {
+                Work::Refresh
+            }
+        }
+        _ => Work::Store(analyze_guarded(&loaded, registry)?),
     };
-    Ok((loaded, analysis))
+    Ok((loaded, work))
 }
 
 /// Store one chunk's articles in one transaction: all at once, or, if
 /// that fails, one by one, so that a bad article costs only itself.
+/// Articles with nothing to write take no transaction.
 fn write_chunk(
     store: &mut Store,
     outcomes: Vec<Outcome>,
@@ -284,11 +304,11 @@ fn write_chunk(
     let mut articles = Vec::with_capacity(count);
     for outcome in outcomes {
         match outcome {
-            Ok((loaded, analysis)) => {
+            Ok((loaded, work)) => {
                 for note in &loaded.notes {
                     feedback.note(note);
                 }
-                articles.push((loaded.article, analysis));
+                articles.push((loaded.article, work));
             }
             Err(problem) => {
                 feedback.problem(&problem);
@@ -296,29 +316,29 @@ fn write_chunk(
             }
         }
     }
-    let all = articles.iter().map(|(a, analysis)| (a, analysis.as_ref()));
-    let mut batch = store.batch()?;
-    let stored = match batch.put_articles(all) {
-        Ok(stored) => {
-            batch.commit()?;
-            stored.into_iter().map(Ok).collect()
-        }
-        Err(_) => {
-            drop(batch);
-            let mut batch = store.batch()?;
-            let stored: Vec<_> = articles
-                .iter()
-                .map(|(article, analysis)| match analysis {
-                    Some(analysis) => batch.put_article(article, analysis),
-                    None => batch.keep_article(article),
-                })
-                .collect();
-            batch.commit()?;
-            stored
-        }
-    };
-    for ((article, analysis), stored) in articles.iter().zip(stored) {
+    let writes: Vec<(&Article, Option<&Analysis>)> = articles
+        .iter()
+        .filter_map(|(article, work)| match work {
+            Work::Store(analysis) => Some((article, Some(analysis))),
+            Work::Refresh => Some((article, None)),
+            Work::Unchanged(_) => None,
+        })
+        .collect();
+    let mut written = write_articles(store, &writes)?.into_iter();
+    for (article, work) in &articles {
         summary.bytes += article.bytes;
+        let stored = match work {
+            Work::Unchanged(id) => Ok(Stored {
+                article_id: *id,
+                change: Change::Unchanged,
+                quotations: 0,
+            }),
+            Work::Store(_) | Work::Refresh => written.next().unwrap_or_else(|| {
+                Err(anyhow::anyhow!(
+                    "the batch returned fewer articles than it was given"
+                ))
+            }),
+        };
         match stored {
             Ok(stored) => {
                 match stored.change {
@@ -328,8 +348,14 @@ fn write_chunk(
                 }
                 summary.quotations += stored.quotations;
                 summary.articles.push(stored.article_id);
-                let named = analysis.iter().flat_map(|a| &a.quotations);
-                for speaker in named.filter_map(|q| q.attribution.speaker.as_ref()) {
+                let Work::Store(analysis) = work else {
+                    continue;
+                };
+                for speaker in analysis
+                    .quotations
+                    .iter()
+                    .filter_map(|q| q.attribution.speaker.as_ref())
+                {
                     if !speakers.contains(&speaker.name) {
                         speakers.insert(speaker.name.clone());
                     }
@@ -343,6 +369,34 @@ fn write_chunk(
     }
     feedback.advance(count);
     Ok(())
+}
+
+/// Write `articles` (with an analysis: store them; without: refresh
+/// their metadata) in one transaction, or, if that fails, one by one.
+/// The outer `Err` is a failure of the batch as a whole.
+fn write_articles(
+    store: &mut Store,
+    articles: &[(&Article, Option<&Analysis>)],
+) -> anyhow::Result<Vec<anyhow::Result<Stored>>> {
+    if articles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut batch = store.batch()?;
+    if let Ok(stored) = batch.put_articles(articles.iter().copied()) {
+        batch.commit()?;
+        return Ok(stored.into_iter().map(Ok).collect());
+    }
+    drop(batch);
+    let mut batch = store.batch()?;
+    let stored = articles
+        .iter()
+        .map(|&(article, analysis)| match analysis {
+            Some(analysis) => batch.put_article(article, analysis),
+            None => batch.keep_article(article),
+        })
+        .collect();
+    batch.commit()?;
+    Ok(stored)
 }
 
 /// How an ingest talks to the user, on stderr: problems always, notes

@@ -7,7 +7,9 @@
 //! lets [`group::regroup`] recompute the utterances they touch, and
 //! replaces exactly those utterances, their links, inferred speakers and
 //! conflicts. Re-ingesting unchanged articles leaves nothing dirty and
-//! writes nothing.
+//! writes nothing; nor does it read the memberships to find that out, as
+//! the `grouping_pending` row, written with every new or changed article
+//! and deleted by every grouping, says whether anything can be dirty.
 //!
 //! That transaction runs with foreign keys off. Every row it writes refers
 //! to quotations it read in the same transaction, which holds the write
@@ -56,7 +58,9 @@ impl Store {
         // The pragma is a no-op inside a transaction: it is set around it.
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         let regrouped = self.batch().and_then(|batch| {
-            let regrouped = regroup(batch.connection(), opts, scope)?;
+            let conn = batch.connection();
+            let regrouped = regroup(conn, opts, scope)?;
+            conn.execute("DELETE FROM grouping_pending", [])?;
             batch.commit()?;
             Ok(regrouped)
         });
@@ -68,6 +72,18 @@ impl Store {
 }
 
 fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Regrouped> {
+    let all = scope == Scope::All;
+    // Working out what is dirty reads every membership: when no quotation
+    // changed since the last grouping, there is nothing to work out
+    // (migrations/0005_grouping_pending.sql).
+    let pending: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM grouping_pending)",
+        [],
+        |row| row.get(0),
+    )?;
+    if !all && !pending {
+        return Ok(Regrouped::default());
+    }
     // Utterances emptied by a changed article have no members left to
     // regroup: drop them.
     conn.execute_batch(
@@ -80,7 +96,6 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
          DELETE FROM utterances
          WHERE NOT EXISTS (SELECT 1 FROM renderings AS r WHERE r.utterance_id = utterances.id);",
     )?;
-    let all = scope == Scope::All;
     // Reading every quotation back costs seconds on a large database; an
     // ingest of unchanged articles must not pay it.
     if !all && !anything_dirty(conn)? {

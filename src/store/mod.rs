@@ -30,7 +30,7 @@ pub use group::{Regrouped, Scope};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{Filter, QuotationRow, SpeakerRow};
 pub use utterances::Selection;
-pub use write::{Batch, Change, Stored};
+pub use write::{Batch, Change, Stored, StoredArticle};
 
 /// Row ids that cannot be mixed up: an `ArticleId` is never taken for a
 /// `SpeakerId`. Each is stored and bound as the INTEGER it wraps.

@@ -23,7 +23,7 @@ use rusqlite::{
 };
 
 use crate::analyze::{Analysis, Quotation};
-use crate::article::Article;
+use crate::article::{Article, Metadata};
 use crate::attribute::Speaker;
 use crate::registry::Registry;
 
@@ -62,13 +62,37 @@ pub struct Batch<'s> {
     unindexed: Vec<i64>,
 }
 
+/// What the database holds of an article besides its text and
+/// quotations: enough to tell whether an ingest has anything to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredArticle {
+    pub id: ArticleId,
+    pub content_hash: String,
+    pub meta: Metadata,
+}
+
 impl Store {
-    /// The content hash stored for `path`, if the article is there.
-    pub fn content_hash(&self, path: &str) -> anyhow::Result<Option<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT content_hash FROM articles WHERE path = ?1")?;
-        Ok(stmt.query_row([path], |row| row.get(0)).optional()?)
+    /// What is stored for `path`, if the article is there.
+    pub fn stored_article(&self, path: &str) -> anyhow::Result<Option<StoredArticle>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.content_hash, o.name, a.url, a.published, a.title
+             FROM articles AS a
+             JOIN outlets AS o ON o.id = a.outlet_id
+             WHERE a.path = ?1",
+        )?;
+        let stored = stmt.query_row([path], |row| {
+            Ok(StoredArticle {
+                id: row.get(0)?,
+                content_hash: row.get(1)?,
+                meta: Metadata {
+                    outlet: row.get(2)?,
+                    url: row.get(3)?,
+                    published: row.get(4)?,
+                    title: row.get(5)?,
+                },
+            })
+        });
+        Ok(stored.optional()?)
     }
 
     /// Start an ingest batch. Another process writing the database (a
@@ -270,6 +294,9 @@ fn write_article(
         }
         None => Change::New,
     };
+    // The next grouping has work (migrations/0005_grouping_pending.sql).
+    conn.prepare_cached("INSERT OR IGNORE INTO grouping_pending (id) VALUES (1)")?
+        .execute([])?;
     let article_id: ArticleId = conn
         .prepare_cached(
             "INSERT INTO articles

@@ -190,6 +190,33 @@ fn explicit_manifest_replaces_the_directorys_own() {
 }
 
 #[test]
+fn a_rerun_with_a_changed_manifest_updates_unchanged_articles() {
+    let sb = Sandbox::new();
+    sb.write("in/a.txt", "“Talks went well,” Peskov said.");
+    sb.write("in/b.txt", "“Talks went badly,” Lavrov said.");
+    sb.write("in/manifest.csv", "file,outlet\na.txt,First\nb.txt,Same\n");
+    sb.cmd(["ingest", "in"]).assert().success();
+    sb.write("in/manifest.csv", "file,outlet\na.txt,Second\nb.txt,Same\n");
+    let err = stderr(&sb.cmd(["ingest", "in"]).assert().success());
+    assert!(
+        err.contains("0 new, 0 changed, 2 unchanged, 0 failed; 0 quotations"),
+        "{err}"
+    );
+    let outlets: Vec<(String, String)> = sb
+        .export()
+        .iter()
+        .map(|r| (r["article"].to_string(), r["outlet"].to_string()))
+        .collect();
+    assert_eq!(
+        outlets,
+        [
+            (r#""in/a.txt""#.into(), r#""Second""#.into()),
+            (r#""in/b.txt""#.into(), r#""Same""#.into())
+        ]
+    );
+}
+
+#[test]
 fn unknown_manifest_column_is_an_error_naming_the_manifest() {
     let sb = Sandbox::new();
     sb.write("in/a.txt", "“Talks went well,” Peskov said.");

@@ -4,8 +4,9 @@
 use quotetrail::analyze::analyze;
 use quotetrail::article::{Article, Metadata, sha256_hex};
 use quotetrail::cmd::ingest::{IngestOptions, ingest};
+use quotetrail::group::Options;
 use quotetrail::registry::Registry;
-use quotetrail::store::{Change, Filter, OpenMode, SCHEMA_VERSION, Store};
+use quotetrail::store::{Change, Filter, OpenMode, SCHEMA_VERSION, Scope, Store};
 
 use crate::util::{Sandbox, samples_dir};
 
@@ -73,6 +74,7 @@ fn every_table_is_strict_and_the_views_answer() {
             "articles",
             "asides",
             "attribution_conflicts",
+            "grouping_pending",
             "inferred_speakers",
             "links",
             "outlets",
@@ -232,6 +234,57 @@ fn keeping_an_unchanged_article_refreshes_only_its_metadata() {
         .unwrap();
     assert_eq!((outlet.as_str(), title.as_str()), ("TASS", "Lavrov hopes"));
     assert_eq!(quotes(&store), ["We hope for progress,"]);
+}
+
+#[test]
+fn a_stored_article_leaves_grouping_pending_until_a_grouping() {
+    let mut store = Store::open_in_memory().unwrap();
+    let registry = Registry::default();
+    let pending = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("SELECT count(*) FROM grouping_pending", [], |r| r.get(0))
+            .unwrap()
+    };
+    let grouped = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("SELECT count(*) FROM quotation_renderings", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    // A new database has nothing to group, but does not know it yet.
+    assert_eq!(pending(&store), 1);
+    let regroup = |store: &mut Store| store.regroup(&Options::default(), Scope::Changed).unwrap();
+    assert_eq!(regroup(&mut store).quotations, 0);
+    assert_eq!(pending(&store), 0);
+
+    // Stored, not yet grouped (an ingest killed before its grouping):
+    // the next grouping finds it.
+    let mut a = article("a.txt", "“We hope for progress,” Lavrov said.");
+    let mut batch = store.batch().unwrap();
+    batch.put_article(&a, &analyze(&a.text, &registry)).unwrap();
+    batch.commit().unwrap();
+    assert_eq!((pending(&store), grouped(&store)), (1, 0));
+    assert_eq!(regroup(&mut store).quotations, 1);
+    assert_eq!((pending(&store), grouped(&store)), (0, 1));
+
+    // New metadata is not new quotations.
+    a.meta.outlet = "TASS".into();
+    let mut batch = store.batch().unwrap();
+    batch.keep_article(&a).unwrap();
+    batch.commit().unwrap();
+    assert_eq!(pending(&store), 0);
+
+    // A changed article is.
+    let b = article("a.txt", "“We hope for more progress,” Lavrov said.");
+    let mut batch = store.batch().unwrap();
+    batch.put_article(&b, &analyze(&b.text, &registry)).unwrap();
+    batch.commit().unwrap();
+    assert_eq!(pending(&store), 1);
+    assert_eq!(regroup(&mut store).quotations, 1);
+    assert_eq!((pending(&store), grouped(&store)), (0, 1));
 }
 
 #[test]
