@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_grouping_pending",
         include_str!("../../migrations/0005_grouping_pending.sql"),
     ),
+    (
+        "0006_fts_automerge",
+        include_str!("../../migrations/0006_fts_automerge.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

@@ -49,7 +49,17 @@ fn a_fresh_database_reaches_the_latest_version_with_pragmas_set() {
     assert_eq!(pragma::<i64>(&store, "foreign_keys"), 1);
     assert_eq!(pragma::<String>(&store, "journal_mode"), "wal");
     assert_eq!(pragma::<i64>(&store, "busy_timeout"), 5000);
+    assert_eq!(pragma::<i64>(&store, "page_size"), 16384);
     assert_eq!(pragma::<String>(&store, "integrity_check"), "ok");
+    let automerge: i64 = store
+        .connection()
+        .query_row(
+            "SELECT v FROM quotations_fts_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(automerge, 16);
     drop(store);
     // Opening again migrates nothing and changes nothing.
     let store = Store::open(&sb.path("fresh.db"), OpenMode::Existing).unwrap();
