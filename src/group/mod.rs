@@ -382,6 +382,8 @@ pub(crate) struct Corpus<'r> {
     /// Each content stem's [`Corpus::idf`], computed once: linking asks
     /// for it millions of times.
     idf: FastMap<u64, f64>,
+    /// Each record's [`link::Content`], by index into `prep`.
+    pub(crate) content: Vec<link::Content>,
 }
 
 impl<'r> Corpus<'r> {
@@ -409,11 +411,18 @@ impl<'r> Corpus<'r> {
             .into_iter()
             .map(|(stem, df)| (stem, (1.0 + n / f64::from(df.max(1))).ln()))
             .collect();
-        Corpus {
+        let mut corpus = Corpus {
             prep,
             speakers,
             idf,
-        }
+            content: Vec::new(),
+        };
+        corpus.content = corpus
+            .prep
+            .par_iter()
+            .map(|p| link::Content::of(|s| corpus.idf(s), p))
+            .collect();
+        corpus
     }
 
     /// The rarity weight of a content stem: its inverse document
