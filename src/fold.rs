@@ -229,16 +229,21 @@ fn push_ascii_folded(ascii: &str, out: &mut String) {
 /// Fold one string for comparison (no offset map): what [`Folded`] does, as
 /// a plain `String`. Used for registry patterns and name look-ups.
 pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        let mut out = String::with_capacity(s.len());
-        push_ascii_folded(s, &mut out);
-        return out;
-    }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        fold_char(c, &mut out);
-    }
+    fold_into(s, &mut out);
     out
+}
+
+/// [`fold`] appended to `out`: a caller folding many words reuses one
+/// buffer.
+pub fn fold_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        push_ascii_folded(s, out);
+        return;
+    }
+    for c in s.chars() {
+        fold_char(c, out);
+    }
 }
 
 fn fold_char(c: char, out: &mut String) {

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use crate::fold::fold;
+use crate::fold::fold_into;
 use crate::lexicon::{WordList, WordTable};
 use crate::span::Span;
 
@@ -85,13 +85,16 @@ pub fn normalize(text: &str) -> Normalized {
     // Whether the next word starts a sentence (so its capital says nothing).
     let mut sentence_start = true;
     let mut dots = 0usize;
+    // A word as written and folded: two buffers for every word, not two
+    // strings each (grouping normalises every stored quotation).
+    let (mut word, mut folded_word) = (String::new(), String::new());
     let mut i = 0;
     while i < chars.len() {
         let (offset, c) = chars[i];
         if is_word_char(c) {
             let start = offset;
             let mut end = offset;
-            let mut word = String::new();
+            word.clear();
             let mut all_digits = true;
             let mut j = i;
             while let Some(c) = char_at(j) {
@@ -131,7 +134,8 @@ pub fn normalize(text: &str) -> Normalized {
                 break;
             }
             let first = word.chars().next().unwrap_or(' ');
-            let folded_word = fold(&word);
+            folded_word.clear();
+            fold_into(&word, &mut folded_word);
             let (first_part, second_part) = expand(&folded_word);
             for part in std::iter::once(first_part).chain(second_part.map(Cow::Borrowed)) {
                 let keep = |c: char| is_word_char(c) || (all_digits && c == '.');
@@ -607,6 +611,7 @@ pub fn stem(token: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fold::fold;
 
     fn key(s: &str) -> String {
         normalize(s).key()
