@@ -116,8 +116,10 @@ impl Folded {
     pub fn slices(&self) -> Slices<'_> {
         Slices {
             folded: self,
+            text: &self.text,
             next: 0,
-            base: (0, 0),
+            base: 0,
+            shift: 0,
             next_start: self.wide.first().map_or(usize::MAX, |w| w.original),
         }
     }
@@ -136,12 +138,17 @@ impl Folded {
 /// See [`Folded::slices`].
 pub struct Slices<'f> {
     folded: &'f Folded,
+    /// The folded text, held here so that the common case reads no
+    /// further than this struct.
+    text: &'f str,
     /// The wide characters before the last span's start.
     next: usize,
-    /// An original offset and its folded offset after the last of those
-    /// wide characters: from there to `next_start`, the original folds
-    /// byte for byte.
-    base: (usize, usize),
+    /// The original offset after the last of those wide characters:
+    /// from there to `next_start`, the original folds byte for byte.
+    base: usize,
+    /// What to add (wrapping) to an original offset in `base..next_start`
+    /// for its folded offset.
+    shift: usize,
     /// Where wide character `next` starts in the original (`usize::MAX`
     /// past the last).
     next_start: usize,
@@ -155,17 +162,19 @@ impl<'f> Slices<'f> {
         if span.start > self.next_start {
             self.advance(span.start);
         }
-        let (original, folded) = self.base;
         // With no wide character inside, the span folds byte for byte:
-        // nearly every token of news text.
-        if span.end <= self.next_start && span.start >= original {
-            let start = span.start - original + folded;
-            return self
-                .folded
-                .text
-                .get(start..start + span.len())
-                .unwrap_or("");
+        // nearly every token of news text, so this is all it costs.
+        if span.end <= self.next_start && span.start >= self.base {
+            let start = span.start.wrapping_add(self.shift);
+            let end = span.end.wrapping_add(self.shift);
+            return self.text.get(start..end).unwrap_or("");
         }
+        self.across(span)
+    }
+
+    /// [`Slices::get`] for a span with a wide character inside.
+    #[cold]
+    fn across(&self, span: Span) -> &'f str {
         let wide = &self.folded.wide;
         let start = self.folded.folded_offset(span.start, self.next);
         let mut end = self.next;
@@ -177,7 +186,7 @@ impl<'f> Slices<'f> {
         } else {
             self.folded.folded_offset(span.end, end)
         };
-        self.folded.text.get(start..end).unwrap_or("")
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// Move past the wide characters that start before `start`.
@@ -187,10 +196,12 @@ impl<'f> Slices<'f> {
         while wide.get(self.next).is_some_and(|w| w.original < start) {
             self.next += 1;
         }
-        self.base = match self.next.checked_sub(1).and_then(|k| wide.get(k)) {
+        let (original, folded) = match self.next.checked_sub(1).and_then(|k| wide.get(k)) {
             Some(w) => (w.original + w.original_len, w.folded + w.folded_len),
             None => (0, 0),
         };
+        self.base = original;
+        self.shift = folded.wrapping_sub(original);
         self.next_start = wide.get(self.next).map_or(usize::MAX, |w| w.original);
     }
 }
