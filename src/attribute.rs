@@ -34,7 +34,7 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::Folded;
 use crate::lexicon::{
-    QUOTING_VERBS, WordList, WordTable, cue_verb_forms, first_name_gender, is_cue_verb,
+    QUOTING_VERBS, WordList, WordTable, bars_name, cue_verb_forms, first_name_gender, is_cue_verb,
     is_determiner, is_document_noun, is_institution_word, is_not_name, is_place_word,
     is_preposition, is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue,
     is_work_noun, looks_adjectival, pronoun_gender, title_gender,
@@ -650,7 +650,7 @@ fn is_abbreviation(word: &str) -> bool {
         };
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).is_ok_and(|w| SET.contains(w))
+        SET.get_bytes(lower).is_some()
     } else {
         // Some capitals outside ASCII lower-case into it (the Kelvin sign).
         ABBREVIATIONS.contains(&word.to_lowercase().as_str())
@@ -938,8 +938,7 @@ impl<'a> Doc<'a> {
         let t = &toks[i];
         t.kind == Kind::Word
             && t.cap
-            && !is_not_name(t.lower.trim_end_matches('.'))
-            && !is_determiner(t.lower)
+            && !bars_name(t.lower)
             // "Shortly after ...", "Finally, ...", but "Kelly Ayotte" and
             // "Schlafly endorsed".
             && !(t.lower.len() > 4
