@@ -135,7 +135,10 @@ impl Folded {
     }
 }
 
-/// See [`Folded::slices`].
+/// See [`Folded::slices`]. Its rare paths are inlined like the common
+/// one: a call would take the struct's address and so keep its fields in
+/// memory, not registers, through the tokenizer's loop, which reads them
+/// for every token.
 pub struct Slices<'f> {
     folded: &'f Folded,
     /// The folded text, held here so that the common case reads no
@@ -173,7 +176,7 @@ impl<'f> Slices<'f> {
     }
 
     /// [`Slices::get`] for a span with a wide character inside.
-    #[cold]
+    #[inline]
     fn across(&self, span: Span) -> &'f str {
         let wide = &self.folded.wide;
         let start = self.folded.folded_offset(span.start, self.next);
@@ -190,7 +193,7 @@ impl<'f> Slices<'f> {
     }
 
     /// Move past the wide characters that start before `start`.
-    #[cold]
+    #[inline]
     fn advance(&mut self, start: usize) {
         let wide = &self.folded.wide;
         while wide.get(self.next).is_some_and(|w| w.original < start) {
