@@ -34,7 +34,7 @@ use crate::analyze::{Analysis, Aside, Quotation};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::Folded;
 use crate::lexicon::{
-    QUOTING_VERBS, WordList, WordTable, cue_verb_forms, first_name_gender, is_cue_verb,
+    QUOTING_VERBS, WordList, WordTable, bars_name, cue_verb_forms, first_name_gender, is_cue_verb,
     is_determiner, is_document_noun, is_institution_word, is_not_name, is_place_word,
     is_preposition, is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue,
     is_work_noun, looks_adjectival, pronoun_gender, title_gender,
@@ -296,15 +296,47 @@ struct Tokens<'a> {
 /// Each token's `lower` is its slice of `folded`, the whole text folded
 /// once, so tokens allocate nothing. Tokens, paragraphs and quotes all
 /// come in text order, so each token's paragraph and quote are found as
-/// it is made (see [`Place`]). The loop keeps to ASCII words and
-/// punctuation, nearly every token of news text; the rest is out of line.
+/// it is made (see [`Place`]).
+///
+/// Two passes: [`scan`] finds the tokens, then one walk over them gives
+/// each its folded form, paragraph and quote. Together in one loop, the
+/// two held more than the registers could, and the loop over the bytes
+/// of a word reloaded what it needed from the stack; for the same reason
+/// neither is inlined into [`Doc::new`].
+#[inline(never)]
 fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quote]) -> Tokens<'a> {
-    let bytes = text.as_bytes();
-    let mut toks = Vec::with_capacity(text.len() / 4 + 16);
-    let mut caps = Vec::with_capacity(text.len() / 16 + 4);
+    let (mut toks, caps) = scan(text);
     let mut para_starts = Vec::with_capacity(paras.len() + 1);
     let mut lower = folded.slices();
     let mut place = Place::new(paras, quotes);
+    for (k, t) in toks.iter_mut().enumerate() {
+        if t.span.start >= place.next {
+            place.advance(t.span.start);
+        }
+        while para_starts.len() <= place.para {
+            para_starts.push(k);
+        }
+        t.lower = lower.get(t.span);
+        t.quote = place.quote;
+        t.para = place.para;
+    }
+    Tokens {
+        toks,
+        caps,
+        para_starts,
+    }
+}
+
+/// The tokens of `text` as [`tokenize`] makes them, with their spans,
+/// kinds and capitals only, and the capitalised ones. The loop keeps to
+/// ASCII words and punctuation, nearly every token of news text; the
+/// rest is out of line. A function of its own, so that its loop has the
+/// registers to itself.
+#[inline(never)]
+fn scan(text: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
+    let bytes = text.as_bytes();
+    let mut toks = Vec::with_capacity(text.len() / 4 + 16);
+    let mut caps = Vec::with_capacity(text.len() / 16 + 4);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // ASCII by table: nearly every character of news text.
@@ -326,38 +358,29 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
                 Other::End => break,
             }
         };
-        if i >= place.next {
-            place.advance(i);
-        }
-        while para_starts.len() <= place.para {
-            para_starts.push(toks.len());
-        }
         if cap {
             caps.push(toks.len());
         }
-        let span = Span { start: i, end };
         toks.push(Tok {
-            span,
-            lower: lower.get(span),
+            span: Span { start: i, end },
+            lower: "",
             kind,
             cap,
             name: false,
-            quote: place.quote,
-            para: place.para,
+            quote: None,
+            para: 0,
         });
         i = end;
     }
-    Tokens {
-        toks,
-        caps,
-        para_starts,
-    }
+    (toks, caps)
 }
 
 /// Which paragraph and quote the token at a byte stands in, for bytes
 /// asked in text order: the paragraph whose end it does not reach (the
 /// last one takes the rest), the quote whose marks enclose it. Both stay
-/// the same up to `next`, so a token costs one comparison.
+/// the same up to `next`, so a token costs one comparison. `advance` is
+/// inlined although it is seldom called, for the reason given at
+/// [`crate::fold::Slices`].
 struct Place<'p> {
     paras: &'p [Span],
     quotes: &'p [Quote],
@@ -395,7 +418,7 @@ impl<'p> Place<'p> {
         }
     }
 
-    #[cold]
+    #[inline]
     fn advance(&mut self, at: usize) {
         while at >= self.para_end {
             self.para += 1;
@@ -650,7 +673,7 @@ fn is_abbreviation(word: &str) -> bool {
         };
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).is_ok_and(|w| SET.contains(w))
+        SET.get_bytes(lower).is_some()
     } else {
         // Some capitals outside ASCII lower-case into it (the Kelvin sign).
         ABBREVIATIONS.contains(&word.to_lowercase().as_str())
@@ -938,8 +961,7 @@ impl<'a> Doc<'a> {
         let t = &toks[i];
         t.kind == Kind::Word
             && t.cap
-            && !is_not_name(t.lower.trim_end_matches('.'))
-            && !is_determiner(t.lower)
+            && !bars_name(t.lower)
             // "Shortly after ...", "Finally, ...", but "Kelly Ayotte" and
             // "Schlafly endorsed".
             && !(t.lower.len() > 4

@@ -216,8 +216,7 @@ impl Sieve {
     /// False only if `word` is in none of the words the sieve was made of
     /// (the empty word always passes).
     #[inline]
-    fn may_hold(&self, word: &str) -> bool {
-        let b = word.as_bytes();
+    fn may_hold(&self, b: &[u8]) -> bool {
         let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
             return true;
         };
@@ -332,17 +331,24 @@ impl<V> WordTable<V> {
     /// The value of `word`, if it is in the list.
     #[inline(always)]
     pub(crate) fn get(&self, word: &str) -> Option<&V> {
+        self.get_bytes(word.as_bytes())
+    }
+
+    /// [`WordTable::get`] for a word as bytes: one lower-cased on the
+    /// stack need not be checked as UTF-8 first.
+    #[inline(always)]
+    pub(crate) fn get_bytes(&self, word: &[u8]) -> Option<&V> {
         if !self.sieve.may_hold(word) {
             return None;
         }
-        let key = Key::of(word.as_bytes());
+        let key = Key::of(word);
         let mask = self.keys.len() - 1;
         let mut i = self.slot(key);
         loop {
             let k = *self.keys.get(i)?;
             if k == key {
                 let (w, value) = self.entries.get(i)?.as_ref()?;
-                if key.len <= KEY_EXACT || **w == *word {
+                if key.len <= KEY_EXACT || w.as_bytes() == word {
                     return Some(value);
                 }
             } else if k == EMPTY {
@@ -1237,6 +1243,34 @@ pub fn is_not_name(word: &str) -> bool {
     NOT_NAME_SET.contains(word)
 }
 
+/// [`NOT_NAMES`] and [`DETERMINERS`] in one table, each word with the
+/// bits of the lists it is in, for [`bars_name`].
+static NAME_BARS: LazyLock<WordTable<u8>> = LazyLock::new(|| {
+    let mut bits: std::collections::BTreeMap<&str, u8> = Default::default();
+    for word in NOT_NAMES {
+        *bits.entry(word).or_default() |= NOT_NAME;
+    }
+    for word in DETERMINERS {
+        *bits.entry(word).or_default() |= DETERMINER;
+    }
+    WordTable::new(bits)
+});
+const NOT_NAME: u8 = 1;
+const DETERMINER: u8 = 2;
+
+/// Whether a capitalised word cannot be part of a name: without its
+/// trailing periods it is one of [`NOT_NAMES`], or it is one of
+/// [`DETERMINERS`]. Asked of every capitalised word, so one look-up
+/// answers both: no determiner ends with a period, so a word that does
+/// is none, and one that does not is its own stem.
+#[inline]
+pub fn bars_name(word: &str) -> bool {
+    let periods = word.bytes().rev().take_while(|&b| b == b'.').count();
+    let stem = word.get(..word.len() - periods).unwrap_or(word);
+    let bits = NAME_BARS.get(stem).copied().unwrap_or(0);
+    bits & NOT_NAME != 0 || (periods == 0 && bits & DETERMINER != 0)
+}
+
 /// Last words of place names ("South Carolina", "New York", "United
 /// States"), which are not people.
 const PLACE_WORDS: &[&str] = &[
@@ -2068,7 +2102,27 @@ mod tests {
             assert_eq!(first_name_gender(w), Some(*g), "{w}");
         }
         let sieve = Sieve::new(["said", "told"]);
-        assert!(sieve.may_hold("said") && sieve.may_hold("") && !sieve.may_hold("the"));
+        assert!(sieve.may_hold(b"said") && sieve.may_hold(b"") && !sieve.may_hold(b"the"));
+    }
+
+    #[test]
+    fn name_bars_are_the_two_lists() {
+        assert!(DETERMINERS.iter().all(|d| !d.ends_with('.')));
+        let mut words: Vec<String> = NOT_NAMES
+            .iter()
+            .chain(DETERMINERS)
+            .map(|w| w.to_string())
+            .collect();
+        words.extend(
+            [
+                "mr.", "the.", "the..", "your.", "smith", "", ".", "few", "note..",
+            ]
+            .map(String::from),
+        );
+        for w in &words {
+            let want = is_not_name(w.trim_end_matches('.')) || is_determiner(w);
+            assert_eq!(bars_name(w), want, "{w:?}");
+        }
     }
 
     #[test]

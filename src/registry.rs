@@ -288,15 +288,22 @@ impl Registry {
 /// are premultiplied by the (power of two) number of classes, the table
 /// is indexed under a mask so no step needs a bounds check, and the
 /// states the loop must stop at (dead, match) are numbered last and
-/// carry [`STOP`] above the mask, so eight steps OR-ed together say
-/// whether any of them reached one.
+/// carry [`STOP`] above the mask. In `trans` those states lead only to
+/// themselves, so the state after eight steps says whether any of them
+/// reached one; where they really lead is in `resume`, for the walk
+/// byte by byte that follows.
 #[derive(Clone, Debug)]
 struct Scan {
     /// The class of each byte.
     classes: [u8; 256],
     /// The next state of state `s` on class `c` at `s + c`; its length
-    /// is `mask + 1`, a power of two.
+    /// is `mask + 1`, a power of two. A dead or match state's row leads
+    /// back to itself.
     trans: Vec<u32>,
+    /// The rows of the dead and match states as the automaton has them,
+    /// from `special` on: the next state of `s` on `c` at
+    /// `s - special + c`.
+    resume: Vec<u32>,
     mask: usize,
     start: u32,
     /// The first dead or match state (without [`STOP`]); every state
@@ -383,10 +390,18 @@ impl Scan {
         let ordinary = order.iter().filter(|&&k| !stops(states[k])).count();
         let special = u32::try_from(ordinary * stride).ok()?;
         let mut trans = vec![0u32; len];
+        let mut resume = vec![0u32; states.len() * stride - special as usize];
         for (k, column) in columns.iter().enumerate() {
             for (s, next) in column.iter().enumerate() {
                 let next = number[*seen.get(next)?];
-                trans[number[s] as usize + k] = if next >= special { next | STOP } else { next };
+                let next = if next >= special { next | STOP } else { next };
+                let row = number[s];
+                if row >= special {
+                    resume[(row - special) as usize + k] = next;
+                    trans[row as usize + k] = row | STOP;
+                } else {
+                    trans[row as usize + k] = next;
+                }
             }
         }
         let outcomes = order[ordinary..]
@@ -402,6 +417,7 @@ impl Scan {
         Some(Scan {
             classes,
             trans,
+            resume,
             mask: len - 1,
             start: number[0],
             special,
@@ -439,24 +455,32 @@ impl Scan {
         let mut at = from;
         loop {
             // Eight bytes a step while none reaches a dead or match state:
-            // most of the text, read without a test per byte.
-            while let Some(chunk) = haystack.get(at..at + 8) {
-                let (mut next, mut stops) = (sid, 0);
-                for &byte in chunk {
-                    next = step(next, byte);
-                    stops |= next;
-                }
-                if stops & STOP != 0 {
+            // most of the text, read without a test per byte. Such a
+            // state leads only to itself in `trans`, so the last state
+            // says whether one was reached.
+            for chunk in haystack.get(at..).unwrap_or_default().chunks_exact(8) {
+                let next = chunk.iter().fold(sid, |sid, &byte| step(sid, byte));
+                if next & STOP != 0 {
                     break;
                 }
                 sid = next;
                 at += 8;
             }
             // Byte by byte through the eight that reached one (or the
-            // last few bytes).
+            // last few bytes), out of a dead or match state by `resume`.
             let stop = haystack.len().min(at + 8);
             while at < stop {
-                sid = step(sid, haystack[at]);
+                let byte = haystack[at];
+                sid = if sid & STOP == 0 {
+                    step(sid, byte)
+                } else {
+                    let row = (sid & !STOP) - self.special;
+                    let class = u32::from(self.classes[usize::from(byte)]);
+                    match self.resume.get((row + class) as usize) {
+                        Some(&next) => next,
+                        None => return found,
+                    }
+                };
                 at += 1;
                 if sid & STOP != 0 {
                     let stop = ((sid & !STOP) - self.special) >> self.stride2;
