@@ -276,7 +276,7 @@ fn write_article(
         .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
         .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
-    let change = match existing {
+    let (change, existing_id) = match existing {
         // Stored since it was checked, by another ingest of the same file.
         Some((id, hash)) if hash == article.content_hash => {
             return Ok(Stored {
@@ -290,27 +290,45 @@ fn write_article(
                 .execute([id])?;
             conn.prepare_cached("DELETE FROM asides WHERE article_id = ?1")?
                 .execute([id])?;
-            Change::Changed
+            (Change::Changed, Some(id))
         }
-        None => Change::New,
+        None => (Change::New, None),
     };
     // The next grouping has work (migrations/0005_grouping_pending.sql).
     conn.prepare_cached("INSERT OR IGNORE INTO grouping_pending (id) VALUES (1)")?
         .execute([])?;
-    let article_id: ArticleId = conn
-        .prepare_cached(
-            "INSERT INTO articles
-                 (path, outlet_id, url, published, title, content_hash, text, bytes, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-             ON CONFLICT (path) DO UPDATE
-                 SET outlet_id = excluded.outlet_id, url = excluded.url,
-                     published = excluded.published, title = excluded.title,
-                     content_hash = excluded.content_hash, text = excluded.text,
-                     bytes = excluded.bytes, ingested_at = excluded.ingested_at
-             RETURNING id",
-        )?
-        .query_row(
-            params![
+    // The row was looked up above, under the write lock: a plain insert
+    // or update, as `last_insert_rowid` allows. An upsert with `RETURNING`
+    // made SQLite open a statement journal for every article.
+    let article_id = match existing_id {
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE articles
+                 SET outlet_id = ?2, url = ?3, published = ?4, title = ?5, content_hash = ?6,
+                     text = ?7, bytes = ?8, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                outlet_id,
+                meta.url,
+                meta.published,
+                meta.title,
+                article.content_hash,
+                article.text,
+                article.bytes,
+            ])?;
+            id
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO articles
+                     (path, outlet_id, url, published, title, content_hash, text, bytes,
+                      ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                         strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            )?
+            .execute(params![
                 article.path,
                 outlet_id,
                 meta.url,
@@ -319,9 +337,10 @@ fn write_article(
                 article.content_hash,
                 article.text,
                 article.bytes,
-            ],
-            |row| row.get(0),
-        )?;
+            ])?;
+            ArticleId(conn.last_insert_rowid())
+        }
+    };
     for quotation in &analysis.quotations {
         written.push(insert_quotation(
             conn, article_id, article, quotation, speakers,
