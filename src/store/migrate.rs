@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_listing_indexes",
         include_str!("../../migrations/0004_listing_indexes.sql"),
     ),
+    (
+        "0005_articles_listing",
+        include_str!("../../migrations/0005_articles_listing.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

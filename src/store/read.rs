@@ -82,15 +82,17 @@ pub struct Filter {
 /// Shaped by migrations/0004_listing_indexes.sql: the article's path is
 /// the quotation's own copy (so `quotations_listing` can hold the listing
 /// order), and the rendering's key comes with the membership (the
-/// utterance's key is its first part, see [`utterance_of`]). Outlets are
-/// named from [`Outlets`], not joined.
+/// utterance's key is its first part, see [`utterance_of`]). The
+/// article's outlet and date come from `articles_listing`
+/// (migrations/0005_articles_listing.sql), not from the article's row,
+/// which holds its text. Outlets are named from [`Outlets`], not joined.
 macro_rules! select_quotations {
     () => {
         "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, coalesce(si.name, s.name),
                 q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
                 q.confidence, a.published, qr.rendering_key, si.name IS NOT NULL
          FROM quotations AS q
-         JOIN articles AS a ON a.id = q.article_id
+         JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
          LEFT JOIN speakers AS s ON s.id = q.speaker_id
          LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
          LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
@@ -202,6 +204,56 @@ fn json_ids<T: Serialize>(ids: &Option<Vec<T>>) -> anyhow::Result<Option<String>
     Ok(ids.as_ref().map(serde_json::to_string).transpose()?)
 }
 
+/// The listing query for `filter`: its parameters are the JSON lists of
+/// speaker, outlet and article ids (null for no restriction).
+///
+/// Each filter is `?N IS NULL OR …`, which SQLite answers by scanning
+/// every quotation; so the statement is chosen by the filter that can
+/// drive the query through an index (a speaker's quotations, an ingest's
+/// articles, an outlet's articles), and the others are checked on the
+/// rows it finds.
+fn listing_sql(filter: &Filter) -> &'static str {
+    macro_rules! filtered {
+        ($driver:literal, $speakers:literal) => {
+            concat!(
+                select_quotations!(),
+                "WHERE ",
+                $driver,
+                $speakers,
+                "
+                   AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
+                   AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
+                 ORDER BY q.article_path, q.start, q.id"
+            )
+        };
+        ($driver:literal) => {
+            filtered!(
+                $driver,
+                "
+                   AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))"
+            )
+        };
+    }
+    match &filter.speakers {
+        // One speaker (the usual case): quotations_listing holds their
+        // rows in the order asked for, so SQLite streams them without
+        // sorting. Several speakers' rows come from several ranges of
+        // the index and are sorted together.
+        Some(ids) if ids.len() == 1 => {
+            filtered!("q.speaker_id = json_extract(?1, '$[0]')", "")
+        }
+        Some(_) => filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))", ""),
+        None if filter.articles.is_some() => {
+            filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
+        }
+        None if filter.outlets.is_some() => filtered!(
+            "q.article_id IN (SELECT id FROM articles
+                              WHERE outlet_id IN (SELECT value FROM json_each(?2)))"
+        ),
+        None => filtered!("1"),
+    }
+}
+
 impl Store {
     /// Call `each` on every quotation that passes `filter`, ordered by
     /// article path then start offset; returns how many there were.
@@ -212,52 +264,8 @@ impl Store {
         filter: &Filter,
         each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
-        // Each filter is `?N IS NULL OR …`, which SQLite answers by scanning
-        // every quotation; so the statement is chosen by the filter that
-        // can drive the query through an index (a speaker's quotations, an
-        // ingest's articles, an outlet's articles), and the others are
-        // checked on the rows it finds.
-        macro_rules! filtered {
-            ($driver:literal, $speakers:literal) => {
-                concat!(
-                    select_quotations!(),
-                    "WHERE ",
-                    $driver,
-                    $speakers,
-                    "
-                       AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
-                       AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
-                     ORDER BY q.article_path, q.start, q.id"
-                )
-            };
-            ($driver:literal) => {
-                filtered!(
-                    $driver,
-                    "
-                       AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))"
-                )
-            };
-        }
-        let sql = match &filter.speakers {
-            // One speaker (the usual case): quotations_listing holds their
-            // rows in the order asked for, so SQLite streams them without
-            // sorting. Several speakers' rows come from several ranges of
-            // the index and are sorted together.
-            Some(ids) if ids.len() == 1 => {
-                filtered!("q.speaker_id = json_extract(?1, '$[0]')", "")
-            }
-            Some(_) => filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))", ""),
-            None if filter.articles.is_some() => {
-                filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
-            }
-            None if filter.outlets.is_some() => filtered!(
-                "q.article_id IN (SELECT id FROM articles
-                                  WHERE outlet_id IN (SELECT value FROM json_each(?2)))"
-            ),
-            None => filtered!("1"),
-        };
         let outlets = Outlets::read(&self.conn)?;
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut stmt = self.conn.prepare_cached(listing_sql(filter))?;
         let params = params![
             json_ids(&filter.speakers)?,
             json_ids(&filter.outlets)?,
@@ -374,5 +382,48 @@ impl Store {
             }
         }
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What SQLite plans for `sql`, one step a line (its parameters
+    /// bound to null: the plan does not depend on them).
+    pub(crate) fn plan(store: &Store, sql: &str) -> Vec<String> {
+        let mut stmt = store
+            .connection()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let nulls = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+        stmt.query_map(rusqlite::params_from_iter(nulls), |row| row.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn one_speakers_listing_is_index_lookups_without_a_sort() {
+        let store = Store::open_in_memory().unwrap();
+        let filter = Filter {
+            speakers: Some(vec![SpeakerId(1)]),
+            ..Filter::default()
+        };
+        let plan = plan(&store, listing_sql(&filter));
+        for step in [
+            "SEARCH q USING INDEX quotations_listing (speaker_id=?)",
+            "SEARCH a USING COVERING INDEX articles_listing (id=?)",
+        ] {
+            assert!(plan.iter().any(|s| s == step), "{step} not in {plan:#?}");
+        }
+        // The only scans are of the bound id lists.
+        let scans_a_table = |s: &String| s.starts_with("SCAN") && !s.contains("json_each");
+        assert!(
+            !plan
+                .iter()
+                .any(|s| scans_a_table(s) || s.contains("TEMP B-TREE")),
+            "{plan:#?}"
+        );
     }
 }
