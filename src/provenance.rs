@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::group::{Piece, diff_words};
 use crate::report::{Record, opt};
@@ -361,32 +362,89 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let m = &section.matrix;
         if !m.outlets.is_empty() {
             writeln!(out, "\n  outlet × rendering ({who}):")?;
-            let mut table = comfy_table::Table::new();
-            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-            let mut header = vec!["outlet".to_string()];
-            header.extend(
-                m.renderings
-                    .iter()
-                    .zip(&m.labels)
-                    .map(|(k, l)| format!("{l}\n{}", short_utterance(k))),
-            );
-            table.set_header(header);
-            for (o, row) in m.outlets.iter().zip(&m.cells) {
-                let mut cells = vec![o.clone()];
-                cells.extend(row.iter().map(|&c| {
-                    if c == 0 {
-                        "·".to_string()
-                    } else {
-                        c.to_string()
-                    }
-                }));
-                table.add_row(cells);
-            }
-            writeln!(out, "{table}")?;
+            write_matrix(m, out)?;
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The outlet × rendering matrix as the text form draws it: a header of
+/// labels over utterances, a row per outlet, `·` for none.
+fn write_matrix(m: &Matrix, out: &mut dyn Write) -> io::Result<()> {
+    let header = std::iter::once(Cow::Borrowed("outlet")).chain(
+        m.renderings
+            .iter()
+            .zip(&m.labels)
+            .map(|(key, label)| Cow::Owned(format!("{label}\n{}", short_utterance(key)))),
+    );
+    let rows = m.outlets.iter().zip(&m.cells).map(|(outlet, counts)| {
+        std::iter::once(Cow::Borrowed(outlet.as_str()))
+            .chain(counts.iter().map(|&c| match c {
+                0 => Cow::Borrowed("·"),
+                c => Cow::Owned(c.to_string()),
+            }))
+            .collect()
+    });
+    let table: Vec<Vec<Cow<'_, str>>> = std::iter::once(header.collect()).chain(rows).collect();
+    out.write_all(draw_table(&table).as_bytes())
+}
+
+/// Draw `rows` (the first is the header) as comfy-table draws a table
+/// with the `UTF8_FULL_CONDENSED` preset and no width limit, which it
+/// did for the matrix until that was a third of `report --speaker
+/// putin`'s time at 100k (240 outlets × 900 renderings, several strings
+/// allocated per cell). The text form's tests compare the two.
+///
+/// Each column is as wide as its widest line (at least 1) plus a space
+/// either side; a cell may hold several lines, which stack in its row,
+/// the row's other cells left blank. Widths are display columns, as
+/// comfy-table measures them. Every line ends in a newline.
+fn draw_table(rows: &[Vec<Cow<'_, str>>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![1; columns];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            for line in cell.split('\n') {
+                *width = (*width).max(line.width());
+            }
+        }
+    }
+    let mut text = String::new();
+    let rule = |text: &mut String, [left, fill, cross, right]: [char; 4]| {
+        text.push(left);
+        for (i, &width) in widths.iter().enumerate() {
+            if i > 0 {
+                text.push(cross);
+            }
+            text.extend(std::iter::repeat_n(fill, width + 2));
+        }
+        text.push(right);
+        text.push('\n');
+    };
+    rule(&mut text, ['┌', '─', '┬', '┐']);
+    for (r, row) in rows.iter().enumerate() {
+        let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
+        for n in 0..height {
+            text.push('│');
+            for (i, &width) in widths.iter().enumerate() {
+                if i > 0 {
+                    text.push('┆');
+                }
+                let cell = row.get(i).map_or("", |c| c.as_ref());
+                let line = cell.split('\n').nth(n).unwrap_or_default();
+                text.push(' ');
+                text.push_str(line);
+                text.extend(std::iter::repeat_n(' ', width - line.width() + 1));
+            }
+            text.push_str("│\n");
+        }
+        if r == 0 {
+            rule(&mut text, ['╞', '═', '╪', '╡']);
+        }
+    }
+    rule(&mut text, ['└', '─', '┴', '┘']);
+    text
 }
 
 /// What `report --renderings` left out of an utterance, in words.
@@ -672,5 +730,37 @@ impl Record for RenderingRow {
             opt(&self.first_seen),
             Cow::Borrowed(&self.words),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_drawn_as_comfy_table_draws_them() {
+        let table: &[&[&str]] = &[
+            &[
+                "outlet",
+                "TASS\nu0123",
+                "a wide label\nu4567",
+                "東京\nu89ab",
+                "\n",
+            ],
+            &["arise.tv", "·", "12", "3", ""],
+            &["two\nlines", "·", "·", "1000", "·"],
+            &["e\u{301}mile ✨", "1"],
+        ];
+        let rows: Vec<Vec<Cow<'_, str>>> = table
+            .iter()
+            .map(|row| row.iter().map(|&c| Cow::Borrowed(c)).collect())
+            .collect();
+        let mut comfy = comfy_table::Table::new();
+        comfy.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+        comfy.set_header(table[0].to_vec());
+        for row in &table[1..] {
+            comfy.add_row(row.to_vec());
+        }
+        assert_eq!(draw_table(&rows), format!("{comfy}\n"));
     }
 }
