@@ -419,14 +419,13 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
+impl Store {
     /// What SQLite plans for `sql`, one step a line (its parameters
-    /// bound to null: the plan does not depend on them).
-    pub(crate) fn plan(store: &Store, sql: &str) -> Vec<String> {
-        let mut stmt = store
-            .connection()
+    /// bound to null: the plan does not depend on them), for tests that
+    /// a query is answered through the indexes it was written for.
+    pub(crate) fn query_plan(&self, sql: &str) -> Vec<String> {
+        let mut stmt = self
+            .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
         let nulls = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
@@ -435,6 +434,11 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn one_speakers_listing_is_index_lookups_without_a_sort() {
@@ -443,7 +447,7 @@ mod tests {
             speakers: Some(vec![SpeakerId(1)]),
             ..Filter::default()
         };
-        let plan = plan(&store, listing_sql(&filter));
+        let plan = store.query_plan(listing_sql(&filter));
         for step in [
             "SEARCH q USING INDEX quotations_listing (speaker_id=?)",
             "SEARCH a USING COVERING INDEX articles_listing (id=?)",
