@@ -387,7 +387,7 @@ fn write_matrix(m: &Matrix, out: &mut dyn Write) -> io::Result<()> {
             .collect()
     });
     let table: Vec<Vec<Cow<'_, str>>> = std::iter::once(header.collect()).chain(rows).collect();
-    out.write_all(draw_table(&table).as_bytes())
+    out.write_all(&draw_table(&table))
 }
 
 /// Draw `rows` (the first is the header) as comfy-table draws a table
@@ -399,52 +399,82 @@ fn write_matrix(m: &Matrix, out: &mut dyn Write) -> io::Result<()> {
 /// Each column is as wide as its widest line (at least 1) plus a space
 /// either side; a cell may hold several lines, which stack in its row,
 /// the row's other cells left blank. Widths are display columns, as
-/// comfy-table measures them. Every line ends in a newline.
-fn draw_table(rows: &[Vec<Cow<'_, str>>]) -> String {
+/// comfy-table measures them. Every line ends in a newline. Drawn as
+/// bytes, so padding is a fill rather than a character at a time.
+fn draw_table(rows: &[Vec<Cow<'_, str>>]) -> Vec<u8> {
+    // Each cell measured once: its width if it is one line (nearly all
+    // are), else `None` and its lines measured as they are drawn.
+    let measured: Vec<Vec<Option<usize>>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| (!cell.contains('\n')).then(|| display_width(cell)))
+                .collect()
+        })
+        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![1; columns];
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            for line in cell.split('\n') {
-                *width = (*width).max(line.width());
-            }
+    for (row, sizes) in rows.iter().zip(&measured) {
+        for ((width, cell), size) in widths.iter_mut().zip(row).zip(sizes) {
+            let widest = match size {
+                Some(w) => *w,
+                None => cell.split('\n').map(display_width).max().unwrap_or(0),
+            };
+            *width = (*width).max(widest);
         }
     }
-    let mut text = String::new();
-    let rule = |text: &mut String, [left, fill, cross, right]: [char; 4]| {
-        text.push(left);
+    let mut text = Vec::new();
+    let spaces = |text: &mut Vec<u8>, n: usize| text.resize(text.len() + n, b' ');
+    let rule = |text: &mut Vec<u8>, [left, fill, cross, right]: [&str; 4]| {
+        text.extend_from_slice(left.as_bytes());
         for (i, &width) in widths.iter().enumerate() {
             if i > 0 {
-                text.push(cross);
+                text.extend_from_slice(cross.as_bytes());
             }
-            text.extend(std::iter::repeat_n(fill, width + 2));
+            text.extend_from_slice(fill.repeat(width + 2).as_bytes());
         }
-        text.push(right);
-        text.push('\n');
+        text.extend_from_slice(right.as_bytes());
+        text.push(b'\n');
     };
-    rule(&mut text, ['┌', '─', '┬', '┐']);
-    for (r, row) in rows.iter().enumerate() {
+    rule(&mut text, ["┌", "─", "┬", "┐"]);
+    for (r, (row, sizes)) in rows.iter().zip(&measured).enumerate() {
         let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
         for n in 0..height {
-            text.push('│');
+            text.extend_from_slice("│".as_bytes());
             for (i, &width) in widths.iter().enumerate() {
                 if i > 0 {
-                    text.push('┆');
+                    text.extend_from_slice("┆".as_bytes());
                 }
-                let cell = row.get(i).map_or("", |c| c.as_ref());
-                let line = cell.split('\n').nth(n).unwrap_or_default();
-                text.push(' ');
-                text.push_str(line);
-                text.extend(std::iter::repeat_n(' ', width - line.width() + 1));
+                let (line, used) = match (row.get(i), sizes.get(i).copied().flatten()) {
+                    (Some(cell), Some(w)) if n == 0 => (cell.as_ref(), w),
+                    (Some(cell), None) => {
+                        let line = cell.split('\n').nth(n).unwrap_or_default();
+                        (line, display_width(line))
+                    }
+                    _ => ("", 0),
+                };
+                text.push(b' ');
+                text.extend_from_slice(line.as_bytes());
+                spaces(&mut text, width - used + 1);
             }
-            text.push_str("│\n");
+            text.extend_from_slice("│\n".as_bytes());
         }
         if r == 0 {
-            rule(&mut text, ['╞', '═', '╪', '╡']);
+            rule(&mut text, ["╞", "═", "╪", "╡"]);
         }
     }
-    rule(&mut text, ['└', '─', '┴', '┘']);
+    rule(&mut text, ["└", "─", "┴", "┘"]);
     text
+}
+
+/// How many columns `line` takes on a terminal, as comfy-table measures
+/// it; printable ASCII (most of a table) without a look-up per character.
+fn display_width(line: &str) -> usize {
+    if line.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        line.len()
+    } else {
+        line.width()
+    }
 }
 
 /// What `report --renderings` left out of an utterance, in words.
@@ -761,6 +791,20 @@ mod tests {
         for row in &table[1..] {
             comfy.add_row(row.to_vec());
         }
-        assert_eq!(draw_table(&rows), format!("{comfy}\n"));
+        assert_eq!(
+            String::from_utf8(draw_table(&rows)).unwrap(),
+            format!("{comfy}\n")
+        );
+    }
+
+    #[test]
+    fn printable_ascii_is_one_column_a_character() {
+        let printable: Vec<char> = (b' '..=b'~').map(char::from).collect();
+        for &a in &printable {
+            for &b in &printable {
+                let pair = format!("{a}{b}");
+                assert_eq!(display_width(&pair), pair.width(), "{pair:?}");
+            }
+        }
     }
 }
