@@ -18,7 +18,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::group::{Piece, diff_words};
-use crate::report::{Record, opt};
+use crate::report::{Cell, Record, opt};
 use crate::store::utterances::{AttributionNote, Omitted, RenderingView, UtteranceView};
 
 /// How `report` writes.
@@ -747,18 +747,18 @@ impl Record for RenderingRow {
     const TABLE: &'static [&'static str] = &["speaker", "utterance", "label", "outlets", "words"];
     const WIDE: Option<&'static str> = Some("words");
 
-    fn cells(&self) -> Vec<Cow<'_, str>> {
+    fn cells(&self) -> Vec<Cell<'_>> {
         vec![
-            Cow::Borrowed(&self.utterance),
+            Cell::from(self.utterance.as_str()),
             opt(&self.speaker),
-            Cow::Borrowed(&self.rendering),
-            Cow::Borrowed(&self.label),
+            Cell::from(self.rendering.as_str()),
+            Cell::from(self.label.as_str()),
             opt(&self.credited),
             opt(&self.source),
-            Cow::Owned(self.outlets.join(", ")),
-            Cow::Owned(self.quotations.to_string()),
+            Cell::from(self.outlets.join(", ")),
+            Cell::from(self.quotations.to_string()),
             opt(&self.first_seen),
-            Cow::Borrowed(&self.words),
+            Cell::from(self.words.as_str()),
         ]
     }
 }
