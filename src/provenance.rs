@@ -15,9 +15,10 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::group::{Piece, diff_words};
-use crate::report::{Record, opt};
+use crate::report::{Cell, Record, opt};
 use crate::store::utterances::{AttributionNote, Omitted, RenderingView, UtteranceView};
 
 /// How `report` writes.
@@ -361,32 +362,119 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let m = &section.matrix;
         if !m.outlets.is_empty() {
             writeln!(out, "\n  outlet × rendering ({who}):")?;
-            let mut table = comfy_table::Table::new();
-            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-            let mut header = vec!["outlet".to_string()];
-            header.extend(
-                m.renderings
-                    .iter()
-                    .zip(&m.labels)
-                    .map(|(k, l)| format!("{l}\n{}", short_utterance(k))),
-            );
-            table.set_header(header);
-            for (o, row) in m.outlets.iter().zip(&m.cells) {
-                let mut cells = vec![o.clone()];
-                cells.extend(row.iter().map(|&c| {
-                    if c == 0 {
-                        "·".to_string()
-                    } else {
-                        c.to_string()
-                    }
-                }));
-                table.add_row(cells);
-            }
-            writeln!(out, "{table}")?;
+            write_matrix(m, out)?;
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The outlet × rendering matrix as the text form draws it: a header of
+/// labels over utterances, a row per outlet, `·` for none.
+fn write_matrix(m: &Matrix, out: &mut dyn Write) -> io::Result<()> {
+    let header = std::iter::once(Cow::Borrowed("outlet")).chain(
+        m.renderings
+            .iter()
+            .zip(&m.labels)
+            .map(|(key, label)| Cow::Owned(format!("{label}\n{}", short_utterance(key)))),
+    );
+    let rows = m.outlets.iter().zip(&m.cells).map(|(outlet, counts)| {
+        std::iter::once(Cow::Borrowed(outlet.as_str()))
+            .chain(counts.iter().map(|&c| match c {
+                0 => Cow::Borrowed("·"),
+                c => Cow::Owned(c.to_string()),
+            }))
+            .collect()
+    });
+    let table: Vec<Vec<Cow<'_, str>>> = std::iter::once(header.collect()).chain(rows).collect();
+    out.write_all(&draw_table(&table))
+}
+
+/// Draw `rows` (the first is the header) as comfy-table draws a table
+/// with the `UTF8_FULL_CONDENSED` preset and no width limit, which it
+/// did for the matrix until that was a third of `report --speaker
+/// putin`'s time at 100k (240 outlets × 900 renderings, several strings
+/// allocated per cell). The text form's tests compare the two.
+///
+/// Each column is as wide as its widest line (at least 1) plus a space
+/// either side; a cell may hold several lines, which stack in its row,
+/// the row's other cells left blank. Widths are display columns, as
+/// comfy-table measures them. Every line ends in a newline. Drawn as
+/// bytes, so padding is a fill rather than a character at a time.
+fn draw_table(rows: &[Vec<Cow<'_, str>>]) -> Vec<u8> {
+    // Each cell measured once: its width if it is one line (nearly all
+    // are), else `None` and its lines measured as they are drawn.
+    let measured: Vec<Vec<Option<usize>>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| (!cell.contains('\n')).then(|| display_width(cell)))
+                .collect()
+        })
+        .collect();
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![1; columns];
+    for (row, sizes) in rows.iter().zip(&measured) {
+        for ((width, cell), size) in widths.iter_mut().zip(row).zip(sizes) {
+            let widest = match size {
+                Some(w) => *w,
+                None => cell.split('\n').map(display_width).max().unwrap_or(0),
+            };
+            *width = (*width).max(widest);
+        }
+    }
+    let mut text = Vec::new();
+    let spaces = |text: &mut Vec<u8>, n: usize| text.resize(text.len() + n, b' ');
+    let rule = |text: &mut Vec<u8>, [left, fill, cross, right]: [&str; 4]| {
+        text.extend_from_slice(left.as_bytes());
+        for (i, &width) in widths.iter().enumerate() {
+            if i > 0 {
+                text.extend_from_slice(cross.as_bytes());
+            }
+            text.extend_from_slice(fill.repeat(width + 2).as_bytes());
+        }
+        text.extend_from_slice(right.as_bytes());
+        text.push(b'\n');
+    };
+    rule(&mut text, ["┌", "─", "┬", "┐"]);
+    for (r, (row, sizes)) in rows.iter().zip(&measured).enumerate() {
+        let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
+        for n in 0..height {
+            text.extend_from_slice("│".as_bytes());
+            for (i, &width) in widths.iter().enumerate() {
+                if i > 0 {
+                    text.extend_from_slice("┆".as_bytes());
+                }
+                let (line, used) = match (row.get(i), sizes.get(i).copied().flatten()) {
+                    (Some(cell), Some(w)) if n == 0 => (cell.as_ref(), w),
+                    (Some(cell), None) => {
+                        let line = cell.split('\n').nth(n).unwrap_or_default();
+                        (line, display_width(line))
+                    }
+                    _ => ("", 0),
+                };
+                text.push(b' ');
+                text.extend_from_slice(line.as_bytes());
+                spaces(&mut text, width - used + 1);
+            }
+            text.extend_from_slice("│\n".as_bytes());
+        }
+        if r == 0 {
+            rule(&mut text, ["╞", "═", "╪", "╡"]);
+        }
+    }
+    rule(&mut text, ["└", "─", "┴", "┘"]);
+    text
+}
+
+/// How many columns `line` takes on a terminal, as comfy-table measures
+/// it; printable ASCII (most of a table) without a look-up per character.
+fn display_width(line: &str) -> usize {
+    if line.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        line.len()
+    } else {
+        line.width()
+    }
 }
 
 /// What `report --renderings` left out of an utterance, in words.
@@ -659,18 +747,64 @@ impl Record for RenderingRow {
     const TABLE: &'static [&'static str] = &["speaker", "utterance", "label", "outlets", "words"];
     const WIDE: Option<&'static str> = Some("words");
 
-    fn cells(&self) -> Vec<Cow<'_, str>> {
+    fn cells(&self) -> Vec<Cell<'_>> {
         vec![
-            Cow::Borrowed(&self.utterance),
+            Cell::from(self.utterance.as_str()),
             opt(&self.speaker),
-            Cow::Borrowed(&self.rendering),
-            Cow::Borrowed(&self.label),
+            Cell::from(self.rendering.as_str()),
+            Cell::from(self.label.as_str()),
             opt(&self.credited),
             opt(&self.source),
-            Cow::Owned(self.outlets.join(", ")),
-            Cow::Owned(self.quotations.to_string()),
+            Cell::from(self.outlets.join(", ")),
+            Cell::from(self.quotations.to_string()),
             opt(&self.first_seen),
-            Cow::Borrowed(&self.words),
+            Cell::from(self.words.as_str()),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_drawn_as_comfy_table_draws_them() {
+        let table: &[&[&str]] = &[
+            &[
+                "outlet",
+                "TASS\nu0123",
+                "a wide label\nu4567",
+                "東京\nu89ab",
+                "\n",
+            ],
+            &["arise.tv", "·", "12", "3", ""],
+            &["two\nlines", "·", "·", "1000", "·"],
+            &["e\u{301}mile ✨", "1"],
+        ];
+        let rows: Vec<Vec<Cow<'_, str>>> = table
+            .iter()
+            .map(|row| row.iter().map(|&c| Cow::Borrowed(c)).collect())
+            .collect();
+        let mut comfy = comfy_table::Table::new();
+        comfy.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+        comfy.set_header(table[0].to_vec());
+        for row in &table[1..] {
+            comfy.add_row(row.to_vec());
+        }
+        assert_eq!(
+            String::from_utf8(draw_table(&rows)).unwrap(),
+            format!("{comfy}\n")
+        );
+    }
+
+    #[test]
+    fn printable_ascii_is_one_column_a_character() {
+        let printable: Vec<char> = (b' '..=b'~').map(char::from).collect();
+        for &a in &printable {
+            for &b in &printable {
+                let pair = format!("{a}{b}");
+                assert_eq!(display_width(&pair), pair.width(), "{pair:?}");
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@
 //! record is exactly one line and `cut -f` works.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
@@ -53,10 +54,70 @@ pub trait Record: Serialize {
     /// The table column that should get most of the width (the quotation
     /// itself); the others are kept under a fifth each.
     const WIDE: Option<&'static str> = None;
-    /// The row's cells, one per column; empty for a null. Borrowed from the
-    /// record where it holds the text: a listing of 50,000 rows should not
-    /// copy every field to print it.
-    fn cells(&self) -> Vec<Cow<'_, str>>;
+    /// The row's cells, one per column; empty text for a null. Borrowed
+    /// from the record where it holds the text, and numbers kept as
+    /// numbers: a listing of 50,000 rows should neither copy every field
+    /// to print it nor allocate a string for each number.
+    fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// One cell of a [`Record`], printed by its [`Display`](fmt::Display)
+/// form. Only text can hold a character TSV or CSV must escape.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    /// Two offsets, printed `start-end`.
+    Span([i64; 2]),
+}
+
+impl fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Text(text) => f.write_str(text),
+            Cell::Int(n) => write!(f, "{n}"),
+            Cell::Real(x) => write!(f, "{x}"),
+            Cell::Bool(b) => write!(f, "{b}"),
+            Cell::Span([start, end]) => write!(f, "{start}-{end}"),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(text: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Cell<'_> {
+    fn from(text: String) -> Self {
+        Cell::Text(Cow::Owned(text))
+    }
+}
+
+impl Cell<'_> {
+    /// Append the cell as printed to `out`; text as it is, unescaped.
+    /// Integers and flags are written without `fmt`, which was most of
+    /// what formatting a row of `quotes` cost beside its text.
+    fn write_raw(&self, out: &mut Vec<u8>) {
+        let mut digits = itoa::Buffer::new();
+        match self {
+            Cell::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Cell::Int(n) => out.extend_from_slice(digits.format(*n).as_bytes()),
+            // Writing to a Vec cannot fail.
+            Cell::Real(x) => {
+                let _ = write!(out, "{x}");
+            }
+            Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Cell::Span([start, end]) => {
+                out.extend_from_slice(digits.format(*start).as_bytes());
+                out.push(b'-');
+                out.extend_from_slice(digits.format(*end).as_bytes());
+            }
+        }
+    }
 }
 
 /// Writes a listing of `R`s in one format.
@@ -158,12 +219,20 @@ impl<'w, R: Record> Sink<'w, R> {
                         .map(|&i| cells.get(i).map(|c| c.to_string()).unwrap_or_default()),
                 );
             }
-            Out::Csv(writer) => writer
-                .write_record(record.cells().iter().map(|c| c.as_bytes()))
-                .map_err(csv_io)?,
+            Out::Csv(writer) => {
+                for cell in record.cells() {
+                    self.line.clear();
+                    cell.write_raw(&mut self.line);
+                    writer.write_field(&self.line).map_err(csv_io)?;
+                }
+                // An empty record after the fields ends the line.
+                writer
+                    .write_record(std::iter::empty::<&[u8]>())
+                    .map_err(csv_io)?;
+            }
             Out::Tsv(out) => {
                 self.line.clear();
-                write_tsv(&mut self.line, &record.cells());
+                write_tsv_cells(&mut self.line, &record.cells());
                 out.write_all(&self.line)?;
             }
             Out::Json(out) => {
@@ -208,6 +277,20 @@ fn csv_io(err: csv::Error) -> io::Error {
         csv::ErrorKind::Io(err) => err,
         kind => io::Error::other(format!("writing CSV: {kind:?}")),
     }
+}
+
+/// One TSV line of a record: text escaped, numbers written as they are.
+fn write_tsv_cells(line: &mut Vec<u8>, cells: &[Cell<'_>]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(b'\t');
+        }
+        match cell {
+            Cell::Text(text) => write_escaped_tsv(line, text),
+            other => other.write_raw(line),
+        }
+    }
+    line.push(b'\n');
 }
 
 /// One TSV line, each field escaped as it is written.
@@ -268,12 +351,8 @@ pub fn escape_tsv(field: &str) -> String {
 }
 
 /// An optional text as a cell: empty for a null.
-pub(crate) fn opt(value: &Option<String>) -> Cow<'_, str> {
-    Cow::Borrowed(value.as_deref().unwrap_or_default())
-}
-
-fn bool_cell(value: bool) -> Cow<'static, str> {
-    Cow::Borrowed(if value { "true" } else { "false" })
+pub(crate) fn opt(value: &Option<String>) -> Cell<'_> {
+    Cell::from(value.as_deref().unwrap_or_default())
 }
 
 impl Record for QuotationRow {
@@ -299,27 +378,25 @@ impl Record for QuotationRow {
     const TABLE: &'static [&'static str] = &["speaker", "quote", "outlet", "article", "start"];
     const WIDE: Option<&'static str> = Some("quote");
 
-    fn cells(&self) -> Vec<Cow<'_, str>> {
+    fn cells(&self) -> Vec<Cell<'_>> {
         vec![
-            Cow::Borrowed(&self.article),
-            Cow::Borrowed(&self.outlet),
-            Cow::Owned(self.start.to_string()),
-            Cow::Owned(self.end.to_string()),
-            Cow::Borrowed(&self.quote),
+            Cell::from(self.article.as_str()),
+            Cell::from(self.outlet.as_str()),
+            Cell::Int(self.start),
+            Cell::Int(self.end),
+            Cell::from(self.quote.as_str()),
             opt(&self.speaker),
-            self.speaker_span
-                .map(|[s, e]| Cow::Owned(format!("{s}-{e}")))
-                .unwrap_or_default(),
+            self.speaker_span.map_or(Cell::from(""), Cell::Span),
             opt(&self.cue),
             opt(&self.cited),
             opt(&self.utterance),
             opt(&self.rendering),
-            Cow::Borrowed(&self.form),
-            bool_cell(self.partial),
-            Cow::Borrowed(&self.rule),
-            Cow::Owned(self.confidence.to_string()),
+            Cell::from(self.form.as_str()),
+            Cell::Bool(self.partial),
+            Cell::from(self.rule.as_str()),
+            Cell::Real(self.confidence),
             opt(&self.published),
-            bool_cell(self.speaker_inferred),
+            Cell::Bool(self.speaker_inferred),
         ]
     }
 }
@@ -329,13 +406,13 @@ impl Record for SpeakerRow {
         &["speaker", "kind", "gender", "registered", "quotations"];
     const TABLE: &'static [&'static str] = Self::COLUMNS;
 
-    fn cells(&self) -> Vec<Cow<'_, str>> {
+    fn cells(&self) -> Vec<Cell<'_>> {
         vec![
-            Cow::Borrowed(&self.speaker),
-            Cow::Borrowed(&self.kind),
+            Cell::from(self.speaker.as_str()),
+            Cell::from(self.kind.as_str()),
             opt(&self.gender),
-            bool_cell(self.registered),
-            Cow::Owned(self.quotations.to_string()),
+            Cell::Bool(self.registered),
+            Cell::Int(self.quotations),
         ]
     }
 }
@@ -375,6 +452,29 @@ mod tests {
             render(Format::Csv, &rows),
             "speaker,kind,gender,registered,quotations\n\"A\tB \"\"C\"\"\",person,,false,2\n"
         );
+    }
+
+    #[test]
+    fn cells_are_written_as_they_display() {
+        let cells = [
+            Cell::from("a\tb"),
+            Cell::Int(0),
+            Cell::Int(-42),
+            Cell::Int(i64::MAX),
+            Cell::Real(0.9),
+            Cell::Real(1.0),
+            Cell::Real(0.1 + 0.2),
+            Cell::Bool(true),
+            Cell::Bool(false),
+            Cell::Span([3, 17]),
+        ];
+        for cell in cells {
+            let mut raw = Vec::new();
+            cell.write_raw(&mut raw);
+            assert_eq!(String::from_utf8(raw).unwrap(), cell.to_string());
+        }
+        assert_eq!(Cell::Real(1.0).to_string(), 1.0_f64.to_string());
+        assert_eq!(Cell::Span([3, 17]).to_string(), "3-17");
     }
 
     #[test]

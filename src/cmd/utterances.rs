@@ -8,7 +8,7 @@ use crate::cli::{GlobalArgs, UtterancesArgs};
 use crate::provenance::{RenderingRow, rows};
 use crate::report::{Format, Sink};
 
-use crate::store::{Selection, Store};
+use crate::store::{OpenMode, Selection, Store};
 
 /// What to list and how.
 #[derive(Clone, Debug)]
@@ -23,7 +23,8 @@ pub fn run(global: &GlobalArgs, args: &UtterancesArgs) -> anyhow::Result<ExitCod
         speaker: args.speaker.clone(),
         format: args.format.resolve(),
     };
-    let store = super::open_existing(global)?;
+    // Every membership of the utterances, scattered over the file.
+    let store = Store::open(&global.db, OpenMode::Scattered)?;
     super::print(|out| utterances(&store, &opts, out))
 }
 

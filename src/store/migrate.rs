@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_fts_automerge",
         include_str!("../../migrations/0006_fts_automerge.sql"),
     ),
+    (
+        "0007_articles_listing",
+        include_str!("../../migrations/0007_articles_listing.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

@@ -67,9 +67,18 @@ pub enum OpenMode {
     /// is tuned for writing (see `configure_writer`).
     Create,
     /// The file must exist (the listing commands: a typo in `--db` should
-    /// not silently answer from a new, empty database). The connection is
-    /// tuned for reading many rows (see `configure_reader`).
+    /// not silently answer from a new, empty database). Pages are read as
+    /// SQLite reads them by default, with `read` into a 2 MiB cache: a
+    /// listing reads most of its pages once, in index order (one
+    /// speaker's quotations, their memberships), and at 100k articles
+    /// mapping the file instead cost `quotes --speaker putin` ~40 ms more
+    /// (a page fault for most pages read, and unmapping them at exit).
     Existing,
+    /// The file must exist, for a listing that reads rows scattered over
+    /// the file, many pages more than once, and sorts them all
+    /// (`utterances`, every membership of a speaker's utterances with
+    /// their renderings' words): tuned for that (see `configure_reader`).
+    Scattered,
     /// The file must exist, for a few point lookups beside a writer (the
     /// ingest's loader asking for stored content hashes): not tuned for
     /// listings, whose memory map made a 100k-article re-ingest fault in
@@ -87,7 +96,7 @@ impl Store {
     /// Open the database at `path`, set up the connection and bring the
     /// schema up to date. Errors name the file.
     ///
-    /// A listing (`OpenMode::Existing`) of a database quotetrail cannot
+    /// A listing (`OpenMode::Existing`, `Scattered`) of a database quotetrail cannot
     /// write (a read-only file or directory) reads it read-only, provided
     /// its schema needs no upgrade; an ingest is refused up front.
     pub fn open(path: &Path, mode: OpenMode) -> anyhow::Result<Store> {
@@ -123,8 +132,8 @@ impl Store {
                 migrate::migrate(&mut conn)?;
                 match mode {
                     OpenMode::Create => configure_writer(&conn)?,
-                    OpenMode::Existing => configure_reader(&conn)?,
-                    OpenMode::Lookup => {}
+                    OpenMode::Scattered => configure_reader(&conn)?,
+                    OpenMode::Existing | OpenMode::Lookup => {}
                 }
                 Ok(conn)
             });
@@ -134,7 +143,7 @@ impl Store {
                 bail!("{name} is not an SQLite database")
             }
             Err(err) if mode != OpenMode::Create && read_only(&err).is_some() => {
-                open_read_only(path).with_context(|| format!("opening database {name}"))?
+                open_read_only(path, mode).with_context(|| format!("opening database {name}"))?
             }
             Err(err) => {
                 if let Some(why) = read_only(&err) {
@@ -217,16 +226,16 @@ const PAGE_SIZE: i64 = 16 * 1024;
 /// The page cache of a writing connection, in KiB (see `configure_writer`).
 pub(crate) const WRITE_CACHE_KIB: i64 = 64 * 1024;
 
-/// A listing reads tens of thousands of rows spread over the whole file
-/// (one speaker's quotations, their articles and renderings) and sorts
-/// them. With SQLite's defaults (a 2 MiB page cache, every page read with
-/// its own system call) that was half of `quotes --speaker`'s time on a
-/// 100,000-article database: pages read again after being evicted, the
-/// sort spilled to a temporary file. So a listing's connection keeps up to
-/// 64 MiB of pages (allocated only as they are read; also the sort's
-/// memory before it spills) and maps the file into memory instead of
-/// reading it page by page. SQLite still reads the write-ahead log with
-/// ordinary reads, so a listing sees committed writes as before.
+/// A scattered listing (`OpenMode::Scattered`) reads tens of thousands
+/// of rows spread over the whole file and sorts them. With SQLite's
+/// defaults (a 2 MiB page cache, every page read with its own system
+/// call) pages are read again after being evicted and the sort spills
+/// to a temporary file: `utterances --speaker putin` at 100k took ~18%
+/// more CPU. So its connection keeps up to 64 MiB of pages (allocated
+/// only as they are read; also the sort's memory before it spills) and
+/// maps the file into memory instead of reading it page by page. SQLite
+/// still reads the write-ahead log with ordinary reads, so a listing
+/// sees committed writes as before.
 fn configure_reader(conn: &Connection) -> anyhow::Result<()> {
     conn.pragma_update(None, "cache_size", -64 * 1024)?;
     // SQLite's build caps this near 2 GiB; a larger file has its
@@ -252,7 +261,7 @@ fn ensure_quotetrail(conn: &Connection) -> anyhow::Result<()> {
 
 /// Open a database quotetrail cannot write: read-only, and with no
 /// migration, so only a database at [`SCHEMA_VERSION`] can be read.
-fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
+fn open_read_only(path: &Path, mode: OpenMode) -> anyhow::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -270,7 +279,9 @@ fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open_with_flags(uri, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     ensure_quotetrail(&conn)?;
-    configure_reader(&conn)?;
+    if mode == OpenMode::Scattered {
+        configure_reader(&conn)?;
+    }
     let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if version > SCHEMA_VERSION {
         bail!(migrate::too_new(version));

@@ -10,10 +10,11 @@
 //! here in Rust with [`fold`], not in SQL: SQLite's `lower()` knows
 //! only ASCII, and the same folding is what the registry matcher uses.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::bail;
-use rusqlite::{Connection, ErrorCode, Row, params};
+use rusqlite::{CachedStatement, Connection, ErrorCode, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::fold::fold;
@@ -82,19 +83,20 @@ pub struct Filter {
 /// Shaped by migrations/0004_listing_indexes.sql: the article's path is
 /// the quotation's own copy (so `quotations_listing` can hold the listing
 /// order), and the rendering's key comes with the membership (the
-/// utterance's key is its first part, see [`utterance_of`]). Outlets are
-/// named from [`Outlets`], not joined.
+/// utterance's key is its first part, see [`utterance_of`]). The
+/// article's outlet and date come from `articles_listing`
+/// (migrations/0007_articles_listing.sql), not from the article's row,
+/// which holds its text. Outlets and speakers are named from [`Names`],
+/// not joined.
 macro_rules! select_quotations {
     () => {
-        "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, coalesce(si.name, s.name),
+        "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, q.speaker_id,
                 q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
-                q.confidence, a.published, qr.rendering_key, si.name IS NOT NULL
+                q.confidence, a.published, qr.rendering_key, inf.speaker_id
          FROM quotations AS q
-         JOIN articles AS a ON a.id = q.article_id
-         LEFT JOIN speakers AS s ON s.id = q.speaker_id
+         JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
          LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
-         LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id
-         LEFT JOIN speakers AS si ON si.id = inf.speaker_id "
+         LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id "
     };
 }
 
@@ -132,20 +134,51 @@ fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>>
     Ok(row.get_ref(i)?.as_str_or_null()?)
 }
 
-/// Every outlet's name by id, read once per listing: a few hundred rows,
-/// where joining `outlets` was a lookup per listed row.
-struct Outlets(HashMap<OutletId, String>);
+/// The names a listing prints for the outlet and speaker ids of its
+/// rows, where joining `outlets` and `speakers` was a lookup per listed
+/// row (two for an inferred speaker).
+///
+/// Every outlet is read at once (a few hundred rows). Speakers are many
+/// more (ten thousand at 100k articles, most named once), and a listing
+/// names few of them thousands of times, so each is looked up the first
+/// time the listing meets it. The look-ups run inside the listing's own
+/// read, so they see the same state of the database.
+struct Names<'c> {
+    outlets: HashMap<OutletId, String>,
+    /// Speakers met so far; `None` for an id with no row (as the join's
+    /// null was).
+    speakers: HashMap<SpeakerId, Option<String>>,
+    speaker: CachedStatement<'c>,
+}
 
-impl Outlets {
-    fn read(conn: &Connection) -> rusqlite::Result<Outlets> {
+impl<'c> Names<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Names<'c>> {
         let mut stmt = conn.prepare_cached("SELECT id, name FROM outlets")?;
-        let names = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(Outlets(names.collect::<rusqlite::Result<_>>()?))
+        let outlets = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Names {
+            outlets,
+            speakers: HashMap::new(),
+            speaker: conn.prepare_cached("SELECT name FROM speakers WHERE id = ?1")?,
+        })
     }
 
-    fn name(&self, id: OutletId) -> &str {
+    fn outlet(&self, id: OutletId) -> &str {
         // articles.outlet_id is a foreign key: every id is there.
-        self.0.get(&id).map_or("", String::as_str)
+        self.outlets.get(&id).map_or("", String::as_str)
+    }
+
+    /// The name of speaker `id`, if there is one.
+    fn speaker(&mut self, id: Option<SpeakerId>) -> rusqlite::Result<Option<&str>> {
+        let Some(id) = id else { return Ok(None) };
+        let name = match self.speakers.entry(id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => {
+                new.insert(self.speaker.query_row([id], |row| row.get(0)).optional()?)
+            }
+        };
+        Ok(name.as_deref())
     }
 }
 
@@ -153,15 +186,18 @@ impl Outlets {
 /// listing of 50,000 rows then allocates for the first rows only.
 fn read_quotation_row(
     row: &Row<'_>,
-    outlets: &Outlets,
+    names: &mut Names<'_>,
     out: &mut QuotationRow,
 ) -> rusqlite::Result<()> {
     set(&mut out.article, text(row, 0)?);
-    set(&mut out.outlet, outlets.name(row.get(1)?));
+    set(&mut out.outlet, names.outlet(row.get(1)?));
     out.start = row.get(2)?;
     out.end = row.get(3)?;
     set(&mut out.quote, text(row, 4)?);
-    set_opt(&mut out.speaker, opt_text(row, 5)?);
+    // The speaker inferred across articles, else the article's own.
+    out.speaker_inferred = names.speaker(row.get(16)?)?.is_some();
+    let speaker = row.get(if out.speaker_inferred { 16 } else { 5 })?;
+    set_opt(&mut out.speaker, names.speaker(speaker)?);
     out.speaker_span = match (row.get(6)?, row.get(7)?) {
         (Some(s), Some(e)) => Some([s, e]),
         _ => None,
@@ -176,7 +212,6 @@ fn read_quotation_row(
     let rendering = opt_text(row, 15)?;
     set_opt(&mut out.utterance, rendering.map(utterance_of));
     set_opt(&mut out.rendering, rendering);
-    out.speaker_inferred = row.get(16)?;
     Ok(())
 }
 
@@ -184,14 +219,14 @@ fn read_quotation_row(
 /// One [`QuotationRow`] is filled again for each row.
 fn each_row(
     mut rows: rusqlite::Rows<'_>,
-    outlets: &Outlets,
+    names: &mut Names<'_>,
     mut each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     on_error: impl Fn(rusqlite::Error) -> anyhow::Error,
 ) -> anyhow::Result<usize> {
     let mut current = QuotationRow::default();
     let mut n = 0;
     while let Some(row) = rows.next().map_err(&on_error)? {
-        read_quotation_row(row, outlets, &mut current)?;
+        read_quotation_row(row, names, &mut current)?;
         each(&current)?;
         n += 1;
     }
@@ -200,6 +235,56 @@ fn each_row(
 
 fn json_ids<T: Serialize>(ids: &Option<Vec<T>>) -> anyhow::Result<Option<String>> {
     Ok(ids.as_ref().map(serde_json::to_string).transpose()?)
+}
+
+/// The listing query for `filter`: its parameters are the JSON lists of
+/// speaker, outlet and article ids (null for no restriction).
+///
+/// Each filter is `?N IS NULL OR …`, which SQLite answers by scanning
+/// every quotation; so the statement is chosen by the filter that can
+/// drive the query through an index (a speaker's quotations, an ingest's
+/// articles, an outlet's articles), and the others are checked on the
+/// rows it finds.
+fn listing_sql(filter: &Filter) -> &'static str {
+    macro_rules! filtered {
+        ($driver:literal, $speakers:literal) => {
+            concat!(
+                select_quotations!(),
+                "WHERE ",
+                $driver,
+                $speakers,
+                "
+                   AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
+                   AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
+                 ORDER BY q.article_path, q.start, q.id"
+            )
+        };
+        ($driver:literal) => {
+            filtered!(
+                $driver,
+                "
+                   AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))"
+            )
+        };
+    }
+    match &filter.speakers {
+        // One speaker (the usual case): quotations_listing holds their
+        // rows in the order asked for, so SQLite streams them without
+        // sorting. Several speakers' rows come from several ranges of
+        // the index and are sorted together.
+        Some(ids) if ids.len() == 1 => {
+            filtered!("q.speaker_id = json_extract(?1, '$[0]')", "")
+        }
+        Some(_) => filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))", ""),
+        None if filter.articles.is_some() => {
+            filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
+        }
+        None if filter.outlets.is_some() => filtered!(
+            "q.article_id IN (SELECT id FROM articles
+                              WHERE outlet_id IN (SELECT value FROM json_each(?2)))"
+        ),
+        None => filtered!("1"),
+    }
 }
 
 impl Store {
@@ -212,58 +297,14 @@ impl Store {
         filter: &Filter,
         each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
-        // Each filter is `?N IS NULL OR …`, which SQLite answers by scanning
-        // every quotation; so the statement is chosen by the filter that
-        // can drive the query through an index (a speaker's quotations, an
-        // ingest's articles, an outlet's articles), and the others are
-        // checked on the rows it finds.
-        macro_rules! filtered {
-            ($driver:literal, $speakers:literal) => {
-                concat!(
-                    select_quotations!(),
-                    "WHERE ",
-                    $driver,
-                    $speakers,
-                    "
-                       AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
-                       AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
-                     ORDER BY q.article_path, q.start, q.id"
-                )
-            };
-            ($driver:literal) => {
-                filtered!(
-                    $driver,
-                    "
-                       AND (?1 IS NULL OR q.speaker_id IN (SELECT value FROM json_each(?1)))"
-                )
-            };
-        }
-        let sql = match &filter.speakers {
-            // One speaker (the usual case): quotations_listing holds their
-            // rows in the order asked for, so SQLite streams them without
-            // sorting. Several speakers' rows come from several ranges of
-            // the index and are sorted together.
-            Some(ids) if ids.len() == 1 => {
-                filtered!("q.speaker_id = json_extract(?1, '$[0]')", "")
-            }
-            Some(_) => filtered!("q.speaker_id IN (SELECT value FROM json_each(?1))", ""),
-            None if filter.articles.is_some() => {
-                filtered!("q.article_id IN (SELECT value FROM json_each(?3))")
-            }
-            None if filter.outlets.is_some() => filtered!(
-                "q.article_id IN (SELECT id FROM articles
-                                  WHERE outlet_id IN (SELECT value FROM json_each(?2)))"
-            ),
-            None => filtered!("1"),
-        };
-        let outlets = Outlets::read(&self.conn)?;
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut names = Names::new(&self.conn)?;
+        let mut stmt = self.conn.prepare_cached(listing_sql(filter))?;
         let params = params![
             json_ids(&filter.speakers)?,
             json_ids(&filter.outlets)?,
             json_ids(&filter.articles)?
         ];
-        each_row(stmt.query(params)?, &outlets, each, anyhow::Error::new)
+        each_row(stmt.query(params)?, &mut names, each, anyhow::Error::new)
     }
 
     /// Quotations whose text matches the FTS5 query `query`, best match
@@ -274,7 +315,7 @@ impl Store {
         query: &str,
         each: impl FnMut(&QuotationRow) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
-        let outlets = Outlets::read(&self.conn)?;
+        let mut names = Names::new(&self.conn)?;
         let mut stmt = self.conn.prepare_cached(concat!(
             select_quotations!(),
             "JOIN quotations_fts ON quotations_fts.rowid = q.id
@@ -297,7 +338,7 @@ impl Store {
             }
         };
         let rows = stmt.query([query]).map_err(invalid)?;
-        each_row(rows, &outlets, each, invalid)
+        each_row(rows, &mut names, each, invalid)
     }
 
     /// Every speaker with their quotation count, most quoted first, then by
@@ -374,5 +415,97 @@ impl Store {
             }
         }
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// What SQLite plans for `sql`, one step a line (its parameters
+    /// bound to null: the plan does not depend on them), for tests that
+    /// a query is answered through the indexes it was written for.
+    pub(crate) fn query_plan(&self, sql: &str) -> Vec<String> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let nulls = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+        stmt.query_map(rusqlite::params_from_iter(nulls), |row| row.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_speakers_listing_is_index_lookups_without_a_sort() {
+        let store = Store::open_in_memory().unwrap();
+        let filter = Filter {
+            speakers: Some(vec![SpeakerId(1)]),
+            ..Filter::default()
+        };
+        let plan = store.query_plan(listing_sql(&filter));
+        for step in [
+            "SEARCH q USING INDEX quotations_listing (speaker_id=?)",
+            "SEARCH a USING COVERING INDEX articles_listing (id=?)",
+        ] {
+            assert!(plan.iter().any(|s| s == step), "{step} not in {plan:#?}");
+        }
+        // The only scans are of the bound id lists.
+        let scans_a_table = |s: &String| s.starts_with("SCAN") && !s.contains("json_each");
+        assert!(
+            !plan
+                .iter()
+                .any(|s| scans_a_table(s) || s.contains("TEMP B-TREE")),
+            "{plan:#?}"
+        );
+    }
+
+    #[test]
+    fn a_listed_speaker_is_the_inferred_one_else_the_articles() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .connection()
+            .execute_batch(
+                "INSERT INTO outlets (id, name) VALUES (1, 'tass');
+                 INSERT INTO articles (id, path, outlet_id, published, content_hash, text, bytes,
+                                       ingested_at)
+                     VALUES (1, 'a.txt', 1, '2025-01-02', 'h', 'text', 4, '2025-01-03T00:00:00Z');
+                 INSERT INTO speakers (id, name, kind, registered)
+                     VALUES (1, 'Vladimir Putin', 'person', 1), (2, 'official', 'person', 0);
+                 INSERT INTO quotations (id, article_id, start, end, text, form, partial,
+                                         speaker_id, rule, confidence, paragraph, article_path)
+                     VALUES (1, 1, 0, 1, 'a', 'marked', 0, 1, 'after', 0.9, 0, 'a.txt'),
+                            (2, 1, 2, 3, 'b', 'marked', 0, 2, 'after', 0.9, 0, 'a.txt'),
+                            (3, 1, 4, 5, 'c', 'marked', 0, NULL, 'after', 0.9, 0, 'a.txt');
+                 INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
+                     VALUES (2, 1, 'official', 1);",
+            )
+            .unwrap();
+        let mut listed = Vec::new();
+        store
+            .each_quotation(&Filter::default(), |row| {
+                listed.push((
+                    row.outlet.clone(),
+                    row.published.clone(),
+                    row.speaker.clone(),
+                    row.speaker_inferred,
+                ));
+                Ok(())
+            })
+            .unwrap();
+        let putin = Some("Vladimir Putin".to_string());
+        let (tass, date) = ("tass".to_string(), Some("2025-01-02".to_string()));
+        assert_eq!(
+            listed,
+            [
+                (tass.clone(), date.clone(), putin.clone(), false),
+                (tass.clone(), date.clone(), putin, true),
+                (tass, date, None, false),
+            ]
+        );
     }
 }

@@ -110,13 +110,13 @@ macro_rules! utterance_rows {
     ($filter:literal) => {
         concat!(
             "SELECT u.key, us.name, u.first_seen, r.key, r.label, r.credited, src.key, src.label,
-                    r.text, r.first_seen, a.path, o.name, a.published, q.start, q.end, q.text,
-                    q.cited, coalesce(si.name, s.name), si.name IS NOT NULL, u.id
+                    r.text, r.first_seen, q.article_path, o.name, a.published, q.start, q.end,
+                    q.text, q.cited, coalesce(si.name, s.name), si.name IS NOT NULL, u.id
              FROM utterances AS u
              JOIN renderings AS r ON r.utterance_id = u.id
              JOIN quotation_renderings AS qr ON qr.rendering_id = r.id
              JOIN quotations AS q ON q.id = qr.quotation_id
-             JOIN articles AS a ON a.id = q.article_id
+             JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
              JOIN outlets AS o ON o.id = a.outlet_id
              LEFT JOIN speakers AS us ON us.id = u.speaker_id
              LEFT JOIN renderings AS src ON src.id = r.source_id
@@ -127,7 +127,7 @@ macro_rules! utterance_rows {
             $filter,
             "
              ORDER BY us.name IS NULL, us.name, coalesce(u.first_seen, '9999'), u.key,
-                      r.position, a.path, q.start, q.id"
+                      r.position, q.article_path, q.start, q.id"
         )
     };
 }
@@ -136,6 +136,12 @@ macro_rules! utterance_rows {
 /// across articles and conflicts, for the member quotations of the
 /// utterances the WHERE clause picks. Driven from those utterances, so a
 /// report on one speaker reads that speaker's notes only.
+///
+/// `CROSS JOIN` keeps the tables in the order written (SQLite never
+/// reorders it): each chosen quotation is first looked up among the
+/// inferences or the conflicts, which few have, and only one that has a
+/// note is read with its article. Left to itself the planner read every
+/// chosen quotation's row and article before asking about conflicts.
 macro_rules! note_rows {
     ($filter:literal) => {
         concat!(
@@ -147,30 +153,31 @@ macro_rules! note_rows {
                  ",
             $filter,
             ")
-             SELECT c.key, 'inferred' AS kind, o.name, a.path, q.text, s.name, eo.name,
+             SELECT c.key, 'inferred' AS kind, o.name, q.article_path, q.text, s.name, eo.name,
                     'speaker taken from ' || eo.name ||
                     coalesce(' (the article says ' || i.was || ')', ' (the article names nobody)')
                         AS note,
                     q.start
              FROM chosen AS c
-             JOIN inferred_speakers AS i ON i.quotation_id = c.q
-             JOIN speakers AS s ON s.id = i.speaker_id
-             JOIN quotations AS q ON q.id = c.q
-             JOIN articles AS a ON a.id = q.article_id
-             JOIN outlets AS o ON o.id = a.outlet_id
-             JOIN quotations AS e ON e.id = i.evidence_id
-             JOIN articles AS ea ON ea.id = e.article_id
-             JOIN outlets AS eo ON eo.id = ea.outlet_id
+             CROSS JOIN inferred_speakers AS i ON i.quotation_id = c.q
+             CROSS JOIN speakers AS s ON s.id = i.speaker_id
+             CROSS JOIN quotations AS q ON q.id = c.q
+             CROSS JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
+             CROSS JOIN outlets AS o ON o.id = a.outlet_id
+             CROSS JOIN quotations AS e ON e.id = i.evidence_id
+             CROSS JOIN articles AS ea INDEXED BY articles_listing ON ea.id = e.article_id
+             CROSS JOIN outlets AS eo ON eo.id = ea.outlet_id
              UNION ALL
-             SELECT c.key, 'conflict', o.name, a.path, q.text, x.speaker, oo.name, x.note, q.start
+             SELECT c.key, 'conflict', o.name, q.article_path, q.text, x.speaker, oo.name, x.note,
+                    q.start
              FROM chosen AS c
-             JOIN attribution_conflicts AS x ON x.quotation_id = c.q
-             JOIN quotations AS q ON q.id = c.q
-             JOIN articles AS a ON a.id = q.article_id
-             JOIN outlets AS o ON o.id = a.outlet_id
-             JOIN quotations AS oq ON oq.id = x.other_id
-             JOIN articles AS oa ON oa.id = oq.article_id
-             JOIN outlets AS oo ON oo.id = oa.outlet_id
+             CROSS JOIN attribution_conflicts AS x ON x.quotation_id = c.q
+             CROSS JOIN quotations AS q ON q.id = c.q
+             CROSS JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
+             CROSS JOIN outlets AS o ON o.id = a.outlet_id
+             CROSS JOIN quotations AS oq ON oq.id = x.other_id
+             CROSS JOIN articles AS oa INDEXED BY articles_listing ON oa.id = oq.article_id
+             CROSS JOIN outlets AS oo ON oo.id = oa.outlet_id
              ORDER BY 1, 4, 9, 2, 8"
         )
     };
@@ -481,6 +488,53 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_are_looked_up_before_the_quotations_they_are_about() {
+        let store = Store::open_in_memory().unwrap();
+        let plan = store.query_plan(note_rows!(
+            "WHERE r.id IN (SELECT value FROM json_each(?1))"
+        ));
+        let at = |step: &str| {
+            plan.iter()
+                .position(|s| s.starts_with(step))
+                .unwrap_or_else(|| panic!("{step} not in {plan:#?}"))
+        };
+        let quotations = plan
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.starts_with("SEARCH q "))
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        assert_eq!(quotations.len(), 2, "{plan:#?}");
+        assert!(at("SEARCH i ") < quotations[0], "{plan:#?}");
+        assert!(at("SEARCH x ") < quotations[1], "{plan:#?}");
+        // Articles' outlets come from the index, not the rows with texts.
+        for alias in ["a", "ea", "oa"] {
+            let search = format!("SEARCH {alias} ");
+            let steps: Vec<&String> = plan.iter().filter(|s| s.starts_with(&search)).collect();
+            assert!(
+                !steps.is_empty()
+                    && steps
+                        .iter()
+                        .all(|s| s.contains("COVERING INDEX articles_listing")),
+                "{plan:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn members_are_read_without_the_articles_rows() {
+        let store = Store::open_in_memory().unwrap();
+        let plan = store.query_plan(utterance_rows!(
+            "WHERE r.id IN (SELECT value FROM json_each(?1))"
+        ));
+        assert!(
+            plan.iter()
+                .any(|s| s == "SEARCH a USING COVERING INDEX articles_listing (id=?)"),
+            "{plan:#?}"
+        );
+    }
 
     #[test]
     fn keep_renderings_keeps_the_first_and_the_most_quoted_in_order() {
