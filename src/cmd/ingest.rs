@@ -218,10 +218,8 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                 // A connection of the loader's own, to look up what is stored.
                 let stored = Store::open(db, OpenMode::Lookup)?;
                 for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
-                    let known = chunk
-                        .iter()
-                        .map(|source| stored.stored_article(&source.path))
-                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    let known =
+                        stored.stored_articles(chunk.iter().map(|source| source.path.as_str()))?;
                     let outcomes = pool.install(|| {
                         chunk
                             .par_iter()

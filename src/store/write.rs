@@ -72,6 +72,23 @@ pub struct StoredArticle {
 }
 
 impl Store {
+    /// What is stored for each of `paths`, in one read transaction: a
+    /// statement on its own takes and drops SQLite's shared lock (two
+    /// `fcntl` calls) and starts from a cold page cache, which was a third
+    /// of the loader's time in a re-ingest of 100,000 unchanged articles.
+    pub fn stored_articles<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> anyhow::Result<Vec<Option<StoredArticle>>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let stored = paths
+            .into_iter()
+            .map(|path| self.stored_article(path))
+            .collect();
+        tx.finish()?;
+        stored
+    }
+
     /// What is stored for `path`, if the article is there.
     pub fn stored_article(&self, path: &str) -> anyhow::Result<Option<StoredArticle>> {
         let mut stmt = self.conn.prepare_cached(
