@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use rusqlite::types::Value;
 use rusqlite::{
-    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+    Connection, ErrorCode, OptionalExtension, ToSql, Transaction, TransactionBehavior, params,
 };
 
 use crate::analyze::{Analysis, Quotation};
@@ -314,50 +314,35 @@ fn write_article(
     // The next grouping has work (migrations/0005_grouping_pending.sql).
     conn.prepare_cached("INSERT OR IGNORE INTO grouping_pending (id) VALUES (1)")?
         .execute([])?;
-    // The row was looked up above, under the write lock: a plain insert
-    // or update, as `last_insert_rowid` allows. An upsert with `RETURNING`
+    // The row was looked up above, under the write lock: a plain update
+    // or insert, as `last_insert_rowid` allows. An upsert with `RETURNING`
     // made SQLite open a statement journal for every article.
-    let article_id = match existing_id {
-        Some(id) => {
-            conn.prepare_cached(
-                "UPDATE articles
-                 SET outlet_id = ?2, url = ?3, published = ?4, title = ?5, content_hash = ?6,
-                     text = ?7, bytes = ?8, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                outlet_id,
-                meta.url,
-                meta.published,
-                meta.title,
-                article.content_hash,
-                article.text,
-                article.bytes,
-            ])?;
-            id
-        }
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO articles
-                     (path, outlet_id, url, published, title, content_hash, text, bytes,
-                      ingested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                         strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-            )?
-            .execute(params![
-                article.path,
-                outlet_id,
-                meta.url,
-                meta.published,
-                meta.title,
-                article.content_hash,
-                article.text,
-                article.bytes,
-            ])?;
-            ArticleId(conn.last_insert_rowid())
-        }
+    let (sql, key): (&str, &dyn ToSql) = match &existing_id {
+        Some(id) => (
+            "UPDATE articles
+             SET outlet_id = ?2, url = ?3, published = ?4, title = ?5, content_hash = ?6,
+                 text = ?7, bytes = ?8, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+             WHERE id = ?1",
+            id,
+        ),
+        None => (
+            "INSERT INTO articles
+                 (path, outlet_id, url, published, title, content_hash, text, bytes, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            &article.path,
+        ),
     };
+    conn.prepare_cached(sql)?.execute(params![
+        key,
+        outlet_id,
+        meta.url,
+        meta.published,
+        meta.title,
+        article.content_hash,
+        article.text,
+        article.bytes,
+    ])?;
+    let article_id = existing_id.unwrap_or_else(|| ArticleId(conn.last_insert_rowid()));
     for quotation in &analysis.quotations {
         written.push(insert_quotation(
             conn, article_id, article, quotation, speakers,
