@@ -291,10 +291,10 @@ pub(crate) struct Content {
 }
 
 impl Content {
-    pub(crate) fn of(corpus_idf: impl Fn(u64) -> f64, p: &Prepared) -> Content {
+    pub(crate) fn of(idf: impl Fn(u64) -> f64, p: &Prepared) -> Content {
         Content {
             len: content(p).count() as u32,
-            weight: content(p).map(corpus_idf).sum(),
+            weight: content(p).map(idf).sum(),
         }
     }
 }

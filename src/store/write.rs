@@ -90,7 +90,7 @@ impl Store {
     }
 
     /// What is stored for `path`, if the article is there.
-    pub fn stored_article(&self, path: &str) -> anyhow::Result<Option<StoredArticle>> {
+    fn stored_article(&self, path: &str) -> anyhow::Result<Option<StoredArticle>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.content_hash, o.name, a.url, a.published, a.title
              FROM articles AS a
