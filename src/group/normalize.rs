@@ -263,6 +263,31 @@ fn expand(word: &str) -> (Cow<'_, str>, Option<&'static str>) {
     (Cow::Borrowed(head), Some(second))
 }
 
+/// British endings and their American forms, for [`spelling`]: the first
+/// that ends a word is replaced.
+const BRITISH_SUFFIXES: &[(&str, &str)] = &[
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ise", "ize"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
+    ("yse", "yze"),
+    ("ourable", "orable"),
+    ("ourably", "orably"),
+    ("ourful", "orful"),
+    ("ourite", "orite"),
+    ("ourites", "orites"),
+    ("ouring", "oring"),
+    ("oured", "ored"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+];
+
 /// Number words from two to ten as digits, and British spellings (and a
 /// few place names) in their American form, so a
 /// copy-editor's "normalise"/"normalize" or "Kiev"/"Kyiv" is not taken for
@@ -287,30 +312,17 @@ fn spelling(word: &str) -> String {
     if word.len() < 6 || !word.is_ascii() {
         return word.to_string();
     }
-    for (from, to) in [
-        ("isations", "izations"),
-        ("isation", "ization"),
-        ("ising", "izing"),
-        ("ised", "ized"),
-        ("ises", "izes"),
-        ("ise", "ize"),
-        ("ysing", "yzing"),
-        ("ysed", "yzed"),
-        ("yse", "yze"),
-        ("ourable", "orable"),
-        ("ourably", "orably"),
-        ("ourful", "orful"),
-        ("ourite", "orite"),
-        ("ourites", "orites"),
-        ("ouring", "oring"),
-        ("oured", "ored"),
-        ("ours", "ors"),
-        ("our", "or"),
-        ("tres", "ters"),
-        ("tre", "ter"),
-    ] {
-        if let Some(stem) = word.strip_suffix(from) {
-            return format!("{stem}{to}");
+    // Every token of every quotation comes through here: a suffix is
+    // compared only when its last letter is the word's.
+    let last = word.as_bytes().last();
+    for &(from, to) in BRITISH_SUFFIXES {
+        if from.as_bytes().last() == last
+            && let Some(stem) = word.strip_suffix(from)
+        {
+            let mut american = String::with_capacity(stem.len() + to.len());
+            american.push_str(stem);
+            american.push_str(to);
+            return american;
         }
     }
     word.to_string()
