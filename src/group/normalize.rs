@@ -718,6 +718,10 @@ mod tests {
             key("to normalize the favorable center")
         );
         assert_eq!(key("Kiev's defence"), key("Kyiv's defense"));
+        assert_eq!(
+            key("organisations analysed their favourites in colourful theatres"),
+            "organizations analyzed their favorites in colorful theaters"
+        );
         assert_eq!(key("our hours"), "our hours");
         assert_eq!(
             key("the United States and the U.N."),
