@@ -231,7 +231,12 @@ fn translation(
     }
     let shorter = pc.len.min(qc.len) as usize;
     if shorter < 8 {
-        let (a, b): (Vec<u64>, Vec<u64>) = (content(p).collect(), content(q).collect());
+        let collect = |x, c: Content| {
+            let mut stems = Vec::with_capacity(c.len as usize);
+            stems.extend(content(x));
+            stems
+        };
+        let (a, b) = (collect(p, pc), collect(q, qc));
         return short_translation(corpus, p, q, &a, &b);
     }
     let (wa, wb) = (pc.weight, qc.weight);
@@ -248,17 +253,20 @@ fn translation(
     // Only the stems of `a` that `q` has at all can be in the common
     // subsequence: the others leave the table's rows as they are, and
     // together they bound its length and weight. A pair that fails on
-    // the bound is rejected without the quadratic table.
-    let within: Vec<u64> = content(p)
-        .filter(|s| q.bag().binary_search(s).is_ok())
-        .collect();
-    let most = within.len();
-    let heaviest: f64 = within.iter().map(|s| corpus.idf(*s)).sum();
+    // the bound is rejected without the quadratic table, and without
+    // collecting those stems (growing that list was a twentieth of a
+    // regroup).
+    let within = || content(p).filter(|s| q.bag().binary_search(s).is_ok());
+    let mut most = 0;
+    let heaviest: f64 = within().inspect(|_| most += 1).map(|s| corpus.idf(s)).sum();
     if most < 6 || most * 5 < shorter * 2 || heaviest / wa.min(wb) + bonus < 0.35 - 1e-9 {
         return None;
     }
-    let b: Vec<u64> = content(q).collect();
-    let (shared, count) = weighted_lcs(&within, &b, |s| corpus.idf(s));
+    let mut a = Vec::with_capacity(most);
+    a.extend(within());
+    let mut b = Vec::with_capacity(qc.len as usize);
+    b.extend(content(q));
+    let (shared, count) = weighted_lcs(&a, &b, |s| corpus.idf(s));
     if count < 6 || count * 5 < shorter * 2 {
         return None;
     }
