@@ -254,8 +254,8 @@ fn translation(
     // subsequence: the others leave the table's rows as they are, and
     // together they bound its length and weight. A pair that fails on
     // the bound is rejected without the quadratic table, and without
-    // collecting those stems (growing that list was a twentieth of a
-    // regroup).
+    // collecting those stems (growing that list from a filter was a fifth
+    // of the instructions of another-wording tests).
     let within = || content(p).filter(|s| q.bag().binary_search(s).is_ok());
     let mut most = 0;
     let heaviest: f64 = within().inspect(|_| most += 1).map(|s| corpus.idf(s)).sum();
