@@ -253,12 +253,18 @@ impl Batch<'_> {
     }
 }
 
+/// The row id and content hash stored for `path`, read under the batch's
+/// write lock (the loader's look-up may be out of date by then).
+fn stored_hash(conn: &Connection, path: &str) -> anyhow::Result<Option<(ArticleId, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
+        .query_row([path], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
+}
+
 /// See [`Batch::keep_article`]: one UPDATE, no savepoint needed.
 fn keep_article(conn: &Connection, article: &Article) -> anyhow::Result<Stored> {
-    let (id, hash): (ArticleId, String) = conn
-        .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
-        .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?
+    let (id, hash) = stored_hash(conn, &article.path)?
         .with_context(|| format!("{} is not stored", article.path))?;
     if hash != article.content_hash {
         bail!("{} changed since it was checked", article.path);
@@ -289,11 +295,7 @@ fn write_article(
 ) -> anyhow::Result<Stored> {
     let outlet_id = outlet_id(conn, &article.meta.outlet)?;
     let meta = &article.meta;
-    let existing: Option<(ArticleId, String)> = conn
-        .prepare_cached("SELECT id, content_hash FROM articles WHERE path = ?1")?
-        .query_row([&article.path], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    let (change, existing_id) = match existing {
+    let (change, existing_id) = match stored_hash(conn, &article.path)? {
         // Stored since it was checked, by another ingest of the same file.
         Some((id, hash)) if hash == article.content_hash => {
             return Ok(Stored {
