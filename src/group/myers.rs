@@ -52,10 +52,6 @@ impl V {
         }
     }
 
-    fn get(&self, k: isize) -> usize {
-        self.v[(k + self.offset) as usize]
-    }
-
     fn set(&mut self, k: isize, x: usize) {
         self.v[(k + self.offset) as usize] = x;
     }
@@ -80,6 +76,11 @@ fn common_suffix_len(old: &[u64], new: &[u64]) -> usize {
 /// The start of the middle snake of an optimal path from the start of
 /// both ranges to their ends, found by searching forward from one corner
 /// and backward from the other until the two meet.
+///
+/// Each step of the search looks at one diagonal, and grouping takes
+/// hundreds of millions of them: they index the two `V`s directly at
+/// `k + offset`, and follow a snake with a plain loop, which does only
+/// the comparisons the snake needs.
 fn find_middle_snake(
     old: &[u64],
     old_range: Range<usize>,
@@ -88,33 +89,39 @@ fn find_middle_snake(
     vf: &mut V,
     vb: &mut V,
 ) -> Option<(usize, usize)> {
-    let (old_part, new_part) = (&old[old_range.clone()], &new[new_range.clone()]);
-    let n = old_part.len();
-    let m = new_part.len();
+    let (a, b) = (&old[old_range.clone()], &new[new_range.clone()]);
+    let n = a.len();
+    let m = b.len();
     // The length of an optimal script is odd or even as `delta` is.
     let delta = n as isize - m as isize;
     let odd = delta & 1 == 1;
     vf.set(1, 0);
     vb.set(1, 0);
     let d_max = max_d(n, m);
-    assert!(vf.v.len() >= d_max && vb.v.len() >= d_max);
+    assert!(vf.v.len() >= d_max && vb.v.len() >= d_max && vf.offset == vb.offset);
+    let offset = vf.offset;
+    let (f, r) = (&mut vf.v[..], &mut vb.v[..]);
+    // The index of diagonal `k` in `f` and `r`.
+    let at = |k: isize| (k + offset) as usize;
 
     for d in 0..d_max as isize {
         // Forward paths, diagonals d, d - 2, ..., -d.
         let mut k = d;
         while k >= -d {
-            let mut x = if k == -d || (k != d && vf.get(k - 1) < vf.get(k + 1)) {
-                vf.get(k + 1)
+            let i = at(k);
+            let mut x = if k == -d || (k != d && f[i - 1] < f[i + 1]) {
+                f[i + 1]
             } else {
-                vf.get(k - 1) + 1
+                f[i - 1] + 1
             };
-            let y = (x as isize - k) as usize;
+            let mut y = (x as isize - k) as usize;
             let (x0, y0) = (x, y);
-            if x < n && y < m {
-                x += common_prefix_len(&old_part[x..], &new_part[y..]);
+            while x < n && y < m && a[x] == b[y] {
+                x += 1;
+                y += 1;
             }
-            vf.set(k, x);
-            if odd && (k - delta).abs() < d && vf.get(k) + vb.get(-(k - delta)) >= n {
+            f[i] = x;
+            if odd && (k - delta).abs() < d && x + r[at(delta - k)] >= n {
                 return Some((x0 + old_range.start, y0 + new_range.start));
             }
             k -= 2;
@@ -122,19 +129,19 @@ fn find_middle_snake(
         // Backward paths.
         let mut k = d;
         while k >= -d {
-            let mut x = if k == -d || (k != d && vb.get(k - 1) < vb.get(k + 1)) {
-                vb.get(k + 1)
+            let i = at(k);
+            let mut x = if k == -d || (k != d && r[i - 1] < r[i + 1]) {
+                r[i + 1]
             } else {
-                vb.get(k - 1) + 1
+                r[i - 1] + 1
             };
             let mut y = (x as isize - k) as usize;
-            if x < n && y < m {
-                let advance = common_suffix_len(&old_part[..n - x], &new_part[..m - y]);
-                x += advance;
-                y += advance;
+            while x < n && y < m && a[n - x - 1] == b[m - y - 1] {
+                x += 1;
+                y += 1;
             }
-            vb.set(k, x);
-            if !odd && (k - delta).abs() <= d && vb.get(k) + vf.get(-(k - delta)) >= n {
+            r[i] = x;
+            if !odd && (k - delta).abs() <= d && x + f[at(delta - k)] >= n {
                 return Some((n - x + old_range.start, m - y + new_range.start));
             }
             k -= 2;
