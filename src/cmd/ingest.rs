@@ -208,6 +208,9 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     let pool = pool.build().context("starting the analysis threads")?;
     feedback.start(sources.len());
     let mut speakers = HashSet::new();
+    // The writer is the thread the ingest waits for: the log's
+    // checkpoints run beside it (see store::checkpoint).
+    let checkpointer = store.checkpoint_in_background()?;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         // One chunk analysed ahead of the one being written: the cores
         // analyse while SQLite writes, and memory holds two chunks at most.
@@ -238,7 +241,9 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
             })
             .context("starting the article loader")?;
         let written = received.into_iter().try_for_each(|outcomes| {
-            write_chunk(&mut store, outcomes, &feedback, &mut summary, &mut speakers)
+            write_chunk(&mut store, outcomes, &feedback, &mut summary, &mut speakers)?;
+            checkpointer.committed();
+            Ok(())
         });
         // The loader stops when the channel's receiver is gone.
         let loaded = loader
@@ -246,6 +251,11 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the article loader stopped unexpectedly")));
         written.and(loaded)
     })?;
+    if let Err(err) = checkpointer.finish(&store) {
+        feedback.note(format_args!(
+            "quotetrail: {err:#}; the log is checkpointed as usual from here on"
+        ));
+    }
     summary.speakers = speakers.len();
     feedback.grouping();
     let grouping = Instant::now();

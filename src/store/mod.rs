@@ -12,6 +12,7 @@
 //! the writer, and a five second busy timeout so two quotetrail processes on
 //! one database wait for each other instead of failing.
 
+pub mod checkpoint;
 pub mod group;
 pub mod migrate;
 pub mod read;
@@ -26,6 +27,7 @@ use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 
+pub use checkpoint::Checkpointer;
 pub use group::{Regrouped, Scope};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{Filter, QuotationRow, SpeakerRow};
