@@ -15,11 +15,9 @@
 //! Pairs whose dates are both known and further apart than the window,
 //! and pairs of two different named speakers, are dropped here.
 
-use std::collections::HashSet;
-
 use rayon::prelude::*;
 
-use super::{Attrib, Corpus, Options, align::hash_bytes};
+use super::{Attrib, Corpus, FastSet, Options, align::hash_bytes};
 
 /// One posting: a shingle key, the record's day, the record, and
 /// whether it is a named record probing the unresolved bucket (the top
@@ -60,7 +58,7 @@ pub(crate) fn candidates(
     // Named records probe the unresolved bucket only for shingles some
     // unresolved record has: few records are unresolved, so this halves
     // the postings.
-    let unresolved: HashSet<u64> = prep
+    let unresolved: FastSet<u64> = prep
         .par_iter()
         .enumerate()
         .filter(|(i, p)| indexed(*i) && p.attrib.named().is_none())
@@ -109,6 +107,10 @@ pub(crate) fn candidates(
         }
     }
 
+    // Tens of millions of pairs are checked, each for two records picked
+    // all over `prep`: their attributions side by side (8 bytes a record,
+    // not a `Prepared` each) stay in the processor's cache.
+    let attribs: Vec<Attrib> = prep.iter().map(|p| p.attrib).collect();
     let window = opts.date_window_days;
     let keep = |a: &Entry, b: &Entry| -> bool {
         if a.index() == b.index() || (a.probe() && b.probe()) {
@@ -123,7 +125,7 @@ pub(crate) fn candidates(
         {
             return false;
         }
-        prep[i].attrib.compatible(prep[j].attrib)
+        attribs[i].compatible(attribs[j])
     };
     // Two records sharing several shingles are paired once per shingle:
     // each task's pairs are sorted and deduplicated whenever they have
@@ -153,17 +155,21 @@ pub(crate) fn candidates(
         .map(Distinct::finish)
         .collect();
     drop(entries);
-    // Merged two by two: each round halves the lists.
+    // Merged two by two, the merges of a round in parallel: each round
+    // halves the lists.
     while lists.len() > 1 {
-        let mut next = Vec::with_capacity(lists.len().div_ceil(2));
+        let mut twos = Vec::with_capacity(lists.len().div_ceil(2));
         let mut it = lists.into_iter();
         while let Some(a) = it.next() {
-            next.push(match it.next() {
+            twos.push((a, it.next()));
+        }
+        lists = twos
+            .into_par_iter()
+            .map(|(a, b)| match b {
                 Some(b) => merge(a, b),
                 None => a,
-            });
-        }
-        lists = next;
+            })
+            .collect();
     }
     lists.pop().unwrap_or_default()
 }
