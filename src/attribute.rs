@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
+use crate::byteclass::ByteClasses;
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::Folded;
 use crate::lexicon::{
@@ -76,18 +77,21 @@ pub struct Attribution {
 /// Attribute every quote of `text`; quotes that are nobody's words become
 /// asides.
 pub fn attribute(text: &str, quotes: Vec<Quote>, registry: &Registry) -> Analysis {
-    attribute_in(text, &paragraphs(text), quotes, registry)
+    let classes = ByteClasses::new(text.as_bytes());
+    attribute_in(text, &paragraphs(text), &classes, quotes, registry)
 }
 
-/// [`attribute`] with the text's [`paragraphs`] already split.
+/// [`attribute`] with the text's [`paragraphs`] already split and its
+/// bytes classified.
 pub fn attribute_in(
     text: &str,
     paras: &[Span],
+    classes: &ByteClasses,
     quotes: Vec<Quote>,
     registry: &Registry,
 ) -> Analysis {
     let folded = Folded::new(text);
-    let doc = Doc::new(text, paras, &folded, &quotes, registry);
+    let doc = Doc::new(text, paras, classes, &folded, &quotes, registry);
     doc.run(quotes)
 }
 
@@ -255,19 +259,17 @@ const ABBREVIATIONS: &[&str] = &[
     "u.k", "u.n", "e.u",
 ];
 
-/// What an ASCII byte is to the tokenizer: [`SPACE`], [`ALNUM`] (with
-/// [`UPPER`] for a capital) or [`PUNCT`]; 0 for a byte of a non-ASCII
-/// character, which is decoded instead. The same as `char::is_whitespace`,
-/// `is_alphanumeric` and `is_uppercase` on ASCII, without a branch per
-/// question.
+/// What an ASCII byte is to the tokenizer: [`SPACE`], [`ALNUM`] or
+/// [`PUNCT`]; 0 for a byte of a non-ASCII character, which is decoded
+/// instead. The same as `char::is_whitespace` and `is_alphanumeric` on
+/// ASCII, without a branch per question.
 static ASCII_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = match b as u8 {
             b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
-            b'a'..=b'z' | b'0'..=b'9' => ALNUM,
-            b'A'..=b'Z' => ALNUM | UPPER,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => ALNUM,
             _ => PUNCT,
         };
         b += 1;
@@ -276,8 +278,7 @@ static ASCII_CLASS: [u8; 256] = {
 };
 const SPACE: u8 = 1;
 const ALNUM: u8 = 2;
-const UPPER: u8 = 4;
-const PUNCT: u8 = 8;
+const PUNCT: u8 = 4;
 
 /// The tokens of an article, and which of them are capitalised words.
 struct Tokens<'a> {
@@ -304,8 +305,14 @@ struct Tokens<'a> {
 /// of a word reloaded what it needed from the stack; for the same reason
 /// neither is inlined into [`Doc::new`].
 #[inline(never)]
-fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quote]) -> Tokens<'a> {
-    let (mut toks, caps) = scan(text);
+fn tokenize<'a>(
+    text: &'a str,
+    classes: &ByteClasses,
+    folded: &'a Folded,
+    paras: &[Span],
+    quotes: &[Quote],
+) -> Tokens<'a> {
+    let (mut toks, caps) = scan(text, classes);
     let mut para_starts = Vec::with_capacity(paras.len() + 1);
     let mut lower = folded.slices();
     let mut place = Place::new(paras, quotes);
@@ -329,11 +336,12 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
 
 /// The tokens of `text` as [`tokenize`] makes them, with their spans,
 /// kinds and capitals only, and the capitalised ones. The loop keeps to
-/// ASCII words and punctuation, nearly every token of news text; the
-/// rest is out of line. A function of its own, so that its loop has the
-/// registers to itself.
+/// ASCII words and punctuation, nearly every token of news text, and the
+/// rest is out of line; the letters and digits of a word are skipped by
+/// [`ByteClasses`], many bytes at a step. A function of its own, so that
+/// its loop has the registers to itself.
 #[inline(never)]
-fn scan(text: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
+fn scan<'a>(text: &'a str, classes: &ByteClasses) -> (Vec<Tok<'a>>, Vec<usize>) {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4 + 16);
     let mut caps = Vec::with_capacity(text.len() / 16 + 4);
@@ -344,8 +352,13 @@ fn scan(text: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
         let (end, kind, cap) = if class == SPACE {
             i += 1;
             continue;
-        } else if class & ALNUM != 0 {
-            (ascii_word_end(text, i), Kind::Word, class & UPPER != 0)
+        } else if class == ALNUM {
+            let run = classes.skip_word(i + 1);
+            (
+                ascii_word_end(text, i, run),
+                Kind::Word,
+                b.is_ascii_uppercase(),
+            )
         } else if class == PUNCT {
             (i + 1, Kind::Punct, false)
         } else {
@@ -438,20 +451,14 @@ impl<'p> Place<'p> {
     }
 }
 
-/// The end of the word of ASCII letters and digits starting at `start`.
+/// The end of the word starting at `start`, whose ASCII letters and
+/// digits run to `run`.
 #[inline]
-fn ascii_word_end(text: &str, start: usize) -> usize {
+fn ascii_word_end(text: &str, start: usize, run: usize) -> usize {
     let bytes = text.as_bytes();
     // A run of ASCII letters and digits that white space or plain
     // punctuation ends is the whole word; anything else (a joiner, a
     // non-ASCII letter, a period) is for `word_end`.
-    let run = bytes
-        .get(start + 1..)
-        .and_then(|rest| {
-            rest.iter()
-                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
-        })
-        .map_or(bytes.len(), |k| start + 1 + k);
     match bytes.get(run) {
         None => run,
         Some(&n) if ASCII_CLASS[usize::from(n)] == SPACE => run,
@@ -684,6 +691,7 @@ impl<'a> Doc<'a> {
     fn new(
         text: &'a str,
         paras: &'a [Span],
+        classes: &ByteClasses,
         folded: &'a Folded,
         quotes: &[Quote],
         registry: &'a Registry,
@@ -692,7 +700,7 @@ impl<'a> Doc<'a> {
             mut toks,
             caps,
             para_starts,
-        } = tokenize(text, folded, paras, quotes);
+        } = tokenize(text, classes, folded, paras, quotes);
         for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
         }
@@ -3126,9 +3134,10 @@ mod tests {
             "\n\nx\n \n",
         ] {
             let paras = paragraphs(text);
-            let quotes = crate::extract::extract_quotes_in(text, &paras);
+            let classes = ByteClasses::new(text.as_bytes());
+            let quotes = crate::extract::extract_quotes_in(text, &paras, &classes);
             let folded = Folded::new(text);
-            let doc = Doc::new(text, &paras, &folded, &quotes, &registry);
+            let doc = Doc::new(text, &paras, &classes, &folded, &quotes, &registry);
             for para in 0..paras.len() + 2 {
                 let searched = (
                     doc.toks.partition_point(|t| t.para < para),
@@ -3168,7 +3177,8 @@ mod tests {
     fn tokens_carry_their_folded_form() {
         let text = "Sen. Öncu’s “U.S.” AT&T—TrÃ©vidic said.";
         let folded = Folded::new(text);
-        let toks = tokenize(text, &folded, &paragraphs(text), &[]).toks;
+        let classes = ByteClasses::new(text.as_bytes());
+        let toks = tokenize(text, &classes, &folded, &paragraphs(text), &[]).toks;
         let words: Vec<(&str, &str)> = toks.iter().map(|t| (t.span.slice(text), t.lower)).collect();
         for (original, lower) in &words {
             assert_eq!(fold(original), *lower);

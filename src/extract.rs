@@ -17,6 +17,7 @@
 //! Extraction does not judge whether a span is somebody's words; that needs
 //! the attribution context and happens in [`crate::attribute`].
 
+use crate::byteclass::ByteClasses;
 use crate::span::Span;
 
 /// How a quotation is marked in the text.
@@ -77,17 +78,18 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
 
 /// Every quoted span in `text`, in order.
 pub fn extract_quotes(text: &str) -> Vec<Quote> {
-    extract_quotes_in(text, &paragraphs(text))
+    let classes = ByteClasses::new(text.as_bytes());
+    extract_quotes_in(text, &paragraphs(text), &classes)
 }
 
-/// [`extract_quotes`] with the text's [`paragraphs`] already split: the
-/// attribution stage needs them too.
-pub fn extract_quotes_in(text: &str, paras: &[Span]) -> Vec<Quote> {
+/// [`extract_quotes`] with the text's [`paragraphs`] already split and
+/// its bytes classified: the attribution stage needs both too.
+pub fn extract_quotes_in(text: &str, paras: &[Span], classes: &ByteClasses) -> Vec<Quote> {
     let mut quotes = Vec::with_capacity(paras.len());
     let mut quoted = vec![false; paras.len()];
     for (index, &para) in paras.iter().enumerate() {
         let before = quotes.len();
-        extract_marked(text, para, index, &mut quotes);
+        extract_marked(text, para, index, classes, &mut quotes);
         if quotes.len() == before {
             extract_single(text, para, index, &mut quotes);
         }
@@ -139,8 +141,14 @@ struct Found {
     may_close: bool,
 }
 
-fn extract_marked(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>) {
-    let marks = find_marks(text, para);
+fn extract_marked(
+    text: &str,
+    para: Span,
+    paragraph: usize,
+    classes: &ByteClasses,
+    out: &mut Vec<Quote>,
+) {
+    let marks = find_marks(text, para, classes);
     let mut open: Option<Found> = None;
     for m in marks {
         match open {
@@ -232,59 +240,19 @@ fn is_close_context(c: Option<char>) -> bool {
     }
 }
 
-/// Whether byte `b` may start a mark or markup: the ASCII marks, `<`, and
-/// the first byte of “ ” „ (U+201C–U+201E) and « » (U+00AB, U+00BB). What
-/// [`MarkBytes`] finds, one byte at a time.
-#[cfg(test)]
-fn may_start_mark(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | b'`' | b'<' | 0xC2 | 0xE2)
-}
-
-/// The bytes of a paragraph that [`may_start_mark`], found by two
-/// vectorised searches for three bytes each: a mark is rare, and most text
-/// is ASCII with none of them. Each search remembers where it stopped, so
-/// the paragraph is read once by each.
-struct MarkBytes<'p> {
-    bytes: &'p [u8],
-    /// The next `"`, `'` or first byte of “ ” „ at or after the last
-    /// position asked for (`None`: no more).
-    common: Option<usize>,
-    /// The next `` ` ``, `<` or first byte of « ».
-    rare: Option<usize>,
-}
-
-impl<'p> MarkBytes<'p> {
-    fn new(bytes: &'p [u8]) -> MarkBytes<'p> {
-        MarkBytes {
-            bytes,
-            common: memchr::memchr3(b'"', b'\'', 0xE2, bytes),
-            rare: memchr::memchr3(b'`', b'<', 0xC2, bytes),
-        }
-    }
-
-    /// The first byte at or after `from` that may start a mark.
-    fn next(&mut self, from: usize) -> Option<usize> {
-        let rest = self.bytes.get(from..)?;
-        if self.common.is_some_and(|at| at < from) {
-            self.common = memchr::memchr3(b'"', b'\'', 0xE2, rest).map(|k| from + k);
-        }
-        if self.rare.is_some_and(|at| at < from) {
-            self.rare = memchr::memchr3(b'`', b'<', 0xC2, rest).map(|k| from + k);
-        }
-        match (self.common, self.rare) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
-fn find_marks(text: &str, para: Span) -> Vec<Found> {
+/// The marks of a paragraph, found among the bytes that [`ByteClasses`]
+/// says may start one: a mark is rare, and most text is ASCII with none
+/// of them.
+fn find_marks(text: &str, para: Span, classes: &ByteClasses) -> Vec<Found> {
     let p = para.slice(text);
     let mut out = Vec::new();
-    let mut candidates = MarkBytes::new(p.as_bytes());
     let mut i = 0;
-    while let Some(at) = candidates.next(i) {
-        i = at;
+    loop {
+        let at = classes.next_mark(para.start + i);
+        if at >= para.end {
+            break;
+        }
+        i = at - para.start;
         let Some(c) = p[i..].chars().next() else {
             break;
         };
@@ -431,21 +399,6 @@ mod tests {
             .iter()
             .map(|q| q.span.slice(text))
             .collect()
-    }
-
-    #[test]
-    fn mark_bytes_are_found_as_one_by_one() {
-        let text = "plain words here, then “curly” and \"straight\" and <b> \
-            and `back' ‘single’ — «guillemets» with ü and more plain words";
-        let bytes = text.as_bytes();
-        let mut candidates = MarkBytes::new(bytes);
-        let mut from = 0;
-        while from <= bytes.len() + 1 {
-            let naive = (from..bytes.len()).find(|&k| may_start_mark(bytes[k]));
-            assert_eq!(candidates.next(from), naive, "from {from}");
-            // Forward only, by steps of one to three bytes, as find_marks asks.
-            from += 1 + from % 3;
-        }
     }
 
     #[test]
