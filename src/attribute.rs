@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
-use crate::byteclass::ByteClasses;
+use crate::byteclass::{ByteClasses, count_words};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::Folded;
 use crate::lexicon::{
@@ -2990,55 +2990,51 @@ impl<'a> Doc<'a> {
                 .then(|| self.word(k))
         };
         let text = quote.span.slice(self.text);
-        let headline = text.ends_with(',')
+        // The words are counted last: the tokens around the quote rule
+        // out nearly every quote first.
+        let by_line = next_word(n) == Some("by") && n + 1 < self.toks.len() && self.toks[n + 1].cap;
+        if by_line
+            && text.ends_with(',')
             && text.starts_with(char::is_uppercase)
-            && text.split_whitespace().nth(3).is_some();
-        if headline && next_word(n) == Some("by") && n + 1 < self.toks.len() && self.toks[n + 1].cap
+            && count_words(text, 4) == 4
         {
             return true;
         }
-        // Up to 8 words (counting stops at 9: quotes can be paragraphs).
-        let words = text.split_whitespace().take(9).count();
-        if words == 0 || words > 8 || !is_title_case(quote.span.slice(self.text)) {
-            return false;
-        }
         // `''Trump Revealed,'' a biography written by ...`
-        let comma = n > last + 1 || quote.span.slice(self.text).ends_with(',');
-        if comma && matches!(next_word(n), Some("a" | "an" | "the")) {
-            let noun = (n + 1..n + 4)
-                .find_map(|k| next_word(k).filter(|w| is_work_noun(w) || is_document_noun(w)));
-            if noun.is_some() {
-                return true;
-            }
-        }
-        let Some(p) = first.checked_sub(1) else {
-            return false;
-        };
-        let t = &self.toks[p];
-        if t.quote.is_some() || t.kind != Kind::Word || t.para != self.toks[first].para {
-            return false;
-        }
-        (t.cap && self.is_possessive(p))
-            || is_work_noun(t.lower)
-            || matches!(
-                t.lower,
-                "on" | "titled"
-                    | "entitled"
-                    | "dubbed"
-                    | "nicknamed"
-                    | "publish"
-                    | "published"
-                    | "publishes"
-                    | "released"
-                    | "wrote"
-                    | "authored"
-                    | "starred"
-                    | "stars"
-                    | "hosted"
-                    | "hosts"
-                    | "watched"
-                    | "read"
-            )
+        let comma = n > last + 1 || text.ends_with(',');
+        let described = comma
+            && matches!(next_word(n), Some("a" | "an" | "the"))
+            && (n + 1..n + 4)
+                .any(|k| next_word(k).is_some_and(|w| is_work_noun(w) || is_document_noun(w)));
+        let introduced = first.checked_sub(1).is_some_and(|p| {
+            let t = &self.toks[p];
+            let apart =
+                t.quote.is_some() || t.kind != Kind::Word || t.para != self.toks[first].para;
+            !apart
+                && ((t.cap && self.is_possessive(p))
+                    || is_work_noun(t.lower)
+                    || matches!(
+                        t.lower,
+                        "on" | "titled"
+                            | "entitled"
+                            | "dubbed"
+                            | "nicknamed"
+                            | "publish"
+                            | "published"
+                            | "publishes"
+                            | "released"
+                            | "wrote"
+                            | "authored"
+                            | "starred"
+                            | "stars"
+                            | "hosted"
+                            | "hosts"
+                            | "watched"
+                            | "read"
+                    ))
+        });
+        // Up to 8 words (counting stops at 9: quotes can be paragraphs).
+        (described || introduced) && (1..=8).contains(&count_words(text, 9)) && is_title_case(text)
     }
 
     /// Why an unattributed quoted span is not a quotation, or `None` when

@@ -81,6 +81,58 @@ impl ByteClasses {
     }
 }
 
+/// How many words separated by white space `text` has, counted up to
+/// `most`: `text.split_whitespace().take(most).count()`, with ASCII
+/// classed a byte at a time instead of decoded. Extraction and the rules
+/// ask it of every paragraph with an apostrophe and every quote.
+pub fn count_words(text: &str, most: usize) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while count < most {
+        i = skip(text, i, true);
+        if i >= text.len() {
+            break;
+        }
+        count += 1;
+        i = skip(text, i, false);
+    }
+    count
+}
+
+/// The first byte at or after `at` that starts a character which is (or,
+/// with `space`, is not) white space, or the end of `text`.
+#[inline]
+fn skip(text: &str, mut at: usize, space: bool) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(at) {
+        let (is_space, width) = if b.is_ascii() {
+            (ASCII_SPACE[usize::from(b)], 1)
+        } else {
+            match text.get(at..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => return text.len(),
+            }
+        };
+        if is_space != space {
+            return at;
+        }
+        at += width;
+    }
+    at
+}
+
+/// Which ASCII bytes are white space to `char::is_whitespace` (which,
+/// unlike `u8::is_ascii_whitespace`, counts the vertical tab).
+static ASCII_SPACE: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = matches!(b as u8, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+        b += 1;
+    }
+    table
+};
+
 /// The first clear bit at or after `at` (`64 * bits.len()` or `at` if none).
 #[inline]
 fn next_clear(bits: &[u64], at: usize) -> usize {
@@ -274,6 +326,24 @@ mod tests {
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the processor has AVX2, as just asked.
                 assert_eq!(unsafe { classify_avx2(block) }, bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " ",
+            "one",
+            "  two words ",
+            "a\u{a0}b\u{2028}c\u{3000}d\u{85}e\u{b}f\u{c}g",
+            "Russia\u{2019}s “view” — of\tthe\r\nthings, ü é",
+            "\u{200b}zero-width\u{200b}is not space",
+        ] {
+            for most in 0..10 {
+                let expected = text.split_whitespace().take(most).count();
+                assert_eq!(count_words(text, most), expected, "{text:?} {most}");
             }
         }
     }

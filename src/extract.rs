@@ -17,7 +17,7 @@
 //! Extraction does not judge whether a span is somebody's words; that needs
 //! the attribution context and happens in [`crate::attribute`].
 
-use crate::byteclass::ByteClasses;
+use crate::byteclass::{ByteClasses, count_words};
 use crate::span::Span;
 
 /// How a quotation is marked in the text.
@@ -99,7 +99,7 @@ pub fn extract_quotes_in(text: &str, paras: &[Span], classes: &ByteClasses) -> V
         let (lead, body) = (pair[0], pair[1]);
         if lead.slice(text).ends_with(':')
             && !quoted[index + 1]
-            && body.slice(text).split_whitespace().count() >= 5
+            && count_words(body.slice(text), 5) >= 5
         {
             quotes.push(Quote {
                 span: body,
@@ -331,12 +331,24 @@ fn extract_single(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>
     let before = out.len();
     pair_single(text, para, paragraph, '\u{2018}', '\u{2019}', out);
     let p = para.slice(text);
+    // Most paragraphs have an apostrophe and are long: whether a mark
+    // could open a quote at all is asked before their words are counted.
     if out.len() == before
-        && memchr::memchr(b'\'', p.as_bytes()).is_some()
-        && p.split_whitespace().nth(25).is_none()
+        && memchr::memchr_iter(b'\'', p.as_bytes()).any(|at| opens_straight(p, at))
+        && count_words(p, 26) < 26
     {
         pair_single(text, para, paragraph, '\'', '\'', out);
     }
+}
+
+/// Whether the straight single mark at byte `at` of `p` may open a quote
+/// (what [`pair_single`] asks of it): at the start or after white space,
+/// "(", ":" or a dash, and before a letter or digit.
+fn opens_straight(p: &str, at: usize) -> bool {
+    let before = p.get(..at).and_then(|s| s.chars().next_back());
+    let next = p.get(at + 1..).and_then(|s| s.chars().next());
+    before.is_none_or(|b| b.is_whitespace() || "(:—–-".contains(b))
+        && next.is_some_and(char::is_alphanumeric)
 }
 
 fn pair_single(
@@ -354,12 +366,7 @@ fn pair_single(
         let open = search + rel;
         let before = p[..open].chars().next_back();
         search = open + open_mark.len_utf8();
-        let next = p[search..].chars().next();
-        if before.is_some_and(char::is_alphanumeric)
-            || (straight
-                && !(before.is_none_or(|b| b.is_whitespace() || "(:—–-".contains(b))
-                    && next.is_some_and(char::is_alphanumeric)))
-        {
+        if before.is_some_and(char::is_alphanumeric) || (straight && !opens_straight(p, open)) {
             continue;
         }
         let mut close = None;
