@@ -26,6 +26,7 @@
 //! (short phrases, titles in Title Case) become [`Aside`]s: scare quotes
 //! and names of works are nobody's words.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -132,11 +133,32 @@ impl Np {
     }
 }
 
+/// A [`Speaker`] whose name is borrowed where it can be: a registry
+/// speaker's canonical name, or a name as the article writes it. Most
+/// persons and institutions noted as [`Entity`]s are never a quote's
+/// speaker, so their names are not copied until one is.
+#[derive(Clone, Debug)]
+struct Named<'a> {
+    name: Cow<'a, str>,
+    kind: SpeakerKind,
+    registered: bool,
+}
+
+impl Named<'_> {
+    fn into_speaker(self) -> Speaker {
+        Speaker {
+            name: self.name.into_owned(),
+            kind: self.kind,
+            registered: self.registered,
+        }
+    }
+}
+
 /// A person or institution named outside quotes, for pronoun resolution.
 #[derive(Clone, Debug)]
-struct Entity {
+struct Entity<'a> {
     at: usize,
-    speaker: Speaker,
+    named: Named<'a>,
     gender: Option<Gender>,
     /// Named as the subject of a clause or as a quotation's speaker: the
     /// likelier antecedent of a later "he" or "she" than a mere object.
@@ -197,7 +219,7 @@ struct Doc<'a> {
     /// few dozen, so the questions asked of them (the first with a name,
     /// the latest with a surname, those before a pronoun) are answered
     /// by walking the list, which costs less than keeping maps for them.
-    entities: Vec<Entity>,
+    entities: Vec<Entity<'a>>,
     /// See [`Doc::lone_names`].
     alone: Vec<(usize, &'a str)>,
     /// The first and last token of each quote (`usize::MAX` for a quote
@@ -837,7 +859,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Add an entity after those at or before its position.
-    fn add_entity(&mut self, entity: Entity) {
+    fn add_entity(&mut self, entity: Entity<'a>) {
         let after = self.entities.partition_point(|e| e.at <= entity.at);
         self.entities.insert(after, entity);
     }
@@ -847,9 +869,9 @@ impl<'a> Doc<'a> {
     fn with_surname<'s, 'n>(
         &'s self,
         surname: &'n str,
-    ) -> impl DoubleEndedIterator<Item = &'s Entity> + use<'s, 'n> {
+    ) -> impl DoubleEndedIterator<Item = &'s Entity<'a>> + use<'s, 'a, 'n> {
         self.entities.iter().filter(move |e| {
-            e.speaker
+            e.named
                 .name
                 .rsplit_once(' ')
                 .is_some_and(|(_, last)| last == surname)
@@ -1388,15 +1410,13 @@ impl<'a> Doc<'a> {
                 .take_while(|&k| self.toks[k].quote.is_none())
                 .last()
                 .unwrap_or(prev);
-            let commas: Vec<usize> = (start.max(floor + 1)..prev)
-                .filter(|&k| self.is_pause(k))
-                .collect();
+            let commas = || (start.max(floor + 1)..prev).filter(|&k| self.is_pause(k));
             // The chunk right before the verb is the subject itself when it
             // is a name and nothing else, after an opening phrase: "Tuesday
             // in Berea, after winning Ohio, Gov. John Kasich (R-OH), said".
             // An apposition ("the Kremlin's spokesman", "Putin's aide") or a
             // relative clause ("who spoke in Iowa") is not.
-            let chunk = commas.last().map_or(floor, |&c| c + 1);
+            let chunk = commas().next_back().map_or(floor, |c| c + 1);
             if prev > floor
                 && let Some(np) = self.np_left(prev - 1, floor)
                 && np.first == chunk
@@ -1407,15 +1427,15 @@ impl<'a> Doc<'a> {
             {
                 return Some(np);
             }
-            let candidates: Vec<Np> = commas
-                .iter()
-                .filter_map(|&k| self.np_left(k - 1, floor))
-                .collect();
-            return candidates
-                .iter()
-                .copied()
-                .find(|&np| self.is_speaker_like(np, true) && !self.names_place(np))
-                .or_else(|| candidates.last().copied());
+            // The first phrase before a comma that is a source, else the last.
+            let mut last = None;
+            for np in commas().filter_map(|k| self.np_left(k - 1, floor)) {
+                if self.is_speaker_like(np, true) && !self.names_place(np) {
+                    return Some(np);
+                }
+                last = Some(np);
+            }
+            return last;
         }
         let np = self.np_left(prev, floor)?;
         // "Trump at the time said", "a source speaking to Fox News said":
@@ -1464,7 +1484,7 @@ impl<'a> Doc<'a> {
 
     /// Persons and institutions named outside quotes, in order: registry
     /// names and roles, and capitalised names of two words or more.
-    fn collect_entities(&self) -> Vec<Entity> {
+    fn collect_entities(&self) -> Vec<Entity<'a>> {
         let mut out = Vec::with_capacity(self.caps.len() / 4 + self.matches.len());
         // The registry matches that take their words from the runs below,
         // in order and apart, as the matches are.
@@ -1484,8 +1504,8 @@ impl<'a> Doc<'a> {
             let entry = self.registry.speaker(m.entry);
             out.push(Entity {
                 at: m.span.start,
-                speaker: Speaker {
-                    name: entry.name.clone(),
+                named: Named {
+                    name: Cow::Borrowed(&entry.name),
                     kind: entry.kind,
                     registered: true,
                 },
@@ -1549,11 +1569,11 @@ impl<'a> Doc<'a> {
             if (words >= 2 || titled)
                 && personal()
                 && !self.is_possessive(i - 1)
-                && let Some((speaker, gender)) = self.name_speaker(np, titled)
+                && let Some((named, gender)) = self.name_speaker(np, titled)
             {
                 out.push(Entity {
                     at: self.toks[start].span.start,
-                    speaker,
+                    named,
                     gender,
                     subject: self.followed_by_verb(i - 1),
                 });
@@ -1597,7 +1617,7 @@ impl<'a> Doc<'a> {
 
     /// A speaker from a run of capitalised words (titles dropped), with the
     /// surname completed from a fuller form the article used earlier.
-    fn name_speaker(&self, np: Np, titled: bool) -> Option<(Speaker, Option<Gender>)> {
+    fn name_speaker(&self, np: Np, titled: bool) -> Option<(Named<'a>, Option<Gender>)> {
         // Leading titles and roles: "Sen. Ted Cruz", "Kremlin spokesperson Dmitry Peskov".
         let mut gender = None;
         for k in np.first..=np.last {
@@ -1631,16 +1651,31 @@ impl<'a> Doc<'a> {
                 .or_else(|| s.strip_suffix("\u{2019}s"))
                 .unwrap_or(s)
         };
-        let mut name = String::with_capacity(self.np_span(np).len());
-        for k in words.clone() {
-            if k > from {
-                name.push(' ');
+        // The words joined by spaces: a slice of the text when one space
+        // stands between each two and only the last lost a possessive.
+        let as_written = (from..np.last).all(|k| {
+            let t = &self.toks[k];
+            raw(k).len() == t.span.len()
+                && self.toks[k + 1].span.start == t.span.end + 1
+                && self.text.as_bytes().get(t.span.end) == Some(&b' ')
+        });
+        let end = self.toks[np.last].span.start + raw(np.last).len();
+        let mut name: Cow<'a, str> = match self.text.get(self.toks[from].span.start..end) {
+            Some(slice) if as_written => Cow::Borrowed(slice),
+            _ => {
+                let mut name = String::with_capacity(self.np_span(np).len());
+                for k in words.clone() {
+                    if k > from {
+                        name.push(' ');
+                    }
+                    name.push_str(raw(k));
+                }
+                Cow::Owned(name)
             }
-            name.push_str(raw(k));
-        }
+        };
         if institution {
             return Some((
-                Speaker {
+                Named {
                     name,
                     kind: SpeakerKind::Institution,
                     registered: false,
@@ -1654,15 +1689,15 @@ impl<'a> Doc<'a> {
             let latest_person = self
                 .with_surname(&name)
                 .rev()
-                .find(|e| e.speaker.kind == SpeakerKind::Person);
+                .find(|e| e.named.kind == SpeakerKind::Person);
             if let Some(full) = latest_person {
-                return Some((full.speaker.clone(), full.gender.or(gender)));
+                return Some((full.named.clone(), full.gender.or(gender)));
             }
         } else if single {
             let earliest = self.with_surname(&name).next();
             if let Some(full) = earliest {
                 gender = gender.or(full.gender);
-                name = full.speaker.name.clone();
+                name = full.named.name.clone();
             }
         }
         if gender.is_none() {
@@ -1678,7 +1713,7 @@ impl<'a> Doc<'a> {
             gender = first_name_gender(first);
         }
         Some((
-            Speaker {
+            Named {
                 name,
                 kind: SpeakerKind::Person,
                 registered: false,
@@ -1726,8 +1761,8 @@ impl<'a> Doc<'a> {
         }
         if self.is_name_word(np.last) && !is_title(w) {
             let titled = np.first < np.last;
-            if let Some((s, g)) = self.name_speaker(np, titled) {
-                return (Some(s), g);
+            if let Some((named, g)) = self.name_speaker(np, titled) {
+                return (Some(named.into_speaker()), g);
             }
         }
         // A description: "a state department spokesperson", "the campaign".
@@ -1767,32 +1802,31 @@ impl<'a> Doc<'a> {
                 // The latest compatible person, unless a compatible subject
                 // or speaker stands close before it: in "…get along with
                 // Putin," he said, "he" is the speaker, not Putin.
-                let compatible: Vec<&Entity> = candidates
-                    .take(12)
-                    .filter(|e| {
-                        e.speaker.kind == SpeakerKind::Person
+                let compatible = || {
+                    candidates.clone().take(12).filter(|e| {
+                        e.named.kind == SpeakerKind::Person
                             && (e.gender.is_none() || e.gender == gender)
                     })
-                    .collect();
+                };
                 let para = self.toks[at].para;
-                let near = |e: &&&Entity| {
+                let near = |e: &&Entity| {
                     self.token_at(e.at)
                         .is_some_and(|k| self.toks[k].para + 2 >= para)
                 };
                 // A subject whose gender is known to match first, then any
                 // near subject, then the latest known match, then the latest.
-                let known = |e: &&&Entity| e.gender.is_some();
-                compatible
-                    .iter()
+                // A dozen entities at most: walked again for each question
+                // rather than collected.
+                let known = |e: &&Entity| e.gender.is_some();
+                compatible()
                     .find(|e| e.subject && near(e) && known(e))
-                    .or_else(|| compatible.iter().find(|e| e.subject && near(e)))
-                    .or_else(|| compatible.iter().find(|e| near(e) && known(e)))
-                    .or_else(|| compatible.first())
-                    .copied()
+                    .or_else(|| compatible().find(|e| e.subject && near(e)))
+                    .or_else(|| compatible().find(|e| near(e) && known(e)))
+                    .or_else(|| compatible().next())
             }
             "it" => candidates
                 .take(6)
-                .find(|e| e.speaker.kind == SpeakerKind::Institution),
+                .find(|e| e.named.kind == SpeakerKind::Institution),
             "who" => {
                 // The antecedent stands just before the comma before "who".
                 return match at.checked_sub(2) {
@@ -1806,7 +1840,7 @@ impl<'a> Doc<'a> {
             _ => None,
         };
         match found {
-            Some(e) => (Some(e.speaker.clone()), e.gender),
+            Some(e) => (Some(e.named.clone().into_speaker()), e.gender),
             None => (None, gender),
         }
     }
@@ -2001,7 +2035,7 @@ impl<'a> Doc<'a> {
         let gender = self
             .entities
             .iter()
-            .find(|e| e.speaker.name == speaker.name)
+            .find(|e| e.named.name == speaker.name)
             .and_then(|e| e.gender)
             .or_else(|| {
                 self.registry
@@ -2012,7 +2046,11 @@ impl<'a> Doc<'a> {
             });
         self.add_entity(Entity {
             at,
-            speaker,
+            named: Named {
+                name: Cow::Owned(speaker.name),
+                kind: speaker.kind,
+                registered: speaker.registered,
+            },
             gender,
             subject: true,
         });
@@ -2849,10 +2887,8 @@ impl<'a> Doc<'a> {
         if let Some(m) = self.matches_in(span).find(|m| m.via == Via::Media) {
             return Some(self.registry.media()[m.entry].clone());
         }
-        let words: Vec<usize> = (np.first..=np.last)
-            .filter(|&k| self.is_name_word(k))
-            .collect();
-        let newsy = words.iter().any(|&k| {
+        let words = || (np.first..=np.last).filter(|&k| self.is_name_word(k));
+        let newsy = words().any(|k| {
             matches!(
                 self.word(k),
                 "news"
@@ -2872,11 +2908,14 @@ impl<'a> Doc<'a> {
             )
         });
         newsy.then(|| {
-            words
-                .iter()
-                .map(|&k| self.toks[k].span.slice(self.text))
-                .collect::<Vec<_>>()
-                .join(" ")
+            let mut name = String::with_capacity(self.np_span(np).len());
+            for (i, k) in words().enumerate() {
+                if i > 0 {
+                    name.push(' ');
+                }
+                name.push_str(self.toks[k].span.slice(self.text));
+            }
+            name
         })
     }
 
