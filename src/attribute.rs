@@ -726,7 +726,10 @@ impl<'a> Doc<'a> {
         for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
         }
-        let matches = registry.find_in(text, folded);
+        // Only matches outside quotes are read: a quote's words name nobody
+        // attribution notes (entities, subjects and the phrases around a
+        // quote stop at its marks).
+        let matches = registry.find_outside(text, folded, quotes.iter().map(|q| q.outer));
         debug_assert!(matches.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         let mut doc = Doc {
             text,
