@@ -87,9 +87,12 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
 pub fn extract_quotes_in(text: &str, paras: &[Span], classes: &ByteClasses) -> Vec<Quote> {
     let mut quotes = Vec::with_capacity(paras.len());
     let mut quoted = vec![false; paras.len()];
+    // One list of marks for every paragraph, cleared for each.
+    let mut marks = Vec::new();
     for (index, &para) in paras.iter().enumerate() {
         let before = quotes.len();
-        extract_marked(text, para, index, classes, &mut quotes);
+        find_marks(text, para, classes, &mut marks);
+        extract_marked(text, para, index, &marks, &mut quotes);
         if quotes.len() == before {
             extract_single(text, para, index, &mut quotes);
         }
@@ -141,16 +144,10 @@ struct Found {
     may_close: bool,
 }
 
-fn extract_marked(
-    text: &str,
-    para: Span,
-    paragraph: usize,
-    classes: &ByteClasses,
-    out: &mut Vec<Quote>,
-) {
-    let marks = find_marks(text, para, classes);
+/// The quotes of paragraph `para` between the `marks` found in it.
+fn extract_marked(text: &str, para: Span, paragraph: usize, marks: &[Found], out: &mut Vec<Quote>) {
     let mut open: Option<Found> = None;
-    for m in marks {
+    for &m in marks {
         match open {
             None => {
                 if m.may_open {
@@ -240,12 +237,12 @@ fn is_close_context(c: Option<char>) -> bool {
     }
 }
 
-/// The marks of a paragraph, found among the bytes that [`ByteClasses`]
-/// says may start one: a mark is rare, and most text is ASCII with none
-/// of them.
-fn find_marks(text: &str, para: Span, classes: &ByteClasses) -> Vec<Found> {
+/// The marks of a paragraph, in `out` (cleared first), found among the
+/// bytes that [`ByteClasses`] says may start one: a mark is rare, and
+/// most text is ASCII with none of them.
+fn find_marks(text: &str, para: Span, classes: &ByteClasses, out: &mut Vec<Found>) {
     let p = para.slice(text);
-    let mut out = Vec::new();
+    out.clear();
     let mut i = 0;
     loop {
         let at = classes.next_mark(para.start + i);
@@ -317,7 +314,6 @@ fn find_marks(text: &str, para: Span, classes: &ByteClasses) -> Vec<Found> {
         });
         i += width;
     }
-    out
 }
 
 /// ‘Single-quoted’ spans in a paragraph with no double marks: the British
