@@ -875,11 +875,15 @@ impl<'a> Doc<'a> {
         &'s self,
         surname: &'n str,
     ) -> impl DoubleEndedIterator<Item = &'s Entity<'a>> + use<'s, 'a, 'n> {
+        // The words after a name's last space, compared from its end: a
+        // search for that space in every entity's name cost more.
+        let one_word = !surname.contains(' ');
         self.entities.iter().filter(move |e| {
-            e.named
-                .name
-                .rsplit_once(' ')
-                .is_some_and(|(_, last)| last == surname)
+            let name = e.named.name.as_bytes();
+            let space = name.len().checked_sub(surname.len() + 1);
+            one_word
+                && name.ends_with(surname.as_bytes())
+                && space.and_then(|k| name.get(k)) == Some(&b' ')
         })
     }
 
