@@ -226,14 +226,34 @@ fn find_char(s: &str, c: char) -> Option<usize> {
 fn is_open_context(c: Option<char>) -> bool {
     match c {
         None => true,
-        Some(c) => c.is_whitespace() || "([{—–-/:;".contains(c),
+        Some(c) => {
+            c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | ';')
+        }
     }
 }
 
 fn is_close_context(c: Option<char>) -> bool {
     match c {
         None => true,
-        Some(c) => c.is_whitespace() || ".,;:!?)]}—–-…/".contains(c),
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '.' | ','
+                        | ';'
+                        | ':'
+                        | '!'
+                        | '?'
+                        | ')'
+                        | ']'
+                        | '}'
+                        | '—'
+                        | '–'
+                        | '-'
+                        | '…'
+                        | '/'
+                )
+        }
     }
 }
 
@@ -343,7 +363,7 @@ fn extract_single(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>
 fn opens_straight(p: &str, at: usize) -> bool {
     let before = p.get(..at).and_then(|s| s.chars().next_back());
     let next = p.get(at + 1..).and_then(|s| s.chars().next());
-    before.is_none_or(|b| b.is_whitespace() || "(:—–-".contains(b))
+    before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | ':' | '—' | '–' | '-'))
         && next.is_some_and(char::is_alphanumeric)
 }
 
