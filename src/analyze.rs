@@ -8,6 +8,7 @@
 //! quoted span was left out.
 
 use crate::attribute::{Attribution, attribute_in};
+use crate::byteclass::ByteClasses;
 use crate::extract::{Quote, extract_quotes_in, paragraphs};
 use crate::registry::Registry;
 
@@ -37,7 +38,9 @@ pub struct Analysis {
 
 /// Extract and attribute every quotation in `text`.
 pub fn analyze(text: &str, registry: &Registry) -> Analysis {
+    // Both stages read every byte's class: computed once.
+    let classes = ByteClasses::new(text.as_bytes());
     let paras = paragraphs(text);
-    let quotes = extract_quotes_in(text, &paras);
-    attribute_in(text, &paras, quotes, registry)
+    let quotes = extract_quotes_in(text, &paras, &classes);
+    attribute_in(text, &paras, &classes, quotes, registry)
 }

@@ -26,11 +26,13 @@
 //! (short phrases, titles in Title Case) become [`Aside`]s: scare quotes
 //! and names of works are nobody's words.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::analyze::{Analysis, Aside, Quotation};
+use crate::byteclass::{ByteClasses, count_words};
 use crate::extract::{Quote, QuoteForm, paragraphs};
 use crate::fold::Folded;
 use crate::lexicon::{
@@ -76,18 +78,21 @@ pub struct Attribution {
 /// Attribute every quote of `text`; quotes that are nobody's words become
 /// asides.
 pub fn attribute(text: &str, quotes: Vec<Quote>, registry: &Registry) -> Analysis {
-    attribute_in(text, &paragraphs(text), quotes, registry)
+    let classes = ByteClasses::new(text.as_bytes());
+    attribute_in(text, &paragraphs(text), &classes, quotes, registry)
 }
 
-/// [`attribute`] with the text's [`paragraphs`] already split.
+/// [`attribute`] with the text's [`paragraphs`] already split and its
+/// bytes classified.
 pub fn attribute_in(
     text: &str,
     paras: &[Span],
+    classes: &ByteClasses,
     quotes: Vec<Quote>,
     registry: &Registry,
 ) -> Analysis {
     let folded = Folded::new(text);
-    let doc = Doc::new(text, paras, &folded, &quotes, registry);
+    let doc = Doc::new(text, paras, classes, &folded, &quotes, registry);
     doc.run(quotes)
 }
 
@@ -128,11 +133,32 @@ impl Np {
     }
 }
 
+/// A [`Speaker`] whose name is borrowed where it can be: a registry
+/// speaker's canonical name, or a name as the article writes it. Most
+/// persons and institutions noted as [`Entity`]s are never a quote's
+/// speaker, so their names are not copied until one is.
+#[derive(Clone, Debug)]
+struct Named<'a> {
+    name: Cow<'a, str>,
+    kind: SpeakerKind,
+    registered: bool,
+}
+
+impl Named<'_> {
+    fn into_speaker(self) -> Speaker {
+        Speaker {
+            name: self.name.into_owned(),
+            kind: self.kind,
+            registered: self.registered,
+        }
+    }
+}
+
 /// A person or institution named outside quotes, for pronoun resolution.
 #[derive(Clone, Debug)]
-struct Entity {
+struct Entity<'a> {
     at: usize,
-    speaker: Speaker,
+    named: Named<'a>,
     gender: Option<Gender>,
     /// Named as the subject of a clause or as a quotation's speaker: the
     /// likelier antecedent of a later "he" or "she" than a mere object.
@@ -193,7 +219,7 @@ struct Doc<'a> {
     /// few dozen, so the questions asked of them (the first with a name,
     /// the latest with a surname, those before a pronoun) are answered
     /// by walking the list, which costs less than keeping maps for them.
-    entities: Vec<Entity>,
+    entities: Vec<Entity<'a>>,
     /// See [`Doc::lone_names`].
     alone: Vec<(usize, &'a str)>,
     /// The first and last token of each quote (`usize::MAX` for a quote
@@ -255,19 +281,17 @@ const ABBREVIATIONS: &[&str] = &[
     "u.k", "u.n", "e.u",
 ];
 
-/// What an ASCII byte is to the tokenizer: [`SPACE`], [`ALNUM`] (with
-/// [`UPPER`] for a capital) or [`PUNCT`]; 0 for a byte of a non-ASCII
-/// character, which is decoded instead. The same as `char::is_whitespace`,
-/// `is_alphanumeric` and `is_uppercase` on ASCII, without a branch per
-/// question.
+/// What an ASCII byte is to the tokenizer: [`SPACE`], [`ALNUM`] or
+/// [`PUNCT`]; 0 for a byte of a non-ASCII character, which is decoded
+/// instead. The same as `char::is_whitespace` and `is_alphanumeric` on
+/// ASCII, without a branch per question.
 static ASCII_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = match b as u8 {
             b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
-            b'a'..=b'z' | b'0'..=b'9' => ALNUM,
-            b'A'..=b'Z' => ALNUM | UPPER,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => ALNUM,
             _ => PUNCT,
         };
         b += 1;
@@ -276,8 +300,7 @@ static ASCII_CLASS: [u8; 256] = {
 };
 const SPACE: u8 = 1;
 const ALNUM: u8 = 2;
-const UPPER: u8 = 4;
-const PUNCT: u8 = 8;
+const PUNCT: u8 = 4;
 
 /// The tokens of an article, and which of them are capitalised words.
 struct Tokens<'a> {
@@ -304,8 +327,14 @@ struct Tokens<'a> {
 /// of a word reloaded what it needed from the stack; for the same reason
 /// neither is inlined into [`Doc::new`].
 #[inline(never)]
-fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quote]) -> Tokens<'a> {
-    let (mut toks, caps) = scan(text);
+fn tokenize<'a>(
+    text: &'a str,
+    classes: &ByteClasses,
+    folded: &'a Folded,
+    paras: &[Span],
+    quotes: &[Quote],
+) -> Tokens<'a> {
+    let (mut toks, caps) = scan(text, classes);
     let mut para_starts = Vec::with_capacity(paras.len() + 1);
     let mut lower = folded.slices();
     let mut place = Place::new(paras, quotes);
@@ -329,11 +358,12 @@ fn tokenize<'a>(text: &'a str, folded: &'a Folded, paras: &[Span], quotes: &[Quo
 
 /// The tokens of `text` as [`tokenize`] makes them, with their spans,
 /// kinds and capitals only, and the capitalised ones. The loop keeps to
-/// ASCII words and punctuation, nearly every token of news text; the
-/// rest is out of line. A function of its own, so that its loop has the
-/// registers to itself.
+/// ASCII words and punctuation, nearly every token of news text, and the
+/// rest is out of line; the letters and digits of a word are skipped by
+/// [`ByteClasses`], many bytes at a step. A function of its own, so that
+/// its loop has the registers to itself.
 #[inline(never)]
-fn scan(text: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
+fn scan<'a>(text: &'a str, classes: &ByteClasses) -> (Vec<Tok<'a>>, Vec<usize>) {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4 + 16);
     let mut caps = Vec::with_capacity(text.len() / 16 + 4);
@@ -344,8 +374,13 @@ fn scan(text: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
         let (end, kind, cap) = if class == SPACE {
             i += 1;
             continue;
-        } else if class & ALNUM != 0 {
-            (ascii_word_end(text, i), Kind::Word, class & UPPER != 0)
+        } else if class == ALNUM {
+            let run = classes.skip_word(i + 1);
+            (
+                ascii_word_end(text, i, run),
+                Kind::Word,
+                b.is_ascii_uppercase(),
+            )
         } else if class == PUNCT {
             (i + 1, Kind::Punct, false)
         } else {
@@ -370,7 +405,9 @@ fn scan(text: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
             quote: None,
             para: 0,
         });
-        i = end;
+        // One space after a token, the most common gap, is skipped here
+        // rather than by a turn of the loop.
+        i = end + usize::from(bytes.get(end) == Some(&b' '));
     }
     (toks, caps)
 }
@@ -438,20 +475,14 @@ impl<'p> Place<'p> {
     }
 }
 
-/// The end of the word of ASCII letters and digits starting at `start`.
+/// The end of the word starting at `start`, whose ASCII letters and
+/// digits run to `run`.
 #[inline]
-fn ascii_word_end(text: &str, start: usize) -> usize {
+fn ascii_word_end(text: &str, start: usize, run: usize) -> usize {
     let bytes = text.as_bytes();
     // A run of ASCII letters and digits that white space or plain
     // punctuation ends is the whole word; anything else (a joiner, a
     // non-ASCII letter, a period) is for `word_end`.
-    let run = bytes
-        .get(start + 1..)
-        .and_then(|rest| {
-            rest.iter()
-                .position(|&b| ASCII_CLASS[usize::from(b)] & ALNUM == 0)
-        })
-        .map_or(bytes.len(), |k| start + 1 + k);
     match bytes.get(run) {
         None => run,
         Some(&n) if ASCII_CLASS[usize::from(n)] == SPACE => run,
@@ -684,6 +715,7 @@ impl<'a> Doc<'a> {
     fn new(
         text: &'a str,
         paras: &'a [Span],
+        classes: &ByteClasses,
         folded: &'a Folded,
         quotes: &[Quote],
         registry: &'a Registry,
@@ -692,11 +724,14 @@ impl<'a> Doc<'a> {
             mut toks,
             caps,
             para_starts,
-        } = tokenize(text, folded, paras, quotes);
+        } = tokenize(text, classes, folded, paras, quotes);
         for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
         }
-        let matches = registry.find_in(text, folded);
+        // Only matches outside quotes are read: a quote's words name nobody
+        // attribution notes (entities, subjects and the phrases around a
+        // quote stop at its marks).
+        let matches = registry.find_outside(text, folded, quotes.iter().map(|q| q.outer));
         debug_assert!(matches.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         let mut doc = Doc {
             text,
@@ -829,7 +864,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Add an entity after those at or before its position.
-    fn add_entity(&mut self, entity: Entity) {
+    fn add_entity(&mut self, entity: Entity<'a>) {
         let after = self.entities.partition_point(|e| e.at <= entity.at);
         self.entities.insert(after, entity);
     }
@@ -839,12 +874,16 @@ impl<'a> Doc<'a> {
     fn with_surname<'s, 'n>(
         &'s self,
         surname: &'n str,
-    ) -> impl DoubleEndedIterator<Item = &'s Entity> + use<'s, 'n> {
+    ) -> impl DoubleEndedIterator<Item = &'s Entity<'a>> + use<'s, 'a, 'n> {
+        // The words after a name's last space, compared from its end: a
+        // search for that space in every entity's name cost more.
+        let one_word = !surname.contains(' ');
         self.entities.iter().filter(move |e| {
-            e.speaker
-                .name
-                .rsplit_once(' ')
-                .is_some_and(|(_, last)| last == surname)
+            let name = e.named.name.as_bytes();
+            let space = name.len().checked_sub(surname.len() + 1);
+            one_word
+                && name.ends_with(surname.as_bytes())
+                && space.and_then(|k| name.get(k)) == Some(&b' ')
         })
     }
 
@@ -1380,15 +1419,13 @@ impl<'a> Doc<'a> {
                 .take_while(|&k| self.toks[k].quote.is_none())
                 .last()
                 .unwrap_or(prev);
-            let commas: Vec<usize> = (start.max(floor + 1)..prev)
-                .filter(|&k| self.is_pause(k))
-                .collect();
+            let commas = || (start.max(floor + 1)..prev).filter(|&k| self.is_pause(k));
             // The chunk right before the verb is the subject itself when it
             // is a name and nothing else, after an opening phrase: "Tuesday
             // in Berea, after winning Ohio, Gov. John Kasich (R-OH), said".
             // An apposition ("the Kremlin's spokesman", "Putin's aide") or a
             // relative clause ("who spoke in Iowa") is not.
-            let chunk = commas.last().map_or(floor, |&c| c + 1);
+            let chunk = commas().next_back().map_or(floor, |c| c + 1);
             if prev > floor
                 && let Some(np) = self.np_left(prev - 1, floor)
                 && np.first == chunk
@@ -1399,15 +1436,15 @@ impl<'a> Doc<'a> {
             {
                 return Some(np);
             }
-            let candidates: Vec<Np> = commas
-                .iter()
-                .filter_map(|&k| self.np_left(k - 1, floor))
-                .collect();
-            return candidates
-                .iter()
-                .copied()
-                .find(|&np| self.is_speaker_like(np, true) && !self.names_place(np))
-                .or_else(|| candidates.last().copied());
+            // The first phrase before a comma that is a source, else the last.
+            let mut last = None;
+            for np in commas().filter_map(|k| self.np_left(k - 1, floor)) {
+                if self.is_speaker_like(np, true) && !self.names_place(np) {
+                    return Some(np);
+                }
+                last = Some(np);
+            }
+            return last;
         }
         let np = self.np_left(prev, floor)?;
         // "Trump at the time said", "a source speaking to Fox News said":
@@ -1456,7 +1493,7 @@ impl<'a> Doc<'a> {
 
     /// Persons and institutions named outside quotes, in order: registry
     /// names and roles, and capitalised names of two words or more.
-    fn collect_entities(&self) -> Vec<Entity> {
+    fn collect_entities(&self) -> Vec<Entity<'a>> {
         let mut out = Vec::with_capacity(self.caps.len() / 4 + self.matches.len());
         // The registry matches that take their words from the runs below,
         // in order and apart, as the matches are.
@@ -1476,8 +1513,8 @@ impl<'a> Doc<'a> {
             let entry = self.registry.speaker(m.entry);
             out.push(Entity {
                 at: m.span.start,
-                speaker: Speaker {
-                    name: entry.name.clone(),
+                named: Named {
+                    name: Cow::Borrowed(&entry.name),
                     kind: entry.kind,
                     registered: true,
                 },
@@ -1541,11 +1578,11 @@ impl<'a> Doc<'a> {
             if (words >= 2 || titled)
                 && personal()
                 && !self.is_possessive(i - 1)
-                && let Some((speaker, gender)) = self.name_speaker(np, titled)
+                && let Some((named, gender)) = self.name_speaker(np, titled)
             {
                 out.push(Entity {
                     at: self.toks[start].span.start,
-                    speaker,
+                    named,
                     gender,
                     subject: self.followed_by_verb(i - 1),
                 });
@@ -1589,7 +1626,7 @@ impl<'a> Doc<'a> {
 
     /// A speaker from a run of capitalised words (titles dropped), with the
     /// surname completed from a fuller form the article used earlier.
-    fn name_speaker(&self, np: Np, titled: bool) -> Option<(Speaker, Option<Gender>)> {
+    fn name_speaker(&self, np: Np, titled: bool) -> Option<(Named<'a>, Option<Gender>)> {
         // Leading titles and roles: "Sen. Ted Cruz", "Kremlin spokesperson Dmitry Peskov".
         let mut gender = None;
         for k in np.first..=np.last {
@@ -1623,16 +1660,31 @@ impl<'a> Doc<'a> {
                 .or_else(|| s.strip_suffix("\u{2019}s"))
                 .unwrap_or(s)
         };
-        let mut name = String::with_capacity(self.np_span(np).len());
-        for k in words.clone() {
-            if k > from {
-                name.push(' ');
+        // The words joined by spaces: a slice of the text when one space
+        // stands between each two and only the last lost a possessive.
+        let as_written = (from..np.last).all(|k| {
+            let t = &self.toks[k];
+            raw(k).len() == t.span.len()
+                && self.toks[k + 1].span.start == t.span.end + 1
+                && self.text.as_bytes().get(t.span.end) == Some(&b' ')
+        });
+        let end = self.toks[np.last].span.start + raw(np.last).len();
+        let mut name: Cow<'a, str> = match self.text.get(self.toks[from].span.start..end) {
+            Some(slice) if as_written => Cow::Borrowed(slice),
+            _ => {
+                let mut name = String::with_capacity(self.np_span(np).len());
+                for k in words.clone() {
+                    if k > from {
+                        name.push(' ');
+                    }
+                    name.push_str(raw(k));
+                }
+                Cow::Owned(name)
             }
-            name.push_str(raw(k));
-        }
+        };
         if institution {
             return Some((
-                Speaker {
+                Named {
                     name,
                     kind: SpeakerKind::Institution,
                     registered: false,
@@ -1646,15 +1698,15 @@ impl<'a> Doc<'a> {
             let latest_person = self
                 .with_surname(&name)
                 .rev()
-                .find(|e| e.speaker.kind == SpeakerKind::Person);
+                .find(|e| e.named.kind == SpeakerKind::Person);
             if let Some(full) = latest_person {
-                return Some((full.speaker.clone(), full.gender.or(gender)));
+                return Some((full.named.clone(), full.gender.or(gender)));
             }
         } else if single {
             let earliest = self.with_surname(&name).next();
             if let Some(full) = earliest {
                 gender = gender.or(full.gender);
-                name = full.speaker.name.clone();
+                name = full.named.name.clone();
             }
         }
         if gender.is_none() {
@@ -1670,7 +1722,7 @@ impl<'a> Doc<'a> {
             gender = first_name_gender(first);
         }
         Some((
-            Speaker {
+            Named {
                 name,
                 kind: SpeakerKind::Person,
                 registered: false,
@@ -1718,8 +1770,8 @@ impl<'a> Doc<'a> {
         }
         if self.is_name_word(np.last) && !is_title(w) {
             let titled = np.first < np.last;
-            if let Some((s, g)) = self.name_speaker(np, titled) {
-                return (Some(s), g);
+            if let Some((named, g)) = self.name_speaker(np, titled) {
+                return (Some(named.into_speaker()), g);
             }
         }
         // A description: "a state department spokesperson", "the campaign".
@@ -1759,32 +1811,31 @@ impl<'a> Doc<'a> {
                 // The latest compatible person, unless a compatible subject
                 // or speaker stands close before it: in "…get along with
                 // Putin," he said, "he" is the speaker, not Putin.
-                let compatible: Vec<&Entity> = candidates
-                    .take(12)
-                    .filter(|e| {
-                        e.speaker.kind == SpeakerKind::Person
+                let compatible = || {
+                    candidates.clone().take(12).filter(|e| {
+                        e.named.kind == SpeakerKind::Person
                             && (e.gender.is_none() || e.gender == gender)
                     })
-                    .collect();
+                };
                 let para = self.toks[at].para;
-                let near = |e: &&&Entity| {
+                let near = |e: &&Entity| {
                     self.token_at(e.at)
                         .is_some_and(|k| self.toks[k].para + 2 >= para)
                 };
                 // A subject whose gender is known to match first, then any
                 // near subject, then the latest known match, then the latest.
-                let known = |e: &&&Entity| e.gender.is_some();
-                compatible
-                    .iter()
+                // A dozen entities at most: walked again for each question
+                // rather than collected.
+                let known = |e: &&Entity| e.gender.is_some();
+                compatible()
                     .find(|e| e.subject && near(e) && known(e))
-                    .or_else(|| compatible.iter().find(|e| e.subject && near(e)))
-                    .or_else(|| compatible.iter().find(|e| near(e) && known(e)))
-                    .or_else(|| compatible.first())
-                    .copied()
+                    .or_else(|| compatible().find(|e| e.subject && near(e)))
+                    .or_else(|| compatible().find(|e| near(e) && known(e)))
+                    .or_else(|| compatible().next())
             }
             "it" => candidates
                 .take(6)
-                .find(|e| e.speaker.kind == SpeakerKind::Institution),
+                .find(|e| e.named.kind == SpeakerKind::Institution),
             "who" => {
                 // The antecedent stands just before the comma before "who".
                 return match at.checked_sub(2) {
@@ -1798,7 +1849,7 @@ impl<'a> Doc<'a> {
             _ => None,
         };
         match found {
-            Some(e) => (Some(e.speaker.clone()), e.gender),
+            Some(e) => (Some(e.named.clone().into_speaker()), e.gender),
             None => (None, gender),
         }
     }
@@ -1993,7 +2044,7 @@ impl<'a> Doc<'a> {
         let gender = self
             .entities
             .iter()
-            .find(|e| e.speaker.name == speaker.name)
+            .find(|e| e.named.name == speaker.name)
             .and_then(|e| e.gender)
             .or_else(|| {
                 self.registry
@@ -2004,7 +2055,11 @@ impl<'a> Doc<'a> {
             });
         self.add_entity(Entity {
             at,
-            speaker,
+            named: Named {
+                name: Cow::Owned(speaker.name),
+                kind: speaker.kind,
+                registered: speaker.registered,
+            },
             gender,
             subject: true,
         });
@@ -2841,10 +2896,8 @@ impl<'a> Doc<'a> {
         if let Some(m) = self.matches_in(span).find(|m| m.via == Via::Media) {
             return Some(self.registry.media()[m.entry].clone());
         }
-        let words: Vec<usize> = (np.first..=np.last)
-            .filter(|&k| self.is_name_word(k))
-            .collect();
-        let newsy = words.iter().any(|&k| {
+        let words = || (np.first..=np.last).filter(|&k| self.is_name_word(k));
+        let newsy = words().any(|k| {
             matches!(
                 self.word(k),
                 "news"
@@ -2864,11 +2917,14 @@ impl<'a> Doc<'a> {
             )
         });
         newsy.then(|| {
-            words
-                .iter()
-                .map(|&k| self.toks[k].span.slice(self.text))
-                .collect::<Vec<_>>()
-                .join(" ")
+            let mut name = String::with_capacity(self.np_span(np).len());
+            for (i, k) in words().enumerate() {
+                if i > 0 {
+                    name.push(' ');
+                }
+                name.push_str(self.toks[k].span.slice(self.text));
+            }
+            name
         })
     }
 
@@ -2982,55 +3038,51 @@ impl<'a> Doc<'a> {
                 .then(|| self.word(k))
         };
         let text = quote.span.slice(self.text);
-        let headline = text.ends_with(',')
+        // The words are counted last: the tokens around the quote rule
+        // out nearly every quote first.
+        let by_line = next_word(n) == Some("by") && n + 1 < self.toks.len() && self.toks[n + 1].cap;
+        if by_line
+            && text.ends_with(',')
             && text.starts_with(char::is_uppercase)
-            && text.split_whitespace().nth(3).is_some();
-        if headline && next_word(n) == Some("by") && n + 1 < self.toks.len() && self.toks[n + 1].cap
+            && count_words(text, 4) == 4
         {
             return true;
         }
-        // Up to 8 words (counting stops at 9: quotes can be paragraphs).
-        let words = text.split_whitespace().take(9).count();
-        if words == 0 || words > 8 || !is_title_case(quote.span.slice(self.text)) {
-            return false;
-        }
         // `''Trump Revealed,'' a biography written by ...`
-        let comma = n > last + 1 || quote.span.slice(self.text).ends_with(',');
-        if comma && matches!(next_word(n), Some("a" | "an" | "the")) {
-            let noun = (n + 1..n + 4)
-                .find_map(|k| next_word(k).filter(|w| is_work_noun(w) || is_document_noun(w)));
-            if noun.is_some() {
-                return true;
-            }
-        }
-        let Some(p) = first.checked_sub(1) else {
-            return false;
-        };
-        let t = &self.toks[p];
-        if t.quote.is_some() || t.kind != Kind::Word || t.para != self.toks[first].para {
-            return false;
-        }
-        (t.cap && self.is_possessive(p))
-            || is_work_noun(t.lower)
-            || matches!(
-                t.lower,
-                "on" | "titled"
-                    | "entitled"
-                    | "dubbed"
-                    | "nicknamed"
-                    | "publish"
-                    | "published"
-                    | "publishes"
-                    | "released"
-                    | "wrote"
-                    | "authored"
-                    | "starred"
-                    | "stars"
-                    | "hosted"
-                    | "hosts"
-                    | "watched"
-                    | "read"
-            )
+        let comma = n > last + 1 || text.ends_with(',');
+        let described = comma
+            && matches!(next_word(n), Some("a" | "an" | "the"))
+            && (n + 1..n + 4)
+                .any(|k| next_word(k).is_some_and(|w| is_work_noun(w) || is_document_noun(w)));
+        let introduced = first.checked_sub(1).is_some_and(|p| {
+            let t = &self.toks[p];
+            let apart =
+                t.quote.is_some() || t.kind != Kind::Word || t.para != self.toks[first].para;
+            !apart
+                && ((t.cap && self.is_possessive(p))
+                    || is_work_noun(t.lower)
+                    || matches!(
+                        t.lower,
+                        "on" | "titled"
+                            | "entitled"
+                            | "dubbed"
+                            | "nicknamed"
+                            | "publish"
+                            | "published"
+                            | "publishes"
+                            | "released"
+                            | "wrote"
+                            | "authored"
+                            | "starred"
+                            | "stars"
+                            | "hosted"
+                            | "hosts"
+                            | "watched"
+                            | "read"
+                    ))
+        });
+        // Up to 8 words (counting stops at 9: quotes can be paragraphs).
+        (described || introduced) && (1..=8).contains(&count_words(text, 9)) && is_title_case(text)
     }
 
     /// Why an unattributed quoted span is not a quotation, or `None` when
@@ -3126,9 +3178,10 @@ mod tests {
             "\n\nx\n \n",
         ] {
             let paras = paragraphs(text);
-            let quotes = crate::extract::extract_quotes_in(text, &paras);
+            let classes = ByteClasses::new(text.as_bytes());
+            let quotes = crate::extract::extract_quotes_in(text, &paras, &classes);
             let folded = Folded::new(text);
-            let doc = Doc::new(text, &paras, &folded, &quotes, &registry);
+            let doc = Doc::new(text, &paras, &classes, &folded, &quotes, &registry);
             for para in 0..paras.len() + 2 {
                 let searched = (
                     doc.toks.partition_point(|t| t.para < para),
@@ -3168,7 +3221,8 @@ mod tests {
     fn tokens_carry_their_folded_form() {
         let text = "Sen. Öncu’s “U.S.” AT&T—TrÃ©vidic said.";
         let folded = Folded::new(text);
-        let toks = tokenize(text, &folded, &paragraphs(text), &[]).toks;
+        let classes = ByteClasses::new(text.as_bytes());
+        let toks = tokenize(text, &classes, &folded, &paragraphs(text), &[]).toks;
         let words: Vec<(&str, &str)> = toks.iter().map(|t| (t.span.slice(text), t.lower)).collect();
         for (original, lower) in &words {
             assert_eq!(fold(original), *lower);

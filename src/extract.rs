@@ -17,6 +17,7 @@
 //! Extraction does not judge whether a span is somebody's words; that needs
 //! the attribution context and happens in [`crate::attribute`].
 
+use crate::byteclass::{ByteClasses, count_words};
 use crate::span::Span;
 
 /// How a quotation is marked in the text.
@@ -77,17 +78,21 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
 
 /// Every quoted span in `text`, in order.
 pub fn extract_quotes(text: &str) -> Vec<Quote> {
-    extract_quotes_in(text, &paragraphs(text))
+    let classes = ByteClasses::new(text.as_bytes());
+    extract_quotes_in(text, &paragraphs(text), &classes)
 }
 
-/// [`extract_quotes`] with the text's [`paragraphs`] already split: the
-/// attribution stage needs them too.
-pub fn extract_quotes_in(text: &str, paras: &[Span]) -> Vec<Quote> {
+/// [`extract_quotes`] with the text's [`paragraphs`] already split and
+/// its bytes classified: the attribution stage needs both too.
+pub fn extract_quotes_in(text: &str, paras: &[Span], classes: &ByteClasses) -> Vec<Quote> {
     let mut quotes = Vec::with_capacity(paras.len());
     let mut quoted = vec![false; paras.len()];
+    // One list of marks for every paragraph, cleared for each.
+    let mut marks = Vec::new();
     for (index, &para) in paras.iter().enumerate() {
         let before = quotes.len();
-        extract_marked(text, para, index, &mut quotes);
+        find_marks(text, para, classes, &mut marks);
+        extract_marked(text, para, index, &marks, &mut quotes);
         if quotes.len() == before {
             extract_single(text, para, index, &mut quotes);
         }
@@ -97,7 +102,7 @@ pub fn extract_quotes_in(text: &str, paras: &[Span]) -> Vec<Quote> {
         let (lead, body) = (pair[0], pair[1]);
         if lead.slice(text).ends_with(':')
             && !quoted[index + 1]
-            && body.slice(text).split_whitespace().count() >= 5
+            && count_words(body.slice(text), 5) >= 5
         {
             quotes.push(Quote {
                 span: body,
@@ -139,10 +144,10 @@ struct Found {
     may_close: bool,
 }
 
-fn extract_marked(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>) {
-    let marks = find_marks(text, para);
+/// The quotes of paragraph `para` between the `marks` found in it.
+fn extract_marked(text: &str, para: Span, paragraph: usize, marks: &[Found], out: &mut Vec<Quote>) {
     let mut open: Option<Found> = None;
-    for m in marks {
+    for &m in marks {
         match open {
             None => {
                 if m.may_open {
@@ -221,70 +226,50 @@ fn find_char(s: &str, c: char) -> Option<usize> {
 fn is_open_context(c: Option<char>) -> bool {
     match c {
         None => true,
-        Some(c) => c.is_whitespace() || "([{—–-/:;".contains(c),
+        Some(c) => {
+            c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | ';')
+        }
     }
 }
 
 fn is_close_context(c: Option<char>) -> bool {
     match c {
         None => true,
-        Some(c) => c.is_whitespace() || ".,;:!?)]}—–-…/".contains(c),
-    }
-}
-
-/// Whether byte `b` may start a mark or markup: the ASCII marks, `<`, and
-/// the first byte of “ ” „ (U+201C–U+201E) and « » (U+00AB, U+00BB). What
-/// [`MarkBytes`] finds, one byte at a time.
-#[cfg(test)]
-fn may_start_mark(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | b'`' | b'<' | 0xC2 | 0xE2)
-}
-
-/// The bytes of a paragraph that [`may_start_mark`], found by two
-/// vectorised searches for three bytes each: a mark is rare, and most text
-/// is ASCII with none of them. Each search remembers where it stopped, so
-/// the paragraph is read once by each.
-struct MarkBytes<'p> {
-    bytes: &'p [u8],
-    /// The next `"`, `'` or first byte of “ ” „ at or after the last
-    /// position asked for (`None`: no more).
-    common: Option<usize>,
-    /// The next `` ` ``, `<` or first byte of « ».
-    rare: Option<usize>,
-}
-
-impl<'p> MarkBytes<'p> {
-    fn new(bytes: &'p [u8]) -> MarkBytes<'p> {
-        MarkBytes {
-            bytes,
-            common: memchr::memchr3(b'"', b'\'', 0xE2, bytes),
-            rare: memchr::memchr3(b'`', b'<', 0xC2, bytes),
-        }
-    }
-
-    /// The first byte at or after `from` that may start a mark.
-    fn next(&mut self, from: usize) -> Option<usize> {
-        let rest = self.bytes.get(from..)?;
-        if self.common.is_some_and(|at| at < from) {
-            self.common = memchr::memchr3(b'"', b'\'', 0xE2, rest).map(|k| from + k);
-        }
-        if self.rare.is_some_and(|at| at < from) {
-            self.rare = memchr::memchr3(b'`', b'<', 0xC2, rest).map(|k| from + k);
-        }
-        match (self.common, self.rare) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '.' | ','
+                        | ';'
+                        | ':'
+                        | '!'
+                        | '?'
+                        | ')'
+                        | ']'
+                        | '}'
+                        | '—'
+                        | '–'
+                        | '-'
+                        | '…'
+                        | '/'
+                )
         }
     }
 }
 
-fn find_marks(text: &str, para: Span) -> Vec<Found> {
+/// The marks of a paragraph, in `out` (cleared first), found among the
+/// bytes that [`ByteClasses`] says may start one: a mark is rare, and
+/// most text is ASCII with none of them.
+fn find_marks(text: &str, para: Span, classes: &ByteClasses, out: &mut Vec<Found>) {
     let p = para.slice(text);
-    let mut out = Vec::new();
-    let mut candidates = MarkBytes::new(p.as_bytes());
+    out.clear();
     let mut i = 0;
-    while let Some(at) = candidates.next(i) {
-        i = at;
+    loop {
+        let at = classes.next_mark(para.start + i);
+        if at >= para.end {
+            break;
+        }
+        i = at - para.start;
         let Some(c) = p[i..].chars().next() else {
             break;
         };
@@ -349,7 +334,6 @@ fn find_marks(text: &str, para: Span) -> Vec<Found> {
         });
         i += width;
     }
-    out
 }
 
 /// ‘Single-quoted’ spans in a paragraph with no double marks: the British
@@ -363,12 +347,24 @@ fn extract_single(text: &str, para: Span, paragraph: usize, out: &mut Vec<Quote>
     let before = out.len();
     pair_single(text, para, paragraph, '\u{2018}', '\u{2019}', out);
     let p = para.slice(text);
+    // Most paragraphs have an apostrophe and are long: whether a mark
+    // could open a quote at all is asked before their words are counted.
     if out.len() == before
-        && memchr::memchr(b'\'', p.as_bytes()).is_some()
-        && p.split_whitespace().nth(25).is_none()
+        && memchr::memchr_iter(b'\'', p.as_bytes()).any(|at| opens_straight(p, at))
+        && count_words(p, 26) < 26
     {
         pair_single(text, para, paragraph, '\'', '\'', out);
     }
+}
+
+/// Whether the straight single mark at byte `at` of `p` may open a quote
+/// (what [`pair_single`] asks of it): at the start or after white space,
+/// "(", ":" or a dash, and before a letter or digit.
+fn opens_straight(p: &str, at: usize) -> bool {
+    let before = p.get(..at).and_then(|s| s.chars().next_back());
+    let next = p.get(at + 1..).and_then(|s| s.chars().next());
+    before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | ':' | '—' | '–' | '-'))
+        && next.is_some_and(char::is_alphanumeric)
 }
 
 fn pair_single(
@@ -386,12 +382,7 @@ fn pair_single(
         let open = search + rel;
         let before = p[..open].chars().next_back();
         search = open + open_mark.len_utf8();
-        let next = p[search..].chars().next();
-        if before.is_some_and(char::is_alphanumeric)
-            || (straight
-                && !(before.is_none_or(|b| b.is_whitespace() || "(:—–-".contains(b))
-                    && next.is_some_and(char::is_alphanumeric)))
-        {
+        if before.is_some_and(char::is_alphanumeric) || (straight && !opens_straight(p, open)) {
             continue;
         }
         let mut close = None;
@@ -431,21 +422,6 @@ mod tests {
             .iter()
             .map(|q| q.span.slice(text))
             .collect()
-    }
-
-    #[test]
-    fn mark_bytes_are_found_as_one_by_one() {
-        let text = "plain words here, then “curly” and \"straight\" and <b> \
-            and `back' ‘single’ — «guillemets» with ü and more plain words";
-        let bytes = text.as_bytes();
-        let mut candidates = MarkBytes::new(bytes);
-        let mut from = 0;
-        while from <= bytes.len() + 1 {
-            let naive = (from..bytes.len()).find(|&k| may_start_mark(bytes[k]));
-            assert_eq!(candidates.next(from), naive, "from {from}");
-            // Forward only, by steps of one to three bytes, as find_marks asks.
-            from += 1 + from % 3;
-        }
     }
 
     #[test]

@@ -111,6 +111,23 @@ impl Folded {
         self.slices().get(span)
     }
 
+    /// Where the folded forms of the original spans `spans` (in order and
+    /// apart, their ends character boundaries of the original) stand in
+    /// the folded text, walking the map once.
+    pub fn folded_spans(&self, spans: impl Iterator<Item = Span>) -> impl Iterator<Item = Span> {
+        let mut before = 0;
+        let mut at = move |byte: usize| {
+            while self.wide.get(before).is_some_and(|w| w.original < byte) {
+                before += 1;
+            }
+            self.folded_offset(byte, before)
+        };
+        spans.map(move |span| {
+            let start = at(span.start);
+            Span::new(start, at(span.end))
+        })
+    }
+
     /// [`Folded::folded_slice`] for many spans in text order, walking the
     /// map once instead of searching it for each.
     pub fn slices(&self) -> Slices<'_> {
@@ -294,6 +311,29 @@ fn fold_char(c: char, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_spans_hold_the_folded_slices() {
+        let text = "Ünal’s “ﬁne” day — ok, Ｔｏｋｙｏ and ˘x";
+        let folded = Folded::new(text);
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&k| text.is_char_boundary(k))
+            .collect();
+        // Apart and in order, as asked: two characters, then skip one.
+        let spans: Vec<Span> = bounds
+            .windows(3)
+            .step_by(3)
+            .map(|w| Span::new(w[0], w[2]))
+            .collect();
+        let mapped: Vec<Span> = folded.folded_spans(spans.iter().copied()).collect();
+        for (span, f) in spans.iter().zip(mapped) {
+            assert_eq!(
+                f.slice(folded.as_str()),
+                folded.folded_slice(*span),
+                "{span:?}"
+            );
+        }
+    }
 
     #[test]
     fn maps_folded_matches_back_to_original_bytes() {

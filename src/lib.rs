@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod article;
 pub mod attribute;
+pub mod byteclass;
 pub mod cli;
 pub mod cmd;
 pub mod extract;

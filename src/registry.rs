@@ -119,6 +119,10 @@ pub struct Registry {
     /// The same search, faster; `None` when a pattern is empty (it would
     /// match between every two bytes, which only `matcher` handles).
     scan: Option<Scan>,
+    /// Whether some pattern might match across a quotation mark (see
+    /// [`may_cross_marks`]): then [`Registry::find_outside`] reads quotes
+    /// too.
+    crosses_marks: bool,
 }
 
 impl Default for Registry {
@@ -171,6 +175,7 @@ impl Registry {
             patterns,
             matcher,
             scan: Scan::new(&needles),
+            crosses_marks: needles.iter().any(|n| may_cross_marks(n)),
         }
     }
 
@@ -237,9 +242,37 @@ impl Registry {
 
     /// [`Registry::find_all`] over text already folded.
     pub fn find_in(&self, text: &str, folded: &Folded) -> Vec<RegistryMatch> {
+        self.find_outside(text, folded, std::iter::empty())
+    }
+
+    /// [`Registry::find_in`] without the matches that start inside the
+    /// spans `skip` (in order, apart), which are not searched: the quotes
+    /// of an article, whose words name nobody attribution notes. A match
+    /// outside them is the same either way as long as no pattern can match
+    /// across a quotation mark, which for a registry whose patterns could
+    /// ([`may_cross_marks`]) is not left to chance: it searches them too.
+    pub fn find_outside(
+        &self,
+        text: &str,
+        folded: &Folded,
+        skip: impl Iterator<Item = Span>,
+    ) -> Vec<RegistryMatch> {
         let f = folded.as_str();
         let found = match &self.scan {
-            Some(scan) => scan.find_all(f.as_bytes()),
+            Some(scan) if !self.crosses_marks => {
+                // The folded text between the skipped spans.
+                let mut from = 0;
+                let mut gaps = Vec::new();
+                for span in folded.folded_spans(skip) {
+                    if span.start > from {
+                        gaps.push(Span::new(from, span.start));
+                    }
+                    from = from.max(span.end);
+                }
+                gaps.push(Span::new(from, f.len()));
+                scan.find_all(f.as_bytes(), &gaps)
+            }
+            Some(scan) => scan.find_all(f.as_bytes(), &[Span::new(0, f.len())]),
             None => self
                 .matcher
                 .find_iter(f)
@@ -428,15 +461,20 @@ impl Scan {
 
     /// Every leftmost-longest match in `haystack`, in order, as (start,
     /// end, pattern).
-    fn find_all(&self, haystack: &[u8]) -> Vec<(usize, usize, usize)> {
+    fn find_all(&self, haystack: &[u8], gaps: &[Span]) -> Vec<(usize, usize, usize)> {
         // Most matches are pieces of words ("rt" in "report"), about one
         // in a few hundred bytes.
         let mut out = Vec::with_capacity(haystack.len() / 128 + 4);
-        let mut at = 0;
-        while let Some((start, end, pattern)) = self.find_from(haystack, at) {
-            out.push((start, end, pattern));
-            // No pattern is empty, so `end > at`.
-            at = end;
+        for gap in gaps {
+            let Some(within) = haystack.get(..gap.end) else {
+                continue;
+            };
+            let mut at = gap.start;
+            while let Some((start, end, pattern)) = self.find_from(within, at) {
+                out.push((start, end, pattern));
+                // No pattern is empty, so `end > at`.
+                at = end;
+            }
         }
         out
     }
@@ -499,6 +537,25 @@ impl Scan {
     }
 }
 
+/// Whether a pattern (folded) might match across a quotation mark: one
+/// that holds a double mark or a backtick, or an apostrophe (which ‘ and ’
+/// fold to) anywhere but between two letters or digits, where no single
+/// mark opens or closes a quote (see [`crate::extract`]).
+fn may_cross_marks(needle: &str) -> bool {
+    let chars: Vec<char> = needle.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| match c {
+        '"' | '`' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{AB}' | '\u{BB}' => true,
+        '\'' => {
+            let alnum = |k: Option<usize>| {
+                k.and_then(|k| chars.get(k))
+                    .is_some_and(|c| c.is_alphanumeric())
+            };
+            !(alnum(i.checked_sub(1)) && alnum(Some(i + 1)))
+        }
+        _ => false,
+    })
+}
+
 fn is_word_boundary(text: &str, at: usize) -> bool {
     let before = text[..at].chars().next_back();
     let after = text[at..].chars().next();
@@ -508,6 +565,53 @@ fn is_word_boundary(text: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matches_outside_skipped_spans_are_those_of_the_whole_text() {
+        let registry = Registry::default();
+        let text = "Peskov said: “Lavrov and TASS, Zakharova’s aides” — Sergey \
+            Lavrov (RIA) told Reuters « Putin » that „Peskov“ ‘Leavitt’ 'RT' Kremlin spokesman.";
+        let folded = Folded::new(text);
+        let all = registry.find_in(text, &folded);
+        let marks = ["“", "”", "«", "»", "„", "“", "‘", "’", "'", "'"];
+        let mut at = 0;
+        let mut skip = Vec::new();
+        for pair in marks.chunks(2) {
+            let start = at + text[at..].find(pair[0]).unwrap();
+            let open = start + pair[0].len();
+            let end = open + text[open..].find(pair[1]).unwrap() + pair[1].len();
+            skip.push(Span::new(start, end));
+            at = end;
+        }
+        let outside = registry.find_outside(text, &folded, skip.iter().copied());
+        let expected: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|m| {
+                !skip
+                    .iter()
+                    .any(|s| s.start <= m.span.start && m.span.start < s.end)
+            })
+            .collect();
+        assert_eq!(outside, expected);
+        assert!(outside.len() >= 4 && outside.len() < all.len());
+    }
+
+    #[test]
+    fn patterns_that_may_match_across_a_mark() {
+        for (needle, crosses) in [
+            ("russia's president", false),
+            ("sergey lavrov", false),
+            ("'rt'", true),
+            ("democrats'", true),
+            ("the \"times\"", true),
+            ("a`b", true),
+            ("\u{201C}x", true),
+        ] {
+            assert_eq!(may_cross_marks(needle), crosses, "{needle}");
+        }
+        assert!(!Registry::default().crosses_marks);
+    }
 
     #[test]
     fn embedded_default_registry_parses() {
@@ -569,7 +673,8 @@ mod tests {
                 .find_iter(hay)
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
-            assert_eq!(scan.find_all(hay.as_bytes()), want, "{hay:?}");
+            let whole = [Span::new(0, hay.len())];
+            assert_eq!(scan.find_all(hay.as_bytes(), &whole), want, "{hay:?}");
         }
         // Longer texts from the patterns' letters, so that matches, and
         // the dead states after them, fall anywhere in the eight bytes
@@ -589,7 +694,8 @@ mod tests {
                 .find_iter(&hay)
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
-            assert_eq!(scan.find_all(hay.as_bytes()), want, "{hay:?}");
+            let whole = [Span::new(0, hay.len())];
+            assert_eq!(scan.find_all(hay.as_bytes(), &whole), want, "{hay:?}");
         }
         assert!(Scan::new(&["x".to_string(), String::new()]).is_none());
     }
