@@ -14,7 +14,7 @@ pub mod search;
 pub mod speakers;
 pub mod utterances;
 
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -51,17 +51,19 @@ fn registry(global: &GlobalArgs) -> anyhow::Result<Registry> {
     }
 }
 
-/// Locked, buffered stdout. Callers flush it themselves so a write error
-/// (a closed pipe) is seen instead of lost on drop.
-fn stdout() -> BufWriter<StdoutLock<'static>> {
-    BufWriter::new(io::stdout().lock())
+/// Buffered stdout. Not locked for the whole listing, so the thread that
+/// prints a listing's rows (`store::read`) can own it; each write of the
+/// buffer locks it. Callers flush it themselves so a write error (a closed
+/// pipe) is seen instead of lost on drop.
+fn stdout() -> BufWriter<Stdout> {
+    BufWriter::new(io::stdout())
 }
 
 /// Write a listing to stdout and flush it: the last step of every listing
 /// command.
 fn print<F>(write: F) -> anyhow::Result<ExitCode>
 where
-    F: FnOnce(&mut dyn Write) -> anyhow::Result<usize>,
+    F: FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<usize>,
 {
     let mut out = stdout();
     write(&mut out)?;
