@@ -51,12 +51,17 @@ fn registry(global: &GlobalArgs) -> anyhow::Result<Registry> {
     }
 }
 
+/// How much of a listing is gathered before it is written to stdout.
+/// With `BufWriter`'s 8 KiB (and stdout's line buffer behind it), the
+/// 20 MB of `quotes --speaker putin` at 100k took 2,180 writes.
+const STDOUT_BUFFER: usize = 64 * 1024;
+
 /// Buffered stdout. Not locked for the whole listing, so the thread that
 /// prints a listing's rows (`store::read`) can own it; each write of the
 /// buffer locks it. Callers flush it themselves so a write error (a closed
 /// pipe) is seen instead of lost on drop.
 fn stdout() -> BufWriter<Stdout> {
-    BufWriter::new(io::stdout())
+    BufWriter::with_capacity(STDOUT_BUFFER, io::stdout())
 }
 
 /// Write a listing to stdout and flush it: the last step of every listing
