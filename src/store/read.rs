@@ -19,7 +19,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{CachedStatement, Connection, ErrorCode, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use crate::fold::fold;
+use crate::fold::{fold, fold_into};
 
 use super::{ArticleId, OutletId, SpeakerId, Store};
 
@@ -175,6 +175,9 @@ impl Names {
 struct SpeakerLookup<'c> {
     /// Whether each speaker met has a row.
     named: HashMap<SpeakerId, bool>,
+    /// The last speaker met, asked about again without hashing: a
+    /// listing by speaker meets the same one row after row.
+    last: Option<(SpeakerId, bool)>,
     name: CachedStatement<'c>,
 }
 
@@ -182,6 +185,7 @@ impl<'c> SpeakerLookup<'c> {
     fn new(conn: &'c Connection) -> rusqlite::Result<SpeakerLookup<'c>> {
         Ok(SpeakerLookup {
             named: HashMap::new(),
+            last: None,
             name: conn.prepare_cached("SELECT name FROM speakers WHERE id = ?1")?,
         })
     }
@@ -189,7 +193,12 @@ impl<'c> SpeakerLookup<'c> {
     /// Whether speaker `id` has a name; met for the first time, its name
     /// goes into `batch`.
     fn meet(&mut self, id: SpeakerId, batch: &mut Batch) -> rusqlite::Result<bool> {
-        Ok(match self.named.entry(id) {
+        if let Some((last, named)) = self.last
+            && last == id
+        {
+            return Ok(named);
+        }
+        let named = match self.named.entry(id) {
             Entry::Occupied(known) => *known.get(),
             Entry::Vacant(new) => {
                 let name: Option<String> =
@@ -198,7 +207,9 @@ impl<'c> SpeakerLookup<'c> {
                 batch.speakers.extend(name.map(|name| (id, name)));
                 *new.insert(named)
             }
-        })
+        };
+        self.last = Some((id, named));
+        Ok(named)
     }
 }
 
@@ -638,14 +649,17 @@ impl Store {
         // Names are read borrowed, each table on its own: every listing
         // by speaker starts here, and a join of the ten thousand speakers
         // of a large database with their aliases, each name copied, cost
-        // more than a small listing itself.
+        // more than a small listing itself. Each is folded into one
+        // buffer, not a new string.
         let mut ids = BTreeSet::new();
+        let mut folded = String::new();
         let mut stmt = self.conn.prepare_cached("SELECT id, name FROM speakers")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let canonical = fold(row.get_ref(1)?.as_str()?);
-            let surname = canonical.split_whitespace().next_back().unwrap_or_default();
-            if surname == wanted || canonical == wanted {
+            folded.clear();
+            fold_into(row.get_ref(1)?.as_str()?, &mut folded);
+            let surname = folded.split_whitespace().next_back().unwrap_or_default();
+            if surname == wanted || folded == wanted {
                 ids.insert(row.get::<_, SpeakerId>(0)?);
             }
         }
@@ -654,7 +668,9 @@ impl Store {
             .prepare_cached("SELECT speaker_id, alias FROM speaker_aliases")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            if fold(row.get_ref(1)?.as_str()?) == wanted {
+            folded.clear();
+            fold_into(row.get_ref(1)?.as_str()?, &mut folded);
+            if folded == wanted {
                 ids.insert(row.get::<_, SpeakerId>(0)?);
             }
         }
