@@ -6,6 +6,11 @@
 //! are bound as JSON arrays and unpacked with `json_each`, which keeps each
 //! query one static, cached statement whatever the number of ids.
 //!
+//! A quotation listing reads on one thread and prints on another (see
+//! `each_row`): SQLite's work, which must stay on the thread that owns the
+//! connection, is most of a listing's time, and the rest now happens
+//! beside it rather than after each row.
+//!
 //! Name matching ("putin", "DMITRI PESKOV", "Kremlin spokesman") happens
 //! here in Rust with [`fold`], not in SQL: SQLite's `lower()` knows
 //! only ASCII, and the same folding is what the registry matcher uses.
