@@ -139,16 +139,16 @@ pub struct Sink<'w, R: Record> {
 }
 
 enum Out<'w> {
-    Table(&'w mut dyn Write, Box<Table>),
-    Csv(Box<csv::Writer<&'w mut dyn Write>>),
-    Tsv(&'w mut dyn Write),
-    Json(&'w mut dyn Write),
-    Jsonl(&'w mut dyn Write),
+    Table(&'w mut (dyn Write + Send), Box<Table>),
+    Csv(Box<csv::Writer<&'w mut (dyn Write + Send)>>),
+    Tsv(&'w mut (dyn Write + Send)),
+    Json(&'w mut (dyn Write + Send)),
+    Jsonl(&'w mut (dyn Write + Send)),
 }
 
 impl<'w, R: Record> Sink<'w, R> {
     /// A listing on `out`.
-    pub fn new(out: &'w mut dyn Write, format: Format) -> Sink<'w, R> {
+    pub fn new(out: &'w mut (dyn Write + Send), format: Format) -> Sink<'w, R> {
         let picks: Vec<usize> = R::TABLE
             .iter()
             .filter_map(|c| R::COLUMNS.iter().position(|k| k == c))

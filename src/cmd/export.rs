@@ -18,7 +18,11 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// Write every stored quotation, by article path then offset, to `out`;
 /// returns how many.
-pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Result<usize> {
+pub fn export(
+    store: &Store,
+    format: Format,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<usize> {
     let mut sink = Sink::<QuotationRow>::new(out, format);
     store.each_quotation(&Filter::default(), |row| Ok(sink.push(row)?))?;
     Ok(sink.finish()?)

@@ -538,7 +538,7 @@ pub fn report(
     store: &Store,
     articles: &[ArticleId],
     format: Format,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> anyhow::Result<usize> {
     let filter = Filter {
         articles: Some(articles.to_vec()),

@@ -14,7 +14,7 @@ pub mod search;
 pub mod speakers;
 pub mod utterances;
 
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -51,17 +51,24 @@ fn registry(global: &GlobalArgs) -> anyhow::Result<Registry> {
     }
 }
 
-/// Locked, buffered stdout. Callers flush it themselves so a write error
-/// (a closed pipe) is seen instead of lost on drop.
-fn stdout() -> BufWriter<StdoutLock<'static>> {
-    BufWriter::new(io::stdout().lock())
+/// How much of a listing is gathered before it is written to stdout.
+/// With `BufWriter`'s 8 KiB (and stdout's line buffer behind it), the
+/// 20 MB of `quotes --speaker putin` at 100k took 2,180 writes.
+const STDOUT_BUFFER: usize = 64 * 1024;
+
+/// Buffered stdout. Not locked for the whole listing, so the thread that
+/// prints a listing's rows (`store::read`) can own it; each write of the
+/// buffer locks it. Callers flush it themselves so a write error (a closed
+/// pipe) is seen instead of lost on drop.
+fn stdout() -> BufWriter<Stdout> {
+    BufWriter::with_capacity(STDOUT_BUFFER, io::stdout())
 }
 
 /// Write a listing to stdout and flush it: the last step of every listing
 /// command.
 fn print<F>(write: F) -> anyhow::Result<ExitCode>
 where
-    F: FnOnce(&mut dyn Write) -> anyhow::Result<usize>,
+    F: FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<usize>,
 {
     let mut out = stdout();
     write(&mut out)?;

@@ -30,7 +30,11 @@ pub fn run(global: &GlobalArgs, args: &QuotesArgs) -> anyhow::Result<ExitCode> {
 
 /// Write the quotations `opts` selects to `out`; returns how many. A name
 /// that matches no speaker or outlet is noted on stderr and lists nothing.
-pub fn quotes(store: &Store, opts: &QuotesOptions, out: &mut dyn Write) -> anyhow::Result<usize> {
+pub fn quotes(
+    store: &Store,
+    opts: &QuotesOptions,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<usize> {
     let mut filter = Filter::default();
     if let Some(name) = &opts.speaker {
         let ids = store.find_speakers(name)?;

@@ -38,7 +38,11 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitCode> {
 
 /// Write the report `opts` asks for to `out`; returns how many utterances
 /// it covers.
-pub fn report(store: &Store, opts: &ReportOptions, out: &mut dyn Write) -> anyhow::Result<usize> {
+pub fn report(
+    store: &Store,
+    opts: &ReportOptions,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<usize> {
     let speakers = speaker_ids(store, opts.speaker.as_deref())?;
     let views = store.utterances(Selection {
         speakers: speakers.as_deref(),

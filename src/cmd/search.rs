@@ -26,7 +26,7 @@ pub fn search(
     store: &Store,
     text: &str,
     format: Format,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> anyhow::Result<usize> {
     if text.trim().is_empty() {
         bail!("nothing to search for: the search text is empty");

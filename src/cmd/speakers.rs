@@ -14,7 +14,11 @@ pub fn run(global: &GlobalArgs, args: &SpeakersArgs) -> anyhow::Result<ExitCode>
 }
 
 /// Write every speaker, most quoted first, to `out`; returns how many.
-pub fn speakers(store: &Store, format: Format, out: &mut dyn Write) -> anyhow::Result<usize> {
+pub fn speakers(
+    store: &Store,
+    format: Format,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<usize> {
     let mut sink = Sink::<SpeakerRow>::new(out, format);
     for row in store.speakers()? {
         sink.push(&row)?;

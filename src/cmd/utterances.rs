@@ -33,7 +33,7 @@ pub fn run(global: &GlobalArgs, args: &UtterancesArgs) -> anyhow::Result<ExitCod
 pub fn utterances(
     store: &Store,
     opts: &UtterancesOptions,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> anyhow::Result<usize> {
     let speakers = super::report::speaker_ids(store, opts.speaker.as_deref())?;
     let views = store.utterances(Selection {

@@ -490,24 +490,35 @@ fn export_offsets_are_bytes_of_the_stored_text() {
 fn a_closed_stdout_is_not_an_error() {
     let sb = Sandbox::with_samples();
     sb.cmd(["ingest", "samples"]).assert().success();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quotetrail"))
-        .current_dir(sb.root())
-        .args(["--db", "q.db", "export"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let status = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert!(status.success(), "{status}: {err}");
-    assert_eq!(err, "");
+    // Listings print from a thread of their own (store::read): its write
+    // error must still reach `main` as a closed pipe.
+    for args in [
+        &["export"][..],
+        &["quotes"],
+        &["quotes", "--format", "json"],
+        &["search", "Putin"],
+        &["speakers"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quotetrail"))
+            .current_dir(sb.root())
+            .args(["--db", "q.db"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert!(status.success(), "{args:?}: {status}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
 }
 
 #[test]
