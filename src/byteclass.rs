@@ -6,10 +6,11 @@
 //! Asked one byte at a time, through a table, the first cost the
 //! tokenizer a load, a test and a branch per byte of each word; for the
 //! second, extraction searched each paragraph again after every
-//! apostrophe and dash. Here both are answered for sixteen bytes at once
-//! (SSE2 on x86_64, part of its baseline; a loop elsewhere, which gives
-//! the same bits), and a word's end or the next mark is then the next
-//! clear or set bit, found with one count of trailing zeros per 64 bytes.
+//! apostrophe and dash. Here both are answered for 32 bytes at once
+//! where the processor has AVX2, else 16 (SSE2, part of x86_64's
+//! baseline; a loop on other targets, which gives the same bits), and a
+//! word's end or the next mark is then the next clear or set bit, found
+//! with one count of trailing zeros per 64 bytes.
 
 /// The byte classes of a text, 64 bytes to a word: bit `k % 64` of entry
 /// `k / 64` is byte `k`. Bits past the end of the text are clear.
