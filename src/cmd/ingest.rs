@@ -38,7 +38,8 @@ use crate::cli::{GlobalArgs, IngestArgs};
 use crate::registry::Registry;
 use crate::report::{Format, Sink};
 use crate::store::{
-    ArticleId, Change, Filter, OpenMode, QuotationRow, Scope, Store, Stored, StoredArticle,
+    ArticleId, Change, Checkpointer, Filter, OpenMode, QuotationRow, Scope, Store, Stored,
+    StoredArticle,
 };
 
 /// Articles per transaction: enough that commits cost little and every
@@ -241,9 +242,14 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
             })
             .context("starting the article loader")?;
         let written = received.into_iter().try_for_each(|outcomes| {
-            write_chunk(&mut store, outcomes, &feedback, &mut summary, &mut speakers)?;
-            checkpointer.committed();
-            Ok(())
+            write_chunk(
+                &mut store,
+                &checkpointer,
+                outcomes,
+                &feedback,
+                &mut summary,
+                &mut speakers,
+            )
         });
         // The loader stops when the channel's receiver is gone.
         let loaded = loader
@@ -303,6 +309,7 @@ fn load_and_analyze(
 /// Articles with nothing to write take no transaction.
 fn write_chunk(
     store: &mut Store,
+    checkpointer: &Checkpointer,
     outcomes: Vec<Outcome>,
     feedback: &Feedback,
     summary: &mut Summary,
@@ -332,7 +339,7 @@ fn write_chunk(
             Work::Unchanged(_) => None,
         })
         .collect();
-    let mut written = write_articles(store, &writes)?.into_iter();
+    let mut written = write_articles(store, checkpointer, &writes)?.into_iter();
     for (article, work) in &articles {
         summary.bytes += article.bytes;
         let stored = match work {
@@ -381,9 +388,11 @@ fn write_chunk(
 
 /// Write `articles` (with an analysis: store them; without: refresh
 /// their metadata) in one transaction, or, if that fails, one by one.
-/// The outer `Err` is a failure of the batch as a whole.
+/// The outer `Err` is a failure of the batch as a whole. Each commit is
+/// reported to `checkpointer`; nothing to write commits nothing.
 fn write_articles(
     store: &mut Store,
+    checkpointer: &Checkpointer,
     articles: &[(&Article, Option<&Analysis>)],
 ) -> anyhow::Result<Vec<anyhow::Result<Stored>>> {
     if articles.is_empty() {
@@ -392,6 +401,7 @@ fn write_articles(
     let mut batch = store.batch()?;
     if let Ok(stored) = batch.put_articles(articles.iter().copied()) {
         batch.commit()?;
+        checkpointer.committed();
         return Ok(stored.into_iter().map(Ok).collect());
     }
     drop(batch);
@@ -404,6 +414,7 @@ fn write_articles(
         })
         .collect();
     batch.commit()?;
+    checkpointer.committed();
     Ok(stored)
 }
 
