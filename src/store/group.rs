@@ -22,9 +22,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::Context;
-use rusqlite::{Connection, params};
+use rusqlite::{CachedStatement, Connection, params};
 
-use crate::group::{self, Cue, Grouping, Options, QuotationId, Record};
+use crate::group::{self, Cue, Options, Part, QuotationId, Record};
 
 use super::{Store, WRITE_CACHE_KIB};
 
@@ -122,38 +122,52 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
     if dirty.is_empty() {
         return Ok(Regrouped::default());
     }
-    let result = group::regroup(&records, &dirty, &previous, opts);
-    let scope = result.scope;
-    let mut stale: BTreeSet<&str> = BTreeSet::new();
-    for id in &scope {
-        if let Some(key) = previous.get(id) {
-            stale.insert(key);
-        }
-    }
-    conn.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
-    // With every quotation in scope, every grouping row goes: one
-    // statement per table instead of several per utterance and quotation.
-    if scope.len() == records.len() {
-        conn.execute_batch(
-            "DELETE FROM quotation_renderings;
-             DELETE FROM renderings;
-             DELETE FROM utterances;
-             DELETE FROM links;
-             DELETE FROM inferred_speakers;
-             DELETE FROM attribution_conflicts;",
-        )?;
-    } else {
-        forget(conn, &stale, &scope)?;
-    }
     let dates: HashMap<QuotationId, Option<&str>> = records
         .iter()
         .map(|r| (r.id, r.published.as_deref()))
         .collect();
-    write(conn, &result.grouping, &dates)?;
-    Ok(Regrouped {
-        quotations: scope.len(),
-        utterances: result.grouping.utterances.len(),
-    })
+    let mut writer = Writer::new(conn, &dates)?;
+    let mut regrouped = Regrouped::default();
+    // Each part is stored as it comes, while grouping goes on computing
+    // the next (see `group::regroup`).
+    group::regroup(&records, &dirty, &previous, opts, |part| match part {
+        Part::Scope(scope) => {
+            regrouped.quotations = scope.len();
+            // With every quotation in scope, every grouping row goes: one
+            // statement per table instead of several per utterance and
+            // quotation.
+            if scope.len() == records.len() {
+                conn.execute_batch(
+                    "DELETE FROM quotation_renderings;
+                     DELETE FROM renderings;
+                     DELETE FROM utterances;
+                     DELETE FROM links;
+                     DELETE FROM inferred_speakers;
+                     DELETE FROM attribution_conflicts;",
+                )?;
+                Ok(())
+            } else {
+                let stale: BTreeSet<&str> = scope
+                    .iter()
+                    .filter_map(|id| previous.get(id).map(String::as_str))
+                    .collect();
+                forget(conn, &stale, &scope)
+            }
+        }
+        Part::Links(links) => {
+            // The writer's cache only now: the deletes above run while
+            // blocking holds its candidate pairs, and with 64 MiB of pages
+            // a 100k regroup peaked at 976-999 MiB instead of 907-926.
+            conn.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
+            writer.links(&links)
+        }
+        Part::Utterances(utterances) => {
+            regrouped.utterances += utterances.len();
+            writer.utterances(&utterances)
+        }
+        Part::Conflicts(conflicts) => writer.conflicts(&conflicts),
+    })?;
+    Ok(regrouped)
 }
 
 /// Delete the `stale` utterances and every link, inferred speaker and
@@ -303,102 +317,132 @@ fn shrunk_members(conn: &Connection) -> anyhow::Result<Vec<QuotationId>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Insert a grouping's utterances, renderings, memberships, links,
-/// inferred speakers and conflicts.
-fn write(
-    conn: &Connection,
-    grouping: &Grouping,
-    dates: &HashMap<QuotationId, Option<&str>>,
-) -> anyhow::Result<()> {
-    let mut utterance = conn.prepare_cached(
-        "INSERT INTO utterances (key, speaker_id, quotations, first_seen)
-         VALUES (?1, (SELECT id FROM speakers WHERE name = ?2), ?3, ?4)",
-    )?;
-    let mut rendering = conn.prepare_cached(
-        "INSERT INTO renderings (key, utterance_id, position, label, credited, text, first_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    let mut source = conn.prepare_cached(
-        "UPDATE renderings SET source_id = (SELECT id FROM renderings WHERE key = ?2)
-         WHERE key = ?1",
-    )?;
-    // The rendering's key goes with each membership: the listings read it
-    // there (see migrations/0004_listing_indexes.sql).
-    let mut member = conn.prepare_cached(
-        "INSERT INTO quotation_renderings (quotation_id, rendering_id, rendering_key)
-         VALUES (?1, ?2, ?3)",
-    )?;
-    let mut inferred = conn.prepare_cached(
-        "INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
-         SELECT ?1, id, ?3, ?4 FROM speakers WHERE name = ?2",
-    )?;
-    // Memberships are inserted in quotation order, the table's own: in
-    // utterance order each went to a random page.
-    let mut members: Vec<(i64, i64, &str)> = Vec::new();
-    for u in &grouping.utterances {
-        let count = u.quotations().count() as i64;
-        let first_seen = u
-            .quotations()
-            .filter_map(|q| dates.get(&q).copied().flatten())
-            .map(|d| d.chars().take(10).collect::<String>())
-            .min();
-        // Plain inserts and `last_insert_rowid`: `RETURNING` makes SQLite
-        // open a statement journal for every row.
-        utterance
-            .execute(params![u.id, u.speaker, count, first_seen])
-            .with_context(|| format!("storing utterance {}", u.id))?;
-        let utterance_id = conn.last_insert_rowid();
-        for (position, r) in u.renderings.iter().enumerate() {
-            rendering.execute(params![
-                r.id,
-                utterance_id,
-                position as i64,
-                r.label,
-                r.credited,
-                r.text,
-                r.first_seen
-            ])?;
-            let rendering_id = conn.last_insert_rowid();
-            members.extend(
-                r.quotations
-                    .iter()
-                    .map(|q| (q.0, rendering_id, r.id.as_str())),
-            );
-        }
-        for r in &u.renderings {
-            if let Some(src) = &r.source {
-                source.execute(params![r.id, src])?;
+/// Inserts a grouping's parts: utterances, renderings, memberships,
+/// links, inferred speakers and conflicts.
+struct Writer<'c, 'd> {
+    conn: &'c Connection,
+    dates: &'d HashMap<QuotationId, Option<&'d str>>,
+    utterance: CachedStatement<'c>,
+    rendering: CachedStatement<'c>,
+    source: CachedStatement<'c>,
+    inferred: CachedStatement<'c>,
+    member: CachedStatement<'c>,
+}
+
+impl<'c, 'd> Writer<'c, 'd> {
+    fn new(
+        conn: &'c Connection,
+        dates: &'d HashMap<QuotationId, Option<&'d str>>,
+    ) -> anyhow::Result<Writer<'c, 'd>> {
+        Ok(Writer {
+            conn,
+            dates,
+            utterance: conn.prepare_cached(
+                "INSERT INTO utterances (key, speaker_id, quotations, first_seen)
+                 VALUES (?1, (SELECT id FROM speakers WHERE name = ?2), ?3, ?4)",
+            )?,
+            rendering: conn.prepare_cached(
+                "INSERT INTO renderings
+                     (key, utterance_id, position, label, credited, text, first_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            source: conn.prepare_cached(
+                "UPDATE renderings SET source_id = (SELECT id FROM renderings WHERE key = ?2)
+                 WHERE key = ?1",
+            )?,
+            inferred: conn.prepare_cached(
+                "INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
+                 SELECT ?1, id, ?3, ?4 FROM speakers WHERE name = ?2",
+            )?,
+            // The rendering's key goes with each membership: the listings
+            // read it there (see migrations/0004_listing_indexes.sql).
+            member: conn.prepare_cached(
+                "INSERT INTO quotation_renderings (quotation_id, rendering_id, rendering_key)
+                 VALUES (?1, ?2, ?3)",
+            )?,
+        })
+    }
+
+    fn utterances(&mut self, utterances: &[group::Utterance]) -> anyhow::Result<()> {
+        // Memberships (quotation, rendering, rendering key).
+        let mut members: Vec<(i64, i64, &str)> = Vec::new();
+        for u in utterances {
+            let count = u.quotations().count() as i64;
+            let first_seen = u
+                .quotations()
+                .filter_map(|q| self.dates.get(&q).copied().flatten())
+                .map(|d| d.chars().take(10).collect::<String>())
+                .min();
+            // Plain inserts and `last_insert_rowid`: `RETURNING` makes
+            // SQLite open a statement journal for every row.
+            self.utterance
+                .execute(params![u.id, u.speaker, count, first_seen])
+                .with_context(|| format!("storing utterance {}", u.id))?;
+            let utterance_id = self.conn.last_insert_rowid();
+            for (position, r) in u.renderings.iter().enumerate() {
+                self.rendering.execute(params![
+                    r.id,
+                    utterance_id,
+                    position as i64,
+                    r.label,
+                    r.credited,
+                    r.text,
+                    r.first_seen
+                ])?;
+                let rendering_id = self.conn.last_insert_rowid();
+                members.extend(
+                    r.quotations
+                        .iter()
+                        .map(|q| (q.0, rendering_id, r.id.as_str())),
+                );
+            }
+            for r in &u.renderings {
+                if let Some(src) = &r.source {
+                    self.source.execute(params![r.id, src])?;
+                }
+            }
+            for i in &u.inferred {
+                self.inferred
+                    .execute(params![i.quotation.0, i.speaker, i.was, i.evidence.0])?;
             }
         }
-        for i in &u.inferred {
-            inferred.execute(params![i.quotation.0, i.speaker, i.was, i.evidence.0])?;
+        // In quotation order, the table's own: in utterance order each
+        // membership went to a random page.
+        members.sort_unstable();
+        for (quotation, rendering, key) in members {
+            self.member.execute(params![quotation, rendering, key])?;
         }
+        Ok(())
     }
-    members.sort_unstable();
-    for (quotation, rendering, key) in members {
-        member.execute(params![quotation, rendering, key])?;
-    }
-    let mut link = conn.prepare_cached(
-        "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO NOTHING",
-    )?;
-    for l in &grouping.links {
-        if l.a != l.b {
-            link.execute(params![l.a.0, l.b.0, l.relation.as_str(), l.score])?;
+
+    fn links(&mut self, links: &[group::Link]) -> anyhow::Result<()> {
+        let mut link = self.conn.prepare_cached(
+            "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+        )?;
+        for l in links {
+            if l.a != l.b {
+                link.execute(params![l.a.0, l.b.0, l.relation.as_str(), l.score])?;
+            }
         }
+        Ok(())
     }
-    let mut conflict = conn.prepare_cached(
-        "INSERT INTO attribution_conflicts (quotation_id, speaker, other_id, other_speaker, note)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for c in &grouping.conflicts {
-        conflict.execute(params![
-            c.quotation.0,
-            c.speaker,
-            c.other.0,
-            c.other_speaker,
-            c.note
-        ])?;
+
+    fn conflicts(&mut self, conflicts: &[group::Conflict]) -> anyhow::Result<()> {
+        let mut conflict = self.conn.prepare_cached(
+            "INSERT INTO attribution_conflicts
+                 (quotation_id, speaker, other_id, other_speaker, note)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for c in conflicts {
+            conflict.execute(params![
+                c.quotation.0,
+                c.speaker,
+                c.other.0,
+                c.other_speaker,
+                c.note
+            ])?;
+        }
+        Ok(())
     }
-    Ok(())
 }
