@@ -47,6 +47,9 @@ use crate::store::{
 /// a killed ingest loses little.
 const CHUNK: usize = 512;
 
+/// Chunks whose files are read ahead (see `article::prefetch`).
+const AHEAD: usize = 2;
+
 /// What to ingest, and how.
 #[derive(Clone, Debug, Default)]
 pub struct IngestOptions {
@@ -221,7 +224,15 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
             .spawn_scoped(scope, move || -> anyhow::Result<()> {
                 // A connection of the loader's own, to look up what is stored.
                 let stored = Store::open(db, OpenMode::Lookup)?;
-                for (chunk, chunk_rows) in sources.chunks(CHUNK).zip(rows.chunks(CHUNK)) {
+                article::prefetch(&sources[..sources.len().min(AHEAD * CHUNK)]);
+                for (i, (chunk, chunk_rows)) in
+                    sources.chunks(CHUNK).zip(rows.chunks(CHUNK)).enumerate()
+                {
+                    // The next chunk's files are read while this one is
+                    // analysed and written.
+                    if let Some(next) = sources.chunks(CHUNK).nth(i + AHEAD) {
+                        article::prefetch(next);
+                    }
                     let known =
                         stored.stored_articles(chunk.iter().map(|source| source.path.as_str()))?;
                     let outcomes = pool.install(|| {
