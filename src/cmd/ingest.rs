@@ -44,8 +44,11 @@ use crate::store::{
 
 /// Articles per transaction: enough that commits cost little and every
 /// core has work, few enough that memory stays flat on a large corpus and
-/// a killed ingest loses little.
-const CHUNK: usize = 512;
+/// a killed ingest loses little. Each commit writes every page it touched
+/// to the log, the pages of the speaker and full-text indexes again and
+/// again: at 100k articles 1,024 took 7.1-7.3 s to store against
+/// 7.7-8.2 s for 512, and the whole ingest 3.7 CPU seconds less.
+const CHUNK: usize = 1024;
 
 /// Chunks whose files are read ahead (see `article::prefetch`).
 const AHEAD: usize = 2;
