@@ -279,11 +279,16 @@ pub fn regroup<E>(
     opts: &Options,
     mut sink: impl FnMut(Part) -> Result<(), E>,
 ) -> Result<(), E> {
+    // Prepared here, on the thread that allocated the records: prepared
+    // on the grouping thread, a 100k ingest held 766 MiB while linking
+    // instead of 729.
+    let corpus = Corpus::new(records);
+    let corpus = &corpus;
     std::thread::scope(|threads| {
         // Two parts ahead at most: a batch of utterances is a few MB.
         let (parts, received) = sync_channel::<Part>(2);
         threads.spawn(move || {
-            regroup_parts(records, dirty, previous, opts, &mut |part| {
+            regroup_parts(corpus, dirty, previous, opts, &mut |part| {
                 parts.send(part).is_ok()
             });
         });
@@ -294,13 +299,12 @@ pub fn regroup<E>(
 
 /// [`regroup`]'s work: hand each part to `emit` until it returns false.
 fn regroup_parts(
-    records: &[Record],
+    corpus: &Corpus,
     dirty: &BTreeSet<QuotationId>,
     previous: &HashMap<QuotationId, String>,
     opts: &Options,
     emit: &mut dyn FnMut(Part) -> bool,
 ) {
-    let corpus = Corpus::new(records);
     let is_dirty: Vec<bool> = corpus
         .prep
         .iter()
@@ -318,10 +322,10 @@ fn regroup_parts(
     }
     let mut touched: BTreeSet<usize> = (0..corpus.prep.len()).filter(|&i| is_dirty[i]).collect();
     let everyone = vec![true; corpus.prep.len()];
-    let pairs = block::candidates(&corpus, opts, &everyone, Some(&is_dirty));
+    let pairs = block::candidates(corpus, opts, &everyone, Some(&is_dirty));
     let found: Vec<(u32, u32)> = pairs
         .par_iter()
-        .filter(|&&(i, j)| link::evaluate(&corpus, i as usize, j as usize).is_some())
+        .filter(|&&(i, j)| link::evaluate(corpus, i as usize, j as usize).is_some())
         .copied()
         .collect();
     for (i, j) in found {

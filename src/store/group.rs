@@ -106,6 +106,15 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
     // when the cache shrinks), and reading the records, a table scan,
     // keeps few.
     conn.pragma_update(None, "cache_size", -READ_CACHE_KIB)?;
+    // The ingest's analyses and page cache were freed by the threads
+    // that held them, and grouping allocates on others, which cannot reuse
+    // that memory: give it back. A 100k ingest peaked at 909-910 MiB
+    // instead of 925-936.
+    #[cfg(target_os = "linux")]
+    // SAFETY: malloc_trim only returns free memory to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
     let records = records(conn).context("reading quotations for grouping")?;
     let previous = previous(conn)?;
     let dirty: BTreeSet<QuotationId> = if all {
