@@ -51,6 +51,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -441,10 +442,17 @@ impl<'r> Corpus<'r> {
             in_scope[i] = true;
         }
         let pairs = block::candidates(self, opts, &in_scope, None);
-        let mut links: Vec<link::Found> = pairs
+        // The links, and the alignments linking took, in pair order:
+        // rendering reuses those of pairs that end up in one utterance.
+        let (mut links, mut aligned): (Vec<link::Found>, Vec<link::Aligned>) = pairs
             .par_iter()
-            .filter_map(|&(i, j)| link::evaluate(self, i as usize, j as usize))
-            .collect();
+            .flat_map_iter(|&(i, j)| {
+                let (found, agreement) = link::assess(self, i as usize, j as usize);
+                let aligned = agreement.and_then(|agreement| link::Aligned::new(i, j, agreement));
+                let found = found.map(Either::Left);
+                found.into_iter().chain(aligned.map(Either::Right))
+            })
+            .partition_map(|either| either);
         drop(pairs);
         links.extend(link::continuations(self, scope));
         links.sort_by(|x, y| x.order(y));
@@ -497,12 +505,16 @@ impl<'r> Corpus<'r> {
             }
         }
 
+        // Rendering aligns quotations of one utterance only.
+        aligned.retain(|a| uf.find(a.i as usize) == uf.find(a.j as usize));
+        aligned.shrink_to_fit();
         let components = uf.components();
         let by_record = LinksOf::new(&links, self.prep.len());
         let rendered: Vec<(Utterance, Vec<Conflict>)> = components
             .par_iter()
-            .map(|members| render::utterance(self, members, &by_record))
+            .map(|members| render::utterance(self, members, &by_record, &aligned))
             .collect();
+        drop(aligned);
         let mut utterances = Vec::with_capacity(rendered.len());
         for (u, c) in rendered {
             utterances.push(u);
