@@ -763,12 +763,13 @@ fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
     let mut stems = Vec::new();
     let mut names = Vec::new();
     let mut numbers = Vec::new();
+    let mut stem = String::new();
     for t in &normalized.tokens {
         if t.bracket {
             continue;
         }
-        if let Some(s) = normalize::stem(&t.text) {
-            let h = align::hash_str(&s);
+        if normalize::stem_into(&t.text, &mut stem) {
+            let h = align::hash_str(&stem);
             stems.push(h);
             if t.number {
                 numbers.push(h);
