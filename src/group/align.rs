@@ -515,8 +515,10 @@ pub fn relate(a: &Normalized, b: &Normalized) -> Relation {
     classify(&Words::new(a), &Words::new(b)).0
 }
 
-/// [`relate`] on the compact form, with the overlap it rests on.
-pub(crate) fn classify(a: &Words, b: &Words) -> (Relation, Overlap) {
+/// [`relate`] on the compact form, with the overlap it rests on and the
+/// [`agreement`] of `a` and `b` when it took one (not for the same
+/// tokens), which rendering can reuse.
+pub(crate) fn classify(a: &Words, b: &Words) -> (Relation, Overlap, Option<Agreement>) {
     if a.keys == b.keys {
         let n = a.spoken();
         let o = Overlap {
@@ -526,7 +528,7 @@ pub(crate) fn classify(a: &Words, b: &Words) -> (Relation, Overlap) {
             b_within_a: true,
             ..Overlap::default()
         };
-        return (Relation::Identical, o);
+        return (Relation::Identical, o, None);
     }
     let agreement = agreement(a, b);
     let relation = match agreement {
@@ -572,7 +574,7 @@ pub(crate) fn classify(a: &Words, b: &Words) -> (Relation, Overlap) {
         Agreement::Disjoint => Overlap::default(),
         Agreement::Agree(o) | Agreement::Differ(o) => o,
     };
-    (relation, overlap)
+    (relation, overlap, Some(agreement))
 }
 
 /// A stable 64-bit hash (FNV-1a) of a string: token identities must not

@@ -28,7 +28,9 @@
 
 use std::cmp::Ordering;
 
-use super::align::{BRACKET, NAME, Relation, STOP, classify, common_subsequence, may_agree};
+use super::align::{
+    Agreement, BRACKET, NAME, Overlap, Relation, STOP, classify, common_subsequence, may_agree,
+};
 use super::{Attrib, Corpus, Prepared};
 use crate::fold::fold;
 
@@ -68,6 +70,90 @@ impl Found {
 
 /// Link records `i` and `j`, or not.
 pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
+    assess(corpus, i, j).0
+}
+
+/// [`evaluate`], with the alignment it took, if it aligned the two:
+/// `align::agreement` of the words of `i` and of `j`, in that order.
+/// Rendering aligns many of the same pairs again (see [`Aligned`]).
+pub(crate) fn assess(corpus: &Corpus, i: usize, j: usize) -> (Option<Found>, Option<Agreement>) {
+    let mut aligned = None;
+    let found = decide(corpus, i, j, &mut aligned);
+    (found, aligned)
+}
+
+/// An alignment linking took, kept for rendering: the agreement of the
+/// words of records `i` and `j` (indices into the corpus, `i < j`).
+/// Rendering aligns an utterance's distinct wordings pair by pair, and
+/// half of those pairs are candidate pairs linking aligned already.
+///
+/// Packed in 20 bytes (an [`Agreement`] takes 32 alone): grouping holds
+/// every alignment linking took until the utterances are known.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Aligned {
+    pub(crate) i: u32,
+    pub(crate) j: u32,
+    matched: u32,
+    longest: u32,
+    /// The variant ([`DISJOINT`], [`AGREE`] or [`DIFFER`]) and the
+    /// overlap's flags.
+    flags: u8,
+}
+
+const DISJOINT: u8 = 0;
+const AGREE: u8 = 1;
+const DIFFER: u8 = 2;
+const KIND: u8 = 3;
+const A_WITHIN_B: u8 = 4;
+const B_WITHIN_A: u8 = 8;
+const STAGGERED: u8 = 16;
+const SPLICE: u8 = 32;
+const BRACKETED: u8 = 64;
+
+impl Aligned {
+    /// The alignment of records `i` and `j`, packed; `None` for counts
+    /// past `u32` (never met: no quotation has four billion words).
+    pub(crate) fn new(i: u32, j: u32, agreement: Agreement) -> Option<Aligned> {
+        let (kind, o) = match agreement {
+            Agreement::Disjoint => (DISJOINT, Overlap::default()),
+            Agreement::Agree(o) => (AGREE, o),
+            Agreement::Differ(o) => (DIFFER, o),
+        };
+        let flag = |set: bool, bit: u8| if set { bit } else { 0 };
+        Some(Aligned {
+            i,
+            j,
+            matched: u32::try_from(o.matched).ok()?,
+            longest: u32::try_from(o.longest).ok()?,
+            flags: kind
+                | flag(o.a_within_b, A_WITHIN_B)
+                | flag(o.b_within_a, B_WITHIN_A)
+                | flag(o.staggered, STAGGERED)
+                | flag(o.splice, SPLICE)
+                | flag(o.bracket, BRACKETED),
+        })
+    }
+
+    /// The agreement, as `align::agreement` returned it.
+    pub(crate) fn agreement(&self) -> Agreement {
+        let o = Overlap {
+            matched: self.matched as usize,
+            longest: self.longest as usize,
+            a_within_b: self.flags & A_WITHIN_B != 0,
+            b_within_a: self.flags & B_WITHIN_A != 0,
+            staggered: self.flags & STAGGERED != 0,
+            splice: self.flags & SPLICE != 0,
+            bracket: self.flags & BRACKETED != 0,
+        };
+        match self.flags & KIND {
+            AGREE => Agreement::Agree(o),
+            DIFFER => Agreement::Differ(o),
+            _ => Agreement::Disjoint,
+        }
+    }
+}
+
+fn decide(corpus: &Corpus, i: usize, j: usize, aligned: &mut Option<Agreement>) -> Option<Found> {
     let (p, q) = (&corpus.prep[i], &corpus.prep[j]);
     // Every link but an identical pair of stop words needs a shared
     // content stem; most candidate pairs have too few to be anything.
@@ -106,7 +192,8 @@ pub(crate) fn evaluate(corpus: &Corpus, i: usize, j: usize) -> Option<Found> {
     {
         return other_wording(corpus, p, q, i, j, shared);
     }
-    let (relation, overlap) = classify(&p.words, &q.words);
+    let (relation, overlap, agreement) = classify(&p.words, &q.words);
+    *aligned = agreement;
     let q_short = qs < ps || (qs == ps && j < i);
     let short = if q_short { q } else { p };
     let coverage = overlap.matched as f64 / shorter as f64;
@@ -484,6 +571,29 @@ mod tests {
         assert_eq!(shared_count(&[1, 2, 3], &[1, 2, 3]), 3);
         assert_eq!(shared_count(&[], &[1]), 0);
         assert_eq!(shared_count(&[5], &[1, 2, 3]), 0);
+    }
+
+    #[test]
+    fn a_packed_alignment_is_the_agreement() {
+        let o = Overlap {
+            matched: 7,
+            longest: 5,
+            a_within_b: true,
+            b_within_a: false,
+            staggered: true,
+            splice: false,
+            bracket: true,
+        };
+        for agreement in [
+            Agreement::Disjoint,
+            Agreement::Agree(o),
+            Agreement::Differ(o.swapped()),
+            Agreement::Agree(Overlap::default()),
+        ] {
+            let packed = Aligned::new(1, 2, agreement).map(|a| a.agreement());
+            assert_eq!(packed, Some(agreement));
+        }
+        assert_eq!(std::mem::size_of::<Aligned>(), 20);
     }
 
     #[test]

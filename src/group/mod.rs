@@ -52,6 +52,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -500,10 +501,17 @@ impl<'r> Corpus<'r> {
             in_scope[i] = true;
         }
         let pairs = block::candidates(self, opts, &in_scope, None);
-        let mut links: Vec<link::Found> = pairs
+        // The links, and the alignments linking took, in pair order:
+        // rendering reuses those of pairs that end up in one utterance.
+        let (mut links, mut aligned): (Vec<link::Found>, Vec<link::Aligned>) = pairs
             .par_iter()
-            .filter_map(|&(i, j)| link::evaluate(self, i as usize, j as usize))
-            .collect();
+            .flat_map_iter(|&(i, j)| {
+                let (found, agreement) = link::assess(self, i as usize, j as usize);
+                let aligned = agreement.and_then(|agreement| link::Aligned::new(i, j, agreement));
+                let found = found.map(Either::Left);
+                found.into_iter().chain(aligned.map(Either::Right))
+            })
+            .partition_map(|either| either);
         drop(pairs);
         links.extend(link::continuations(self, scope));
         links.sort_by(|x, y| x.order(y));
@@ -560,6 +568,9 @@ impl<'r> Corpus<'r> {
             }
         }
 
+        // Rendering aligns quotations of one utterance only.
+        aligned.retain(|a| uf.find(a.i as usize) == uf.find(a.j as usize));
+        aligned.shrink_to_fit();
         let mut components = uf.components();
         components.sort_unstable_by_key(|members| members[0]);
         let by_record = LinksOf::new(&links, self.prep.len());
@@ -567,7 +578,7 @@ impl<'r> Corpus<'r> {
         for batch in components.chunks(UTTERANCE_BATCH) {
             let rendered: Vec<(Utterance, Vec<Conflict>)> = batch
                 .par_iter()
-                .map(|members| render::utterance(self, members, &by_record))
+                .map(|members| render::utterance(self, members, &by_record, &aligned))
                 .collect();
             let mut utterances = Vec::with_capacity(rendered.len());
             for (u, c) in rendered {
@@ -821,12 +832,13 @@ fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
     let mut stems = Vec::new();
     let mut names = Vec::new();
     let mut numbers = Vec::new();
+    let mut stem = String::new();
     for t in &normalized.tokens {
         if t.bracket {
             continue;
         }
-        if let Some(s) = normalize::stem(&t.text) {
-            let h = align::hash_str(&s);
+        if normalize::stem_into(&t.text, &mut stem) {
+            let h = align::hash_str(&stem);
             stems.push(h);
             if t.number {
                 numbers.push(h);

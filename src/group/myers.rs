@@ -13,6 +13,7 @@
 //! * Eugene W. Myers, "An O(ND) Difference Algorithm and Its Variations",
 //!   Algorithmica 1 (1986).
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use similar::DiffOp;
@@ -23,19 +24,22 @@ use similar::algorithms::{Capture, Compact, DiffHook, Replace};
 pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
     let mut hook = Compact::new(Replace::new(Capture::new()), old, new);
     let max_d = max_d(old.len(), new.len());
-    let mut vf = V::new(max_d);
-    let mut vb = V::new(max_d);
-    let Ok(()) = conquer(
-        &mut hook,
-        old,
-        0..old.len(),
-        new,
-        0..new.len(),
-        &mut vf,
-        &mut vb,
-    );
+    SEARCH.with_borrow_mut(|(vf, vb)| {
+        vf.fit(max_d);
+        vb.fit(max_d);
+        let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), vf, vb);
+    });
     let Ok(()) = hook.finish();
     hook.into_inner().into_inner().into_ops()
+}
+
+thread_local! {
+    /// The two `V`s of this thread's diffs, kept from one diff to the
+    /// next instead of allocated and zeroed for each. What a previous
+    /// diff left in them is never read: pass `d` of a search reads only
+    /// the diagonals pass `d - 1` wrote, and the one diagonal it starts
+    /// from is set first (see `find_middle_snake`).
+    static SEARCH: RefCell<(V, V)> = const { RefCell::new((V::EMPTY, V::EMPTY)) };
 }
 
 /// The furthest-reaching x of each diagonal `k`, indexed from `-offset`.
@@ -45,10 +49,22 @@ struct V {
 }
 
 impl V {
+    const EMPTY: V = V {
+        offset: 0,
+        v: Vec::new(),
+    };
+
     fn new(max_d: usize) -> V {
         V {
             offset: max_d as isize,
             v: vec![0; 2 * max_d],
+        }
+    }
+
+    /// Make room for a diff of `max_d`: a larger `V` serves as well.
+    fn fit(&mut self, max_d: usize) {
+        if self.offset < max_d as isize {
+            *self = V::new(max_d);
         }
     }
 

@@ -569,21 +569,32 @@ static COUNTRY: LazyLock<WordTable<&'static str>> =
 /// assert_eq!(stem("the"), None);
 /// ```
 pub fn stem(token: &str) -> Option<String> {
-    let word = if token.chars().any(char::is_uppercase) {
-        token.to_lowercase()
+    let mut out = String::new();
+    stem_into(token, &mut out).then_some(out)
+}
+
+/// [`stem`] written into `out` (cleared first); whether `token` has a
+/// stem. Grouping stems every token of every quotation, half of them
+/// stop words: one buffer for them all, not a string each.
+pub(crate) fn stem_into(token: &str, out: &mut String) -> bool {
+    out.clear();
+    if token.chars().any(char::is_uppercase) {
+        out.push_str(&token.to_lowercase());
     } else {
-        token.to_string()
-    };
-    if is_stop_word(&word) {
-        return None;
+        out.push_str(token);
     }
-    if let Some(country) = COUNTRY.get(word.as_str()) {
-        return Some(country.to_string());
+    if is_stop_word(out) {
+        return false;
     }
-    if word.chars().all(|c| c.is_numeric() || c == '.') {
-        return Some(word);
+    if let Some(country) = COUNTRY.get(out.as_str()) {
+        out.clear();
+        out.push_str(country);
+        return true;
     }
-    let mut w = word;
+    if out.chars().all(|c| c.is_numeric() || c == '.') {
+        return true;
+    }
+    let w = out;
     let strip = |w: &mut String, suffix: &str, min: usize, add: &str| -> bool {
         if w.len() >= suffix.len() + min && w.ends_with(suffix) {
             w.truncate(w.len() - suffix.len());
@@ -593,14 +604,14 @@ pub fn stem(token: &str) -> Option<String> {
             false
         }
     };
-    if !strip(&mut w, "ies", 3, "y") && !strip(&mut w, "sses", 2, "ss") {
+    if !strip(w, "ies", 3, "y") && !strip(w, "sses", 2, "ss") {
         let keep = w.ends_with("ss") || w.ends_with("us") || w.ends_with("is");
         if !keep {
-            strip(&mut w, "s", 3, "");
+            strip(w, "s", 3, "");
         }
     }
-    if !strip(&mut w, "ing", 3, "") && !strip(&mut w, "ed", 3, "") {
-        strip(&mut w, "ly", 4, "");
+    if !strip(w, "ing", 3, "") && !strip(w, "ed", 3, "") {
+        strip(w, "ly", 4, "");
     }
     // "stopp(ed)" → "stop": undouble a final consonant left by a suffix.
     let bytes = w.as_bytes();
@@ -617,7 +628,7 @@ pub fn stem(token: &str) -> Option<String> {
         w.pop();
         w.push('i');
     }
-    Some(w)
+    true
 }
 
 #[cfg(test)]

@@ -18,8 +18,11 @@
 //!
 //! Only nodes that share an n-gram an anchor can rest on are aligned
 //! (`may_overlap`): the others cannot overlap, and in an utterance of
-//! hundreds of nodes they are most pairs. The union-find then works from
-//! each node's list of overlapping nodes, never from all pairs.
+//! hundreds of nodes they are most pairs. A pair that linking aligned
+//! already (about half of them: the candidate pairs inside the utterance)
+//! takes linking's alignment instead of being aligned again. The
+//! union-find then works from each node's list of overlapping nodes,
+//! never from all pairs.
 //!
 //! A rendering is labelled by the intermediary its articles credit
 //! (`cited`), else by the outlet that carried it first (publication date,
@@ -31,14 +34,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::align::{Agreement, STOP, Words, agreement, hash_str, ngram};
+use super::link::Aligned;
 use super::{Attrib, Conflict, Corpus, Inference, LinksOf, Rendering, Utterance};
 
 /// The utterance made of `members` (record indices, ascending), with the
 /// attribution conflicts found inside it.
+///
+/// `aligned` holds alignments linking took, sorted by record pair:
+/// rendering looks a pair up there before aligning it.
 pub(crate) fn utterance(
     corpus: &Corpus,
     members: &[usize],
     links: &LinksOf,
+    aligned: &[Aligned],
 ) -> (Utterance, Vec<Conflict>) {
     let prep = &corpus.prep;
     let first = &prep[members[0]].rec;
@@ -47,7 +55,7 @@ pub(crate) fn utterance(
         hash_str(&format!("{}\u{0}{}", first.article, first.start)) >> 16
     );
 
-    let mut families = renderings(corpus, members);
+    let mut families = renderings(corpus, members, aligned);
     let first_day = |family: &[usize]| family.iter().filter_map(|&i| prep[i].day).min();
     families.sort_by_key(|f| (first_day(&f.0).unwrap_or(i32::MAX), f.0[0]));
     let (families, texts): (Vec<Vec<usize>>, Vec<String>) = families.into_iter().unzip();
@@ -220,7 +228,11 @@ pub(crate) fn utterance(
 
 /// The wording families of `members` (see the module docs), each a sorted
 /// list of record indices with the family's words.
-fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
+fn renderings(
+    corpus: &Corpus,
+    members: &[usize],
+    aligned: &[Aligned],
+) -> Vec<(Vec<usize>, String)> {
     let prep = &corpus.prep;
     // Nodes: members with the same words.
     let mut by_words: BTreeMap<&[u64], Vec<usize>> = BTreeMap::new();
@@ -235,7 +247,17 @@ fn renderings(corpus: &Corpus, members: &[usize]) -> Vec<(Vec<usize>, String)> {
         return vec![(nodes.swap_remove(0), text)];
     }
     let words: Vec<&Words> = nodes.iter().map(|node| &prep[node[0]].words).collect();
-    let rel = Relations::new(&words);
+    let rel = Relations::new(&words, |x, y| {
+        // A node's words are its first quotation's, and nodes are in the
+        // order of their first quotations: node pair (x, y), x < y, is
+        // record pair (nodes[x][0], nodes[y][0]), in the order linking
+        // aligned it.
+        let pair = (nodes[x][0] as u32, nodes[y][0] as u32);
+        aligned
+            .binary_search_by_key(&pair, |a| (a.i, a.j))
+            .ok()
+            .map(|k| aligned[k].agreement())
+    });
     let articles: Vec<BTreeSet<&str>> = nodes
         .iter()
         .map(|node| node.iter().map(|&i| &*prep[i].rec.article).collect())
@@ -397,7 +419,12 @@ struct Relations {
 }
 
 impl Relations {
-    fn new(words: &[&Words]) -> Relations {
+    /// The relations of nodes with `words`; `known(x, y)` is the
+    /// agreement of nodes `x < y` if it was taken already.
+    fn new(
+        words: &[&Words],
+        known: impl Fn(usize, usize) -> Option<Agreement> + Sync,
+    ) -> Relations {
         let n = words.len();
         // A few nodes are aligned pair by pair: indexing their n-grams
         // would cost more than it saves.
@@ -408,7 +435,9 @@ impl Relations {
         } else {
             may_overlap(words)
         };
-        let align = |(x, y): (usize, usize)| match agreement(words[x], words[y]) {
+        let align = |(x, y): (usize, usize)| match known(x, y)
+            .unwrap_or_else(|| agreement(words[x], words[y]))
+        {
             Agreement::Disjoint => None,
             a => Some((x, y, a)),
         };
