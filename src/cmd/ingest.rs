@@ -231,22 +231,30 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                 for (i, (chunk, chunk_rows)) in
                     sources.chunks(CHUNK).zip(rows.chunks(CHUNK)).enumerate()
                 {
-                    // The next chunk's files are read while this one is
-                    // analysed and written.
-                    if let Some(next) = sources.chunks(CHUNK).nth(i + AHEAD) {
-                        article::prefetch(next);
-                    }
                     let known =
                         stored.stored_articles(chunk.iter().map(|source| source.path.as_str()))?;
-                    let outcomes = pool.install(|| {
-                        chunk
-                            .par_iter()
-                            .zip(chunk_rows)
-                            .zip(&known)
-                            .map(|((source, row), known)| {
-                                load_and_analyze(source, *row, known.as_ref(), registry)
-                            })
-                            .collect()
+                    // The files of the chunks ahead are asked for while this
+                    // one is analysed, by one of its threads: on the
+                    // loader's own thread, asking for 1,024 files delayed
+                    // every chunk, and a cached re-ingest (whose loader is
+                    // its critical path) took 1.9-2.2 s at 100k instead of
+                    // 1.5-1.6. Uncached, one takes 3.3-4.1 s against
+                    // 7.8-8.8 s without read-ahead.
+                    let ahead = sources.chunks(CHUNK).nth(i + AHEAD).unwrap_or_default();
+                    let (_, outcomes) = pool.install(|| {
+                        rayon::join(
+                            || article::prefetch(ahead),
+                            || {
+                                chunk
+                                    .par_iter()
+                                    .zip(chunk_rows)
+                                    .zip(&known)
+                                    .map(|((source, row), known)| {
+                                        load_and_analyze(source, *row, known.as_ref(), registry)
+                                    })
+                                    .collect::<Vec<Outcome>>()
+                            },
+                        )
                     });
                     if results.send(outcomes).is_err() {
                         break; // the writer stopped; it reports why
