@@ -16,13 +16,25 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use std::convert::Infallible;
+
+#[cfg(test)]
 use similar::DiffOp;
-use similar::algorithms::{Capture, Compact, DiffHook, Replace};
+use similar::algorithms::{Compact, DiffHook, Replace};
 
 /// The diff operations that turn `old` into `new`, as
 /// `similar::capture_diff_slices(Algorithm::Myers, old, new)` returns them.
+#[cfg(test)]
 pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
-    let mut hook = Compact::new(Replace::new(Capture::new()), old, new);
+    diff_into(old, new, similar::algorithms::Capture::new()).into_ops()
+}
+
+/// The diff of `old` and `new` fed to `hook`, as
+/// `similar::capture_diff_slices(Algorithm::Myers, old, new)` feeds its
+/// `Capture`: the operations [`diff`] returns, without collecting them
+/// when the caller only walks them.
+pub(crate) fn diff_into<D: DiffHook<Error = Infallible>>(old: &[u64], new: &[u64], hook: D) -> D {
+    let mut hook = Compact::new(Replace::new(hook), old, new);
     let max_d = max_d(old.len(), new.len());
     SEARCH.with_borrow_mut(|search| {
         let Search { vf, vb, rev } = search;
@@ -36,7 +48,7 @@ pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
         let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), vf, vb);
     });
     let Ok(()) = hook.finish();
-    hook.into_inner().into_inner().into_ops()
+    hook.into_inner().into_inner()
 }
 
 thread_local! {
