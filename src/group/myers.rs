@@ -187,10 +187,15 @@ fn find_middle_snake(
         let mut k = d;
         while k >= -d {
             let i = at(k);
-            let mut x = if k == -d || (k != d && f[i - 1] < f[i + 1]) {
+            // Down from diagonal k + 1 or right from k - 1, whichever
+            // reaches further: the move similar takes (down when the x of
+            // k - 1 is below that of k + 1), without a branch to mispredict.
+            let mut x = if k == -d {
                 f[i + 1]
-            } else {
+            } else if k == d {
                 f[i - 1] + 1
+            } else {
+                (f[i - 1] + 1).max(f[i + 1])
             };
             let mut y = (x as isize - k) as usize;
             let (x0, y0) = (x, y);
@@ -208,10 +213,15 @@ fn find_middle_snake(
         let mut k = d;
         while k >= -d {
             let i = at(k);
-            let mut x = if k == -d || (k != d && r[i - 1] < r[i + 1]) {
+            // Down from diagonal k + 1 or right from k - 1, whichever
+            // reaches further: the move similar takes (down when the x of
+            // k - 1 is below that of k + 1), without a branch to mispredict.
+            let mut x = if k == -d {
                 r[i + 1]
-            } else {
+            } else if k == d {
                 r[i - 1] + 1
+            } else {
+                (r[i - 1] + 1).max(r[i + 1])
             };
             let mut y = (x as isize - k) as usize;
             while x < n && y < m && ra[x] == rb[y] {
