@@ -16,6 +16,7 @@
 //! fragment or splice of the other, or the same sentence with words
 //! substituted?).
 
+use similar::algorithms::DiffHook;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use super::normalize::{Normalized, is_stop_word};
@@ -359,61 +360,80 @@ pub(crate) fn ngram(keys: &[u64]) -> u64 {
 
 /// The diff of two token sequences as alternating equal runs and gaps.
 fn segments(a: &Words, b: &Words) -> Vec<Seg> {
-    let ops = super::myers::diff(&a.keys, &b.keys);
-    let mut segs: Vec<Seg> = Vec::with_capacity(ops.len());
-    for op in ops {
-        let (equal, ar, br) = match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => (
-                true,
-                (old_index, old_index + len),
-                (new_index, new_index + len),
-            ),
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (
-                false,
-                (old_index, old_index + old_len),
-                (new_index, new_index),
-            ),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (
-                false,
-                (old_index, old_index),
-                (new_index, new_index + new_len),
-            ),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                false,
-                (old_index, old_index + old_len),
-                (new_index, new_index + new_len),
-            ),
-        };
-        match segs.last_mut() {
+    super::myers::diff_into(&a.keys, &b.keys, Segments(Vec::new())).0
+}
+
+/// A diff hook that merges the operations it is fed into [`Seg`]s as they
+/// come: a run of equal tokens, or a gap (deletions, insertions and
+/// replacements in a row), each in both sequences.
+struct Segments(Vec<Seg>);
+
+impl Segments {
+    fn push(&mut self, equal: bool, a: (usize, usize), b: (usize, usize)) {
+        match self.0.last_mut() {
             Some(last) if last.equal == equal => {
-                last.a.1 = ar.1;
-                last.b.1 = br.1;
+                last.a.1 = a.1;
+                last.b.1 = b.1;
             }
-            _ => segs.push(Seg {
-                equal,
-                a: ar,
-                b: br,
-            }),
+            _ => self.0.push(Seg { equal, a, b }),
         }
     }
-    segs
+}
+
+impl DiffHook for Segments {
+    type Error = std::convert::Infallible;
+
+    fn equal(&mut self, old_index: usize, new_index: usize, len: usize) -> Result<(), Self::Error> {
+        self.push(
+            true,
+            (old_index, old_index + len),
+            (new_index, new_index + len),
+        );
+        Ok(())
+    }
+
+    fn delete(
+        &mut self,
+        old_index: usize,
+        old_len: usize,
+        new_index: usize,
+    ) -> Result<(), Self::Error> {
+        self.push(
+            false,
+            (old_index, old_index + old_len),
+            (new_index, new_index),
+        );
+        Ok(())
+    }
+
+    fn insert(
+        &mut self,
+        old_index: usize,
+        new_index: usize,
+        new_len: usize,
+    ) -> Result<(), Self::Error> {
+        self.push(
+            false,
+            (old_index, old_index),
+            (new_index, new_index + new_len),
+        );
+        Ok(())
+    }
+
+    fn replace(
+        &mut self,
+        old_index: usize,
+        old_len: usize,
+        new_index: usize,
+        new_len: usize,
+    ) -> Result<(), Self::Error> {
+        self.push(
+            false,
+            (old_index, old_index + old_len),
+            (new_index, new_index + new_len),
+        );
+        Ok(())
+    }
 }
 
 /// How one quotation relates to another, in the words of the issue that

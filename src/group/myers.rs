@@ -16,30 +16,92 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use std::convert::Infallible;
+
+#[cfg(test)]
 use similar::DiffOp;
-use similar::algorithms::{Capture, Compact, DiffHook, Replace};
+use similar::algorithms::{Compact, DiffHook, Replace};
 
 /// The diff operations that turn `old` into `new`, as
 /// `similar::capture_diff_slices(Algorithm::Myers, old, new)` returns them.
+#[cfg(test)]
 pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
-    let mut hook = Compact::new(Replace::new(Capture::new()), old, new);
+    diff_into(old, new, similar::algorithms::Capture::new()).into_ops()
+}
+
+/// The diff of `old` and `new` fed to `hook`, as
+/// `similar::capture_diff_slices(Algorithm::Myers, old, new)` feeds its
+/// `Capture`: the operations [`diff`] returns, without collecting them
+/// when the caller only walks them.
+pub(crate) fn diff_into<D: DiffHook<Error = Infallible>>(old: &[u64], new: &[u64], hook: D) -> D {
+    let mut hook = Compact::new(Replace::new(hook), old, new);
     let max_d = max_d(old.len(), new.len());
-    SEARCH.with_borrow_mut(|(vf, vb)| {
+    SEARCH.with_borrow_mut(|search| {
+        let Search { vf, vb, rev } = search;
         vf.fit(max_d);
         vb.fit(max_d);
+        rev.clear();
+        rev.extend(old.iter().rev());
+        rev.extend(new.iter().rev());
+        let (old_rev, new_rev) = rev.split_at(old.len());
+        let (old, new) = (Side::new(old, old_rev), Side::new(new, new_rev));
         let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), vf, vb);
     });
     let Ok(()) = hook.finish();
-    hook.into_inner().into_inner().into_ops()
+    hook.into_inner().into_inner()
 }
 
 thread_local! {
-    /// The two `V`s of this thread's diffs, kept from one diff to the
-    /// next instead of allocated and zeroed for each. What a previous
-    /// diff left in them is never read: pass `d` of a search reads only
-    /// the diagonals pass `d - 1` wrote, and the one diagonal it starts
-    /// from is set first (see `find_middle_snake`).
-    static SEARCH: RefCell<(V, V)> = const { RefCell::new((V::EMPTY, V::EMPTY)) };
+    /// This thread's buffers, kept from one diff to the next instead of
+    /// allocated (and zeroed) for each.
+    static SEARCH: RefCell<Search> = const {
+        RefCell::new(Search {
+            vf: V::EMPTY,
+            vb: V::EMPTY,
+            rev: Vec::new(),
+        })
+    };
+}
+
+/// What a diff works in. What a previous diff left in the `V`s is never
+/// read: pass `d` of a search reads only the diagonals pass `d - 1`
+/// wrote, and the one diagonal it starts from is set first (see
+/// `find_middle_snake`).
+struct Search {
+    vf: V,
+    vb: V,
+    /// The two sequences reversed, one after the other (see [`Side`]).
+    rev: Vec<u64>,
+}
+
+/// One of the two sequences, and the same reversed: the backward search
+/// follows its snakes through the reversed copies, with indices that
+/// grow as the forward search's do, so that neither pays for computing
+/// an index from the end at every comparison.
+#[derive(Clone, Copy)]
+struct Side<'s> {
+    seq: &'s [u64],
+    rev: &'s [u64],
+}
+
+impl<'s> Side<'s> {
+    fn new(seq: &'s [u64], rev: &'s [u64]) -> Side<'s> {
+        debug_assert_eq!(seq.len(), rev.len());
+        Side { seq, rev }
+    }
+
+    fn len(&self) -> usize {
+        self.seq.len()
+    }
+
+    /// `range` of the sequence, and the same tokens reversed.
+    fn slices(&self, range: Range<usize>) -> (&'s [u64], &'s [u64]) {
+        let n = self.seq.len();
+        (
+            &self.seq[range.clone()],
+            &self.rev[n - range.end..n - range.start],
+        )
+    }
 }
 
 /// The furthest-reaching x of each diagonal `k`, indexed from `-offset`.
@@ -98,14 +160,14 @@ fn common_suffix_len(old: &[u64], new: &[u64]) -> usize {
 /// `k + offset`, and follow a snake with a plain loop, which does only
 /// the comparisons the snake needs.
 fn find_middle_snake(
-    old: &[u64],
+    old: Side,
     old_range: Range<usize>,
-    new: &[u64],
+    new: Side,
     new_range: Range<usize>,
     vf: &mut V,
     vb: &mut V,
 ) -> Option<(usize, usize)> {
-    let (a, b) = (&old[old_range.clone()], &new[new_range.clone()]);
+    let ((a, ra), (b, rb)) = (old.slices(old_range.clone()), new.slices(new_range.clone()));
     let n = a.len();
     let m = b.len();
     // The length of an optimal script is odd or even as `delta` is.
@@ -125,10 +187,15 @@ fn find_middle_snake(
         let mut k = d;
         while k >= -d {
             let i = at(k);
-            let mut x = if k == -d || (k != d && f[i - 1] < f[i + 1]) {
+            // Down from diagonal k + 1 or right from k - 1, whichever
+            // reaches further: the move similar takes (down when the x of
+            // k - 1 is below that of k + 1), without a branch to mispredict.
+            let mut x = if k == -d {
                 f[i + 1]
-            } else {
+            } else if k == d {
                 f[i - 1] + 1
+            } else {
+                (f[i - 1] + 1).max(f[i + 1])
             };
             let mut y = (x as isize - k) as usize;
             let (x0, y0) = (x, y);
@@ -146,13 +213,18 @@ fn find_middle_snake(
         let mut k = d;
         while k >= -d {
             let i = at(k);
-            let mut x = if k == -d || (k != d && r[i - 1] < r[i + 1]) {
+            // Down from diagonal k + 1 or right from k - 1, whichever
+            // reaches further: the move similar takes (down when the x of
+            // k - 1 is below that of k + 1), without a branch to mispredict.
+            let mut x = if k == -d {
                 r[i + 1]
-            } else {
+            } else if k == d {
                 r[i - 1] + 1
+            } else {
+                (r[i - 1] + 1).max(r[i + 1])
             };
             let mut y = (x as isize - k) as usize;
-            while x < n && y < m && a[n - x - 1] == b[m - y - 1] {
+            while x < n && y < m && ra[x] == rb[y] {
                 x += 1;
                 y += 1;
             }
@@ -168,21 +240,21 @@ fn find_middle_snake(
 
 fn conquer<D: DiffHook>(
     d: &mut D,
-    old: &[u64],
+    old: Side,
     mut old_range: Range<usize>,
-    new: &[u64],
+    new: Side,
     mut new_range: Range<usize>,
     vf: &mut V,
     vb: &mut V,
 ) -> Result<(), D::Error> {
-    let prefix = common_prefix_len(&old[old_range.clone()], &new[new_range.clone()]);
+    let prefix = common_prefix_len(&old.seq[old_range.clone()], &new.seq[new_range.clone()]);
     if prefix > 0 {
         d.equal(old_range.start, new_range.start, prefix)?;
     }
     old_range.start += prefix;
     new_range.start += prefix;
 
-    let suffix = common_suffix_len(&old[old_range.clone()], &new[new_range.clone()]);
+    let suffix = common_suffix_len(&old.seq[old_range.clone()], &new.seq[new_range.clone()]);
     let suffix_at = (old_range.end - suffix, new_range.end - suffix);
     old_range.end -= suffix;
     new_range.end -= suffix;
