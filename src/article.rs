@@ -346,9 +346,15 @@ impl Manifest {
             path: path.to_path_buf(),
             ..Manifest::default()
         };
-        for (n, record) in reader.records().enumerate() {
-            let line = n + 2;
-            let record = record.with_context(|| format!("manifest {name}: line {line}"))?;
+        // One record, refilled row after row.
+        let mut record = csv::StringRecord::new();
+        for line in 2.. {
+            let more = reader
+                .read_record(&mut record)
+                .with_context(|| format!("manifest {name}: line {line}"))?;
+            if !more {
+                break;
+            }
             let field = |column: &str| {
                 index
                     .get(column)
@@ -391,21 +397,23 @@ impl Manifest {
     /// The row for `source`: matched on the path inside its directory, the
     /// path as ingested, then the bare file name.
     pub fn row_for(&self, source: &Source) -> Option<usize> {
-        let file_name = source.relative.rsplit('/').next().unwrap_or_default();
-        let keys = [
-            source.relative.as_str(),
-            &normalize_relative(&source.path),
-            file_name,
-        ];
-        keys.iter()
-            .find_map(|key| self.index.get(*key).map(|&(row, _)| row))
+        let row = |key: &str| self.index.get(key).map(|&(row, _)| row);
+        // Each key only when the one before is missing: most rows match
+        // on the first, and the second takes a copy of the path.
+        row(&source.relative)
+            .or_else(|| row(&normalize_relative(&source.path)))
+            .or_else(|| row(source.relative.rsplit('/').next().unwrap_or_default()))
     }
 }
 
 /// `./a\b.txt` → `a/b.txt`, so manifests written on any system match.
 fn normalize_relative(file: &str) -> String {
-    let file = file.trim().replace('\\', "/");
-    file.strip_prefix("./").unwrap_or(&file).to_string()
+    let file = file.trim();
+    if file.contains('\\') {
+        let file = file.replace('\\', "/");
+        return file.strip_prefix("./").unwrap_or(&file).to_string();
+    }
+    file.strip_prefix("./").unwrap_or(file).to_string()
 }
 
 /// An article loaded from its source, with notes on how it was decoded.
