@@ -14,9 +14,8 @@
 //!   Algorithmica 1 (1986).
 
 use std::cell::RefCell;
-use std::ops::Range;
-
 use std::convert::Infallible;
+use std::ops::Range;
 
 #[cfg(test)]
 use similar::DiffOp;
