@@ -275,7 +275,7 @@ fn other_wording(
     let (ps, qs) = (p.words.spoken(), q.words.spoken());
     let q_short = qs < ps || (qs == ps && j < i);
     let (short, long) = if q_short { (q, p) } else { (p, q) };
-    let weights = (corpus.content[i], corpus.content[j]);
+    let weights = (p.content, q.content);
     let (i, j) = if q_short { (j, i) } else { (i, j) };
     if shared >= 4
         && let Some(score) = translation(corpus, (p, q), weights)

@@ -400,6 +400,11 @@ pub(crate) struct Prepared<'r> {
     /// Days since 1970-01-01 of the article's date.
     pub(crate) day: Option<i32>,
     pub(crate) attrib: Attrib,
+    /// Its [`link::Content`], set once the corpus knows every stem's
+    /// rarity. Here rather than in a list of its own: every candidate
+    /// pair that shares a few stems reads it, and the record's other
+    /// fields are in the processor's cache by then.
+    pub(crate) content: link::Content,
 }
 
 impl Prepared<'_> {
@@ -435,8 +440,6 @@ pub(crate) struct Corpus<'r> {
     /// Each content stem's [`Corpus::idf`], computed once: linking asks
     /// for it millions of times.
     idf: FastMap<u64, f64>,
-    /// Each record's [`link::Content`], by index into `prep`.
-    pub(crate) content: Vec<link::Content>,
 }
 
 impl<'r> Corpus<'r> {
@@ -468,13 +471,15 @@ impl<'r> Corpus<'r> {
             prep,
             speakers,
             idf,
-            content: Vec::new(),
         };
-        corpus.content = corpus
+        let content: Vec<link::Content> = corpus
             .prep
             .par_iter()
             .map(|p| link::Content::of(|s| corpus.idf(s), p))
             .collect();
+        for (p, content) in corpus.prep.iter_mut().zip(content) {
+            p.content = content;
+        }
         corpus
     }
 
@@ -864,6 +869,7 @@ fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
         ends,
         day: rec.published.as_deref().and_then(day_number),
         attrib: attribution(rec, speakers),
+        content: link::Content::default(),
     }
 }
 
