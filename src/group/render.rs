@@ -22,18 +22,21 @@
 //! already (about half of them: the candidate pairs inside the utterance)
 //! takes linking's alignment instead of being aligned again. The
 //! union-find then works from each node's list of overlapping nodes,
-//! never from all pairs.
+//! never from all pairs. A pair that cannot agree (`may_agree`) matters
+//! only if it differs, and only when a join would put its two nodes in
+//! one rendering: it is aligned then, if ever (most never are).
 //!
 //! A rendering is labelled by the intermediary its articles credit
 //! (`cited`), else by the outlet that carried it first (publication date,
 //! then article path). An uncredited rendering whose content words mostly
 //! come from another rendering names that one as its likely source.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::align::{Agreement, STOP, Words, agreement, hash_str, ngram};
+use super::align::{Agreement, Overlap, STOP, Words, agreement, hash_str, may_agree, ngram};
 use super::link::Aligned;
 use super::{Attrib, Conflict, Corpus, Inference, LinksOf, Rendering, Utterance};
 
@@ -276,7 +279,7 @@ fn renderings(
     let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
     for x in 0..n {
         for &(y, a) in rel.of(x) {
-            if let Agreement::Agree(o) = a
+            if let Tie::Agree(o) = a
                 && x < y
                 && o.matched >= 3
             {
@@ -298,7 +301,7 @@ fn renderings(
         let fits: BTreeSet<usize> = rel
             .of(x)
             .iter()
-            .filter(|(_, a)| matches!(a, Agreement::Agree(_)))
+            .filter(|(_, a)| matches!(a, Tie::Agree(_)))
             .map(|&(y, _)| uf.find(y))
             .filter(|&root| root != own)
             .collect();
@@ -307,7 +310,7 @@ fn renderings(
             if rel
                 .of(x)
                 .iter()
-                .any(|&(y, a)| matches!(a, Agreement::Differ(_)) && uf.find(y) == root)
+                .any(|&(y, a)| uf.find(y) == root && rel.differ(a))
             {
                 continue;
             }
@@ -369,7 +372,7 @@ fn renderings(
             let clash = rel
                 .of(x)
                 .iter()
-                .any(|&(y, a)| matches!(a, Agreement::Differ(_)) && uf.find(y) == home);
+                .any(|&(y, a)| uf.find(y) == home && rel.differ(a));
             if family_of[&i] != home && !clash {
                 family_of.insert(i, home);
             }
@@ -392,7 +395,7 @@ fn renderings(
             // contains, in the order of their first quotations.
             let within = |x: usize| {
                 rel.of(x).iter().any(|&(y, a)| {
-                    matches!(a, Agreement::Agree(o) if o.a_within_b && (!o.b_within_a || y < x))
+                    matches!(a, Tie::Agree(o) if o.a_within_b && (!o.b_within_a || y < x))
                         && first.contains_key(&y)
                 })
             };
@@ -412,19 +415,34 @@ fn renderings(
 /// The alignments of an utterance's nodes, kept only where they overlap:
 /// in a large utterance most pairs of nodes are different sentences of
 /// the statement, which share no anchor, so they are never aligned.
-struct Relations {
-    /// Each node's overlapping nodes, ascending, with the agreement as
-    /// seen from it.
-    adj: Vec<Vec<(usize, Agreement)>>,
+struct Relations<'w> {
+    /// Each node's overlapping nodes (and those it may overlap, see
+    /// [`Tie::Unsure`]), ascending, with the tie as seen from it.
+    adj: Vec<Vec<(usize, Tie)>>,
+    words: &'w [&'w Words],
+    /// The pairs of nodes behind [`Tie::Unsure`], `x < y`, with whether
+    /// they differ once aligned.
+    unsure: Vec<(usize, usize, Cell<Option<bool>>)>,
 }
 
-impl Relations {
+/// How two nodes relate, as rendering reads it: a disagreement's overlap
+/// is never read.
+#[derive(Clone, Copy, Debug)]
+enum Tie {
+    Agree(Overlap),
+    Differ,
+    /// They cannot agree (`may_agree`), and are not aligned yet: they
+    /// differ or are disjoint. An index into `Relations::unsure`.
+    Unsure(usize),
+}
+
+impl<'w> Relations<'w> {
     /// The relations of nodes with `words`; `known(x, y)` is the
     /// agreement of nodes `x < y` if it was taken already.
     fn new(
-        words: &[&Words],
+        words: &'w [&'w Words],
         known: impl Fn(usize, usize) -> Option<Agreement> + Sync,
-    ) -> Relations {
+    ) -> Relations<'w> {
         let n = words.len();
         // A few nodes are aligned pair by pair: indexing their n-grams
         // would cost more than it saves.
@@ -435,37 +453,69 @@ impl Relations {
         } else {
             may_overlap(words)
         };
-        let align = |(x, y): (usize, usize)| match known(x, y)
-            .unwrap_or_else(|| agreement(words[x], words[y]))
-        {
-            Agreement::Disjoint => None,
-            a => Some((x, y, a)),
+        // `None` for a pair that cannot agree, aligned only if asked.
+        let align = |(x, y): (usize, usize)| {
+            let agreement = match known(x, y) {
+                Some(a) => a,
+                None if !may_agree(words[x], words[y]) => return Some((x, y, None)),
+                None => agreement(words[x], words[y]),
+            };
+            match agreement {
+                Agreement::Disjoint => None,
+                Agreement::Agree(o) => Some((x, y, Some(Tie::Agree(o)))),
+                Agreement::Differ(_) => Some((x, y, Some(Tie::Differ))),
+            }
         };
         // Utterances are rendered in parallel already; only a large one
         // is worth splitting.
-        let found: Vec<(usize, usize, Agreement)> = if pairs.len() > 1024 {
+        let found: Vec<(usize, usize, Option<Tie>)> = if pairs.len() > 1024 {
             pairs.into_par_iter().filter_map(align).collect()
         } else {
             pairs.into_iter().filter_map(align).collect()
         };
-        let mut adj: Vec<Vec<(usize, Agreement)>> = vec![Vec::new(); n];
-        for (x, y, a) in found {
-            let swapped = match a {
-                Agreement::Agree(o) => Agreement::Agree(o.swapped()),
-                Agreement::Differ(o) => Agreement::Differ(o.swapped()),
-                Agreement::Disjoint => Agreement::Disjoint,
+        let mut adj: Vec<Vec<(usize, Tie)>> = vec![Vec::new(); n];
+        let mut unsure = Vec::new();
+        for (x, y, tie) in found {
+            let (tie, swapped) = match tie {
+                Some(Tie::Agree(o)) => (Tie::Agree(o), Tie::Agree(o.swapped())),
+                Some(tie) => (tie, tie),
+                None => {
+                    unsure.push((x, y, Cell::new(None)));
+                    let tie = Tie::Unsure(unsure.len() - 1);
+                    (tie, tie)
+                }
             };
-            adj[x].push((y, a));
+            adj[x].push((y, tie));
             adj[y].push((x, swapped));
         }
         for list in &mut adj {
             list.sort_by_key(|&(y, _)| y);
         }
-        Relations { adj }
+        Relations { adj, words, unsure }
     }
 
-    fn of(&self, x: usize) -> &[(usize, Agreement)] {
+    fn of(&self, x: usize) -> &[(usize, Tie)] {
         &self.adj[x]
+    }
+
+    /// Whether the two nodes of `tie` differ, aligning them the first
+    /// time an unsure pair is asked about.
+    fn differ(&self, tie: Tie) -> bool {
+        match tie {
+            Tie::Agree(_) => false,
+            Tie::Differ => true,
+            Tie::Unsure(k) => {
+                let (x, y, differ) = &self.unsure[k];
+                differ.get().unwrap_or_else(|| {
+                    let d = matches!(
+                        agreement(self.words[*x], self.words[*y]),
+                        Agreement::Differ(_)
+                    );
+                    differ.set(Some(d));
+                    d
+                })
+            }
+        }
     }
 }
 
@@ -615,7 +665,7 @@ impl NodeSets {
         let clash = self.members[small].iter().any(|&a| {
             rel.of(a)
                 .iter()
-                .any(|&(b, r)| matches!(r, Agreement::Differ(_)) && self.set[b] == big)
+                .any(|&(b, r)| self.set[b] == big && rel.differ(r))
         });
         if clash {
             return;
