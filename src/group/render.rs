@@ -55,10 +55,15 @@ pub(crate) fn utterance(
 ) -> (Utterance, Vec<Conflict>) {
     let prep = &corpus.prep;
     let first = &prep[members[0]].rec;
-    let id = format!(
-        "u{:012x}",
-        hash_str(&format!("{}\u{0}{}", first.article, first.start)) >> 16
-    );
+    // "u" and twelve hex digits (48 bits of the hash), written out by
+    // hand: `format!` takes about a thousand instructions a call, and
+    // every utterance is named.
+    let hash = hash_str(&format!("{}\u{0}{}", first.article, first.start)) >> 16;
+    let mut id = String::with_capacity(13);
+    id.push('u');
+    for digit in (0..12).rev() {
+        id.extend(char::from_digit((hash >> (4 * digit)) as u32 & 0xf, 16));
+    }
 
     let mut families = renderings(corpus, members, aligned);
     if families.len() > 1 {
@@ -81,7 +86,7 @@ pub(crate) fn utterance(
         });
         let id = match used.entry(slug(&label)) {
             Entry::Vacant(slug) => {
-                let id = format!("{id}/{}", slug.key());
+                let id = [&id, "/", slug.key()].concat();
                 slug.insert(1);
                 id
             }
@@ -101,7 +106,12 @@ pub(crate) fn utterance(
                 .filter(|&&i| prep[i].day.is_some())
                 .min_by_key(|&&i| prep[i].day)
                 .and_then(|&i| prep[i].rec.published.as_deref())
-                .map(|d| d.chars().take(10).collect()),
+                .map(|d| {
+                    d.char_indices()
+                        .nth(10)
+                        .map_or(d, |(end, _)| &d[..end])
+                        .to_string()
+                }),
             quotations: family.iter().map(|&i| prep[i].rec.id).collect(),
         });
     }
