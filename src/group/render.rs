@@ -22,18 +22,23 @@
 //! already (about half of them: the candidate pairs inside the utterance)
 //! takes linking's alignment instead of being aligned again. The
 //! union-find then works from each node's list of overlapping nodes,
-//! never from all pairs.
+//! never from all pairs. A pair that cannot agree (`may_agree`) matters
+//! only if it differs, and only when a join would put its two nodes in
+//! one rendering: it is aligned then, if ever (most never are).
 //!
 //! A rendering is labelled by the intermediary its articles credit
 //! (`cited`), else by the outlet that carried it first (publication date,
 //! then article path). An uncredited rendering whose content words mostly
 //! come from another rendering names that one as its likely source.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::align::{Agreement, STOP, Words, agreement, hash_str, ngram};
+use super::align::{Agreement, Overlap, STOP, Words, agreement, hash_str, may_agree, ngram};
 use super::link::Aligned;
 use super::{Attrib, Conflict, Corpus, Inference, LinksOf, Rendering, Utterance};
 
@@ -50,81 +55,120 @@ pub(crate) fn utterance(
 ) -> (Utterance, Vec<Conflict>) {
     let prep = &corpus.prep;
     let first = &prep[members[0]].rec;
-    let id = format!(
-        "u{:012x}",
-        hash_str(&format!("{}\u{0}{}", first.article, first.start)) >> 16
-    );
+    // "u" and twelve hex digits (48 bits of the hash), written out by
+    // hand: `format!` takes about a thousand instructions a call, and
+    // every utterance is named.
+    let hash = hash_str(&format!("{}\u{0}{}", first.article, first.start)) >> 16;
+    let mut id = String::with_capacity(13);
+    id.push('u');
+    for digit in (0..12).rev() {
+        id.extend(char::from_digit((hash >> (4 * digit)) as u32 & 0xf, 16));
+    }
 
     let mut families = renderings(corpus, members, aligned);
-    let first_day = |family: &[usize]| family.iter().filter_map(|&i| prep[i].day).min();
-    families.sort_by_key(|f| (first_day(&f.0).unwrap_or(i32::MAX), f.0[0]));
-    let (families, texts): (Vec<Vec<usize>>, Vec<String>) = families.into_iter().unzip();
+    if families.len() > 1 {
+        let first_day = |family: &[usize]| family.iter().filter_map(|&i| prep[i].day).min();
+        families.sort_by_cached_key(|f| (first_day(&f.0).unwrap_or(i32::MAX), f.0[0]));
+    }
 
     let mut renderings: Vec<Rendering> = Vec::with_capacity(families.len());
+    // Slugs taken so far, and how many times: a later rendering with the
+    // same one is numbered.
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
-    for (family, text) in families.iter().zip(texts) {
+    for (family, text) in &mut families {
         let credited = most_common(family.iter().filter_map(|&i| prep[i].rec.cited.as_deref()));
-        let earliest = family
-            .iter()
-            .min_by_key(|&&i| (prep[i].day.unwrap_or(i32::MAX), i))
-            .map(|&i| prep[i].rec.outlet.to_string())
-            .unwrap_or_default();
-        let label = credited.clone().unwrap_or(earliest);
-        let mut slug = slug(&label);
-        let n = used.entry(slug.clone()).or_default();
-        *n += 1;
-        if *n > 1 {
-            slug = format!("{slug}-{n}");
-        }
+        let label = credited.clone().unwrap_or_else(|| {
+            family
+                .iter()
+                .min_by_key(|&&i| (prep[i].day.unwrap_or(i32::MAX), i))
+                .map(|&i| prep[i].rec.outlet.to_string())
+                .unwrap_or_default()
+        });
+        let id = match used.entry(slug(&label)) {
+            Entry::Vacant(slug) => {
+                let id = [&id, "/", slug.key()].concat();
+                slug.insert(1);
+                id
+            }
+            Entry::Occupied(mut slug) => {
+                *slug.get_mut() += 1;
+                format!("{id}/{}-{}", slug.key(), slug.get())
+            }
+        };
         renderings.push(Rendering {
-            id: format!("{id}/{slug}"),
+            id,
             label,
             credited,
             source: None,
-            text,
+            text: std::mem::take(text),
             first_seen: family
                 .iter()
                 .filter(|&&i| prep[i].day.is_some())
                 .min_by_key(|&&i| prep[i].day)
                 .and_then(|&i| prep[i].rec.published.as_deref())
-                .map(|d| d.chars().take(10).collect()),
+                .map(|d| {
+                    d.char_indices()
+                        .nth(10)
+                        .map_or(d, |(end, _)| &d[..end])
+                        .to_string()
+                }),
             quotations: family.iter().map(|&i| prep[i].rec.id).collect(),
         });
     }
     // Likely sources of uncredited renderings.
     if families.len() > 1 {
-        let bags: Vec<BTreeSet<u64>> = families
+        // Each family's distinct content stems, ascending, with their
+        // weights, and its articles, sorted.
+        let bags: Vec<Vec<(u64, f64)>> = families
             .iter()
-            .map(|f| {
-                f.iter()
+            .map(|(f, _)| {
+                let mut stems: Vec<u64> = f
+                    .iter()
                     .flat_map(|&i| prep[i].stems().iter().copied())
-                    .collect()
+                    .collect();
+                stems.sort_unstable();
+                stems.dedup();
+                stems.into_iter().map(|s| (s, corpus.idf(s))).collect()
             })
             .collect();
-        let articles: Vec<BTreeSet<&str>> = families
+        let weights: Vec<f64> = bags
             .iter()
-            .map(|f| f.iter().map(|&i| &*prep[i].rec.article).collect())
+            .map(|bag| bag.iter().map(|&(_, w)| w).sum())
+            .collect();
+        let articles: Vec<Vec<&str>> = families
+            .iter()
+            .map(|(f, _)| {
+                let mut articles: Vec<&str> = f.iter().map(|&i| &*prep[i].rec.article).collect();
+                articles.sort_unstable();
+                articles.dedup();
+                articles
+            })
             .collect();
         for r in 0..families.len() {
             if renderings[r].credited.is_some() {
                 continue;
             }
-            let own: f64 = bags[r].iter().map(|s| corpus.idf(*s)).sum();
+            let own = weights[r];
             let mut best: Option<(f64, bool, bool, usize)> = None;
             for o in 0..families.len() {
-                if o == r {
-                    continue;
-                }
-                let shared: f64 = bags[r].intersection(&bags[o]).map(|s| corpus.idf(*s)).sum();
                 // A source is a fuller wording this one condenses (a
-                // headline's paraphrase, a trim): most of this one's weight
-                // comes from it, and it has at least twice the weight.
-                let other: f64 = bags[o].iter().map(|s| corpus.idf(*s)).sum();
-                let score = shared / own.max(f64::MIN_POSITIVE);
-                if score < 0.4 || other < 2.0 * own {
+                // headline's paraphrase, a trim): it has at least twice
+                // the weight, and most of this one's weight comes from it.
+                if o == r || weights[o] < 2.0 * own {
                     continue;
                 }
-                let same_article = !articles[r].is_disjoint(&articles[o]);
+                let shared: f64 = bags[r]
+                    .iter()
+                    .filter(|&&(s, _)| bags[o].binary_search_by_key(&s, |&(t, _)| t).is_ok())
+                    .map(|&(_, w)| w)
+                    .sum();
+                let score = shared / own.max(f64::MIN_POSITIVE);
+                if score < 0.4 {
+                    continue;
+                }
+                let same_article = articles[r]
+                    .iter()
+                    .any(|a| articles[o].binary_search(a).is_ok());
                 let credited = renderings[o].credited.is_some();
                 let candidate = (score, same_article, credited, usize::MAX - o);
                 if best.is_none_or(|b| {
@@ -144,13 +188,13 @@ pub(crate) fn utterance(
     let speaker = match named {
         Some(s) => Some(corpus.speaker_name(s).to_string()),
         None => {
-            let roles: BTreeSet<&str> = members
+            let mut roles = members
                 .iter()
-                .filter_map(|&i| prep[i].rec.speaker.as_deref())
-                .collect();
-            (roles.len() == 1)
-                .then(|| roles.into_iter().next().map(str::to_string))
-                .flatten()
+                .filter_map(|&i| prep[i].rec.speaker.as_deref());
+            let first = roles.next();
+            first
+                .filter(|&role| roles.all(|r| r == role))
+                .map(str::to_string)
         }
     };
 
@@ -228,55 +272,82 @@ pub(crate) fn utterance(
 
 /// The wording families of `members` (see the module docs), each a sorted
 /// list of record indices with the family's words.
+///
+/// Most utterances are a few quotations, so everything here is indexed by
+/// a member's position in `members` or by node, in flat vectors: maps and
+/// sets per utterance cost more in allocation than in the work itself.
 fn renderings(
     corpus: &Corpus,
     members: &[usize],
     aligned: &[Aligned],
 ) -> Vec<(Vec<usize>, String)> {
     let prep = &corpus.prep;
-    // Nodes: members with the same words.
-    let mut by_words: BTreeMap<&[u64], Vec<usize>> = BTreeMap::new();
-    for &i in members {
-        by_words.entry(&prep[i].words.keys).or_default().push(i);
+    let keys = |p: usize| &prep[members[p]].words.keys[..];
+    if (1..members.len()).all(|p| keys(p) == keys(0)) {
+        return vec![(members.to_vec(), prep[members[0]].rec.text.clone())];
     }
-    let mut nodes: Vec<Vec<usize>> = by_words.into_values().collect();
-    nodes.sort_by_key(|n| n[0]);
-    let n = nodes.len();
-    if n == 1 {
-        let text = prep[nodes[0][0]].rec.text.clone();
-        return vec![(nodes.swap_remove(0), text)];
+    // Nodes: members with the same words, numbered in the order of their
+    // first quotations. `order` lists positions sorted by words, then by
+    // article; a run's first is its earliest member.
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&p, &q| keys(p).cmp(keys(q)).then(p.cmp(&q)));
+    let mut earliest = vec![0; members.len()];
+    for run in order.chunk_by(|&p, &q| keys(p) == keys(q)) {
+        for &p in run {
+            earliest[p] = run[0];
+        }
     }
-    let words: Vec<&Words> = nodes.iter().map(|node| &prep[node[0]].words).collect();
+    let mut node_of = vec![0; members.len()];
+    let mut firsts: Vec<usize> = Vec::new();
+    for p in 0..members.len() {
+        node_of[p] = if earliest[p] == p {
+            firsts.push(members[p]);
+            firsts.len() - 1
+        } else {
+            node_of[earliest[p]]
+        };
+    }
+    let n = firsts.len();
+    let words: Vec<&Words> = firsts.iter().map(|&i| &prep[i].words).collect();
     let rel = Relations::new(&words, |x, y| {
         // A node's words are its first quotation's, and nodes are in the
         // order of their first quotations: node pair (x, y), x < y, is
-        // record pair (nodes[x][0], nodes[y][0]), in the order linking
+        // record pair (firsts[x], firsts[y]), in the order linking
         // aligned it.
-        let pair = (nodes[x][0] as u32, nodes[y][0] as u32);
+        let pair = (firsts[x] as u32, firsts[y] as u32);
         aligned
             .binary_search_by_key(&pair, |a| (a.i, a.j))
             .ok()
             .map(|k| aligned[k].agreement())
     });
-    let articles: Vec<BTreeSet<&str>> = nodes
-        .iter()
-        .map(|node| node.iter().map(|&i| &*prep[i].rec.article).collect())
-        .collect();
-    // Nodes by article, for "does this component hold a node of my
-    // article?" without walking the component.
-    let mut by_article: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (x, arts) in articles.iter().enumerate() {
-        for a in arts {
-            by_article.entry(a).or_default().push(x);
+    // Articles, numbered in name order (the order step 3 joins in), and
+    // the nodes of each: `by_article` holds (article, node) pairs sorted,
+    // `articles_of` the same pairs turned round (see [`row`]).
+    let article = |p: usize| &*prep[members[p]].rec.article;
+    order.sort_by(|&p, &q| article(p).cmp(article(q)).then(p.cmp(&q)));
+    let mut article_of = vec![0; members.len()];
+    for (a, run) in order
+        .chunk_by(|&p, &q| article(p) == article(q))
+        .enumerate()
+    {
+        for &p in run {
+            article_of[p] = a;
         }
     }
+    let mut by_article: Vec<(usize, usize)> = (0..members.len())
+        .map(|p| (article_of[p], node_of[p]))
+        .collect();
+    by_article.sort_unstable();
+    by_article.dedup();
+    let mut articles_of: Vec<(usize, usize)> = by_article.iter().map(|&(a, x)| (x, a)).collect();
+    articles_of.sort_unstable();
 
     let mut uf = NodeSets::new(n);
     // 1. Agreement over three tokens or more, longest first.
     let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
     for x in 0..n {
         for &(y, a) in rel.of(x) {
-            if let Agreement::Agree(o) = a
+            if let Tie::Agree(o) = a
                 && x < y
                 && o.matched >= 3
             {
@@ -290,33 +361,37 @@ fn renderings(
     }
     // 2. Nodes on their own join the component they fit: one holding a
     // node it agrees with and none it differs from.
-    for (x, arts) in articles.iter().enumerate() {
-        if uf.members(x).len() > 1 {
+    let mut fits: Vec<usize> = Vec::new();
+    for x in 0..n {
+        if uf.size(x) > 1 {
             continue;
         }
         let own = uf.find(x);
-        let fits: BTreeSet<usize> = rel
-            .of(x)
-            .iter()
-            .filter(|(_, a)| matches!(a, Agreement::Agree(_)))
-            .map(|&(y, _)| uf.find(y))
-            .filter(|&root| root != own)
-            .collect();
+        fits.clear();
+        fits.extend(
+            rel.of(x)
+                .iter()
+                .filter(|(_, a)| matches!(a, Tie::Agree(_)))
+                .map(|&(y, _)| uf.find(y))
+                .filter(|&root| root != own),
+        );
+        fits.sort_unstable();
+        fits.dedup();
         let mut best: Option<(bool, usize, usize)> = None;
-        for root in fits {
+        for &root in &fits {
             if rel
                 .of(x)
                 .iter()
-                .any(|&(y, a)| matches!(a, Agreement::Differ(_)) && uf.find(y) == root)
+                .any(|&(y, a)| uf.find(y) == root && rel.differ(a))
             {
                 continue;
             }
-            let same_article = arts.iter().any(|a| {
-                by_article
-                    .get(a)
-                    .is_some_and(|ys| ys.iter().any(|&y| uf.find(y) == root))
+            let same_article = articles_of[row(&articles_of, x)].iter().any(|&(_, a)| {
+                by_article[row(&by_article, a)]
+                    .iter()
+                    .any(|&(_, y)| uf.find(y) == root)
             });
-            let candidate = (same_article, uf.members(root).len(), usize::MAX - root);
+            let candidate = (same_article, uf.size(root), usize::MAX - root);
             if best.is_none_or(|b| candidate > b) {
                 best = Some(candidate);
             }
@@ -326,146 +401,216 @@ fn renderings(
         }
     }
     // 3. One article's quotations share a wording where nothing differs.
-    for xs in by_article.values() {
-        for w in xs.windows(2) {
-            uf.join_if(w[0], w[1], &rel);
+    for run in by_article.chunk_by(|a, b| a.0 == b.0) {
+        for w in run.windows(2) {
+            uf.join_if(w[0].1, w[1].1, &rel);
         }
-        if let Some((&first, rest)) = xs.split_first() {
-            for &y in rest {
+        if let Some((&(_, first), rest)) = run.split_first() {
+            for &(_, y) in rest {
                 uf.join_if(first, y, &rel);
             }
         }
     }
     // Each quotation's family, by the root of its node...
-    let mut family_of: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut node_of: BTreeMap<usize, usize> = BTreeMap::new();
-    for (x, node) in nodes.iter().enumerate() {
-        for &i in node {
-            family_of.insert(i, uf.find(x));
-            node_of.insert(i, x);
-        }
-    }
+    let mut family_of: Vec<usize> = node_of.iter().map(|&x| uf.find(x)).collect();
     // ...except that a quotation whose words also fit the family of its
     // article's longest quotation goes there: the same words in two
     // translations ("Nobody wants peace more than Ukrainians") belong, in
     // each article, to that article's wording.
-    let mut per_article: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for &i in members {
-        per_article
-            .entry(&*prep[i].rec.article)
-            .or_default()
-            .push(i);
-    }
-    for quotations in per_article.values() {
+    for quotations in order.chunk_by(|&p, &q| article_of[p] == article_of[q]) {
         let Some(&main) = quotations
             .iter()
-            .max_by_key(|&&i| (prep[i].words.spoken(), usize::MAX - i))
+            .max_by_key(|&&p| (prep[members[p]].words.spoken(), usize::MAX - p))
         else {
             continue;
         };
-        let home = family_of[&main];
-        for &i in quotations {
-            let x = node_of[&i];
+        let home = family_of[main];
+        for &p in quotations {
             let clash = rel
-                .of(x)
+                .of(node_of[p])
                 .iter()
-                .any(|&(y, a)| matches!(a, Agreement::Differ(_)) && uf.find(y) == home);
-            if family_of[&i] != home && !clash {
-                family_of.insert(i, home);
+                .any(|&(y, a)| uf.find(y) == home && rel.differ(a));
+            if family_of[p] != home && !clash {
+                family_of[p] = home;
             }
         }
     }
-    let mut grouped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (&i, &f) in &family_of {
-        grouped.entry(f).or_default().push(i);
+    // The families, in the order of their first quotations.
+    let mut slot = vec![usize::MAX; n];
+    let mut families: Vec<Vec<usize>> = Vec::new();
+    for (p, &f) in family_of.iter().enumerate() {
+        if slot[f] == usize::MAX {
+            slot[f] = families.len();
+            families.push(Vec::new());
+        }
+        families[slot[f]].push(p);
     }
-    let mut out: Vec<(Vec<usize>, String)> = grouped
-        .into_values()
+    // Each node of a family, with the family's first quotation of it
+    // (as that one writes the words), in the order of those quotations;
+    // `first` is reset after each family.
+    let mut first = vec![usize::MAX; n];
+    let mut nodes: Vec<usize> = Vec::new();
+    families
+        .into_iter()
         .map(|family| {
-            // Each node of the family, with the family's first quotation
-            // of it (as that one writes the words).
-            let mut first: BTreeMap<usize, usize> = BTreeMap::new();
-            for &i in &family {
-                first.entry(node_of[&i]).or_insert(i);
+            nodes.clear();
+            for &p in &family {
+                let x = node_of[p];
+                if first[x] == usize::MAX {
+                    first[x] = p;
+                    nodes.push(x);
+                }
             }
             // The rendering's words: its nodes that no other node of it
-            // contains, in the order of their first quotations.
+            // contains.
             let within = |x: usize| {
                 rel.of(x).iter().any(|&(y, a)| {
-                    matches!(a, Agreement::Agree(o) if o.a_within_b && (!o.b_within_a || y < x))
-                        && first.contains_key(&y)
+                    matches!(a, Tie::Agree(o) if o.a_within_b && (!o.b_within_a || y < x))
+                        && first[y] != usize::MAX
                 })
             };
-            let mut maximal: Vec<usize> = first.keys().copied().filter(|&x| !within(x)).collect();
-            maximal.sort_by_key(|x| first[x]);
-            let text: Vec<&str> = maximal
-                .iter()
-                .map(|x| prep[first[x]].rec.text.as_str())
-                .collect();
-            (family, text.join(" … "))
+            let mut text = String::new();
+            for (k, &x) in nodes.iter().filter(|&&x| !within(x)).enumerate() {
+                if k > 0 {
+                    text.push_str(" … ");
+                }
+                text.push_str(&prep[members[first[x]]].rec.text);
+            }
+            for &x in &nodes {
+                first[x] = usize::MAX;
+            }
+            (family.into_iter().map(|p| members[p]).collect(), text)
         })
-        .collect();
-    out.sort_by_key(|f| f.0[0]);
-    out
+        .collect()
+}
+
+/// The second members of the pairs in `pairs` (sorted) whose first is
+/// `key`, as a range of `pairs`.
+fn row(pairs: &[(usize, usize)], key: usize) -> Range<usize> {
+    pairs.partition_point(|&(k, _)| k < key)..pairs.partition_point(|&(k, _)| k <= key)
 }
 
 /// The alignments of an utterance's nodes, kept only where they overlap:
 /// in a large utterance most pairs of nodes are different sentences of
 /// the statement, which share no anchor, so they are never aligned.
-struct Relations {
-    /// Each node's overlapping nodes, ascending, with the agreement as
-    /// seen from it.
-    adj: Vec<Vec<(usize, Agreement)>>,
+struct Relations<'w> {
+    /// Each node's overlapping nodes (and those it may overlap, see
+    /// [`Tie::Unsure`]), ascending, with the tie as seen from it: node
+    /// `x`'s are `ties[starts[x]..starts[x + 1]]`.
+    starts: Vec<usize>,
+    ties: Vec<(usize, Tie)>,
+    words: &'w [&'w Words],
+    /// The pairs of nodes behind [`Tie::Unsure`], `x < y`, with whether
+    /// they differ once aligned.
+    unsure: Vec<(usize, usize, Cell<Option<bool>>)>,
 }
 
-impl Relations {
+/// How two nodes relate, as rendering reads it: a disagreement's overlap
+/// is never read.
+#[derive(Clone, Copy, Debug)]
+enum Tie {
+    Agree(Overlap),
+    Differ,
+    /// They cannot agree (`may_agree`), and are not aligned yet: they
+    /// differ or are disjoint. An index into `Relations::unsure`.
+    Unsure(usize),
+}
+
+impl<'w> Relations<'w> {
     /// The relations of nodes with `words`; `known(x, y)` is the
     /// agreement of nodes `x < y` if it was taken already.
     fn new(
-        words: &[&Words],
+        words: &'w [&'w Words],
         known: impl Fn(usize, usize) -> Option<Agreement> + Sync,
-    ) -> Relations {
+    ) -> Relations<'w> {
         let n = words.len();
+        // `None` for a pair that cannot agree, aligned only if asked.
+        let align = |(x, y): (usize, usize)| {
+            let agreement = match known(x, y) {
+                Some(a) => a,
+                None if !may_agree(words[x], words[y]) => return Some((x, y, None)),
+                None => agreement(words[x], words[y]),
+            };
+            match agreement {
+                Agreement::Disjoint => None,
+                Agreement::Agree(o) => Some((x, y, Some(Tie::Agree(o)))),
+                Agreement::Differ(_) => Some((x, y, Some(Tie::Differ))),
+            }
+        };
         // A few nodes are aligned pair by pair: indexing their n-grams
-        // would cost more than it saves.
-        let pairs = if n <= 16 {
+        // would cost more than it saves. The pairs come in order either
+        // way, so each node's list below fills in ascending order.
+        let found: Vec<(usize, usize, Option<Tie>)> = if n <= 16 {
             (0..n)
                 .flat_map(|x| (x + 1..n).map(move |y| (x, y)))
+                .filter_map(align)
                 .collect()
         } else {
-            may_overlap(words)
+            let pairs = may_overlap(words);
+            // Utterances are rendered in parallel already; only a large
+            // one is worth splitting.
+            if pairs.len() > 1024 {
+                pairs.into_par_iter().filter_map(align).collect()
+            } else {
+                pairs.into_iter().filter_map(align).collect()
+            }
         };
-        let align = |(x, y): (usize, usize)| match known(x, y)
-            .unwrap_or_else(|| agreement(words[x], words[y]))
-        {
-            Agreement::Disjoint => None,
-            a => Some((x, y, a)),
-        };
-        // Utterances are rendered in parallel already; only a large one
-        // is worth splitting.
-        let found: Vec<(usize, usize, Agreement)> = if pairs.len() > 1024 {
-            pairs.into_par_iter().filter_map(align).collect()
-        } else {
-            pairs.into_iter().filter_map(align).collect()
-        };
-        let mut adj: Vec<Vec<(usize, Agreement)>> = vec![Vec::new(); n];
-        for (x, y, a) in found {
-            let swapped = match a {
-                Agreement::Agree(o) => Agreement::Agree(o.swapped()),
-                Agreement::Differ(o) => Agreement::Differ(o.swapped()),
-                Agreement::Disjoint => Agreement::Disjoint,
+        let mut starts = vec![0; n + 1];
+        for &(x, y, _) in &found {
+            starts[x + 1] += 1;
+            starts[y + 1] += 1;
+        }
+        for x in 0..n {
+            starts[x + 1] += starts[x];
+        }
+        let mut next = starts.clone();
+        let mut ties = vec![(0, Tie::Differ); starts[n]];
+        let mut unsure = Vec::new();
+        for (x, y, tie) in found {
+            let (tie, swapped) = match tie {
+                Some(Tie::Agree(o)) => (Tie::Agree(o), Tie::Agree(o.swapped())),
+                Some(tie) => (tie, tie),
+                None => {
+                    unsure.push((x, y, Cell::new(None)));
+                    let tie = Tie::Unsure(unsure.len() - 1);
+                    (tie, tie)
+                }
             };
-            adj[x].push((y, a));
-            adj[y].push((x, swapped));
+            ties[next[x]] = (y, tie);
+            next[x] += 1;
+            ties[next[y]] = (x, swapped);
+            next[y] += 1;
         }
-        for list in &mut adj {
-            list.sort_by_key(|&(y, _)| y);
+        Relations {
+            starts,
+            ties,
+            words,
+            unsure,
         }
-        Relations { adj }
     }
 
-    fn of(&self, x: usize) -> &[(usize, Agreement)] {
-        &self.adj[x]
+    fn of(&self, x: usize) -> &[(usize, Tie)] {
+        &self.ties[self.starts[x]..self.starts[x + 1]]
+    }
+
+    /// Whether the two nodes of `tie` differ, aligning them the first
+    /// time an unsure pair is asked about.
+    fn differ(&self, tie: Tie) -> bool {
+        match tie {
+            Tie::Agree(_) => false,
+            Tie::Differ => true,
+            Tie::Unsure(k) => {
+                let (x, y, differ) = &self.unsure[k];
+                differ.get().unwrap_or_else(|| {
+                    let d = matches!(
+                        agreement(self.words[*x], self.words[*y]),
+                        Agreement::Differ(_)
+                    );
+                    differ.set(Some(d));
+                    d
+                })
+            }
+        }
     }
 }
 
@@ -571,13 +716,16 @@ fn may_overlap(words: &[&Words]) -> Vec<(usize, usize)> {
     pairs
 }
 
-/// Union-find over nodes that keeps each component's member list. A
-/// component is named by its smallest node (its *root*), whatever order
-/// the joins came in.
+/// Union-find over nodes that keeps each component's members in a ring
+/// (`next`), so that joining two is a swap, not a copy. A component is
+/// named by its smallest node (its *root*), whatever order the joins
+/// came in.
 struct NodeSets {
-    /// Each node's set (an index into `members` and `least`).
+    /// Each node's set (an index into `size` and `least`).
     set: Vec<usize>,
-    members: Vec<Vec<usize>>,
+    /// The next node of the same set, round the ring.
+    next: Vec<usize>,
+    size: Vec<usize>,
     least: Vec<usize>,
 }
 
@@ -585,7 +733,8 @@ impl NodeSets {
     fn new(n: usize) -> NodeSets {
         NodeSets {
             set: (0..n).collect(),
-            members: (0..n).map(|x| vec![x]).collect(),
+            next: (0..n).collect(),
+            size: vec![1; n],
             least: (0..n).collect(),
         }
     }
@@ -594,8 +743,14 @@ impl NodeSets {
         self.least[self.set[x]]
     }
 
-    fn members(&self, x: usize) -> &[usize] {
-        &self.members[self.set[x]]
+    /// How many nodes the component of `x` holds.
+    fn size(&self, x: usize) -> usize {
+        self.size[self.set[x]]
+    }
+
+    /// The nodes of the component of `x`, starting from `x`.
+    fn ring(&self, x: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(x), move |&a| Some(self.next[a]).filter(|&b| b != x))
     }
 
     /// Join the components of `x` and `y` unless a pair across them
@@ -607,39 +762,44 @@ impl NodeSets {
         }
         // The smaller set moves: its differing neighbours are the only
         // pairs to check, and its members the only ones relabelled.
-        let (big, small) = if self.members[sx].len() >= self.members[sy].len() {
-            (sx, sy)
+        let (big, small, from) = if self.size[sx] >= self.size[sy] {
+            (sx, sy, y)
         } else {
-            (sy, sx)
+            (sy, sx, x)
         };
-        let clash = self.members[small].iter().any(|&a| {
+        let clash = self.ring(from).any(|a| {
             rel.of(a)
                 .iter()
-                .any(|&(b, r)| matches!(r, Agreement::Differ(_)) && self.set[b] == big)
+                .any(|&(b, r)| self.set[b] == big && rel.differ(r))
         });
         if clash {
             return;
         }
-        let moved = std::mem::take(&mut self.members[small]);
-        for &a in &moved {
+        let mut a = from;
+        loop {
             self.set[a] = big;
+            a = self.next[a];
+            if a == from {
+                break;
+            }
         }
-        self.members[big].extend(moved);
+        self.next.swap(x, y);
+        self.size[big] += self.size[small];
         self.least[big] = self.least[big].min(self.least[small]);
     }
 }
 
 /// The most frequent of `values`; ties go to the first in sort order.
 fn most_common<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for v in values {
-        *counts.entry(v).or_default() += 1;
+    let mut values: Vec<&str> = values.collect();
+    values.sort_unstable();
+    let mut most: Option<&[&str]> = None;
+    for run in values.chunk_by(|a, b| a == b) {
+        if most.is_none_or(|m| run.len() > m.len()) {
+            most = Some(run);
+        }
     }
-    let max = counts.values().copied().max()?;
-    counts
-        .into_iter()
-        .find(|(_, c)| *c == max)
-        .map(|(v, _)| v.to_string())
+    most.map(|run| run[0].to_string())
 }
 
 /// A label as an id part: lower-case ASCII letters and digits, other runs
