@@ -184,10 +184,10 @@ impl Batch<'_> {
     ) -> anyhow::Result<Stored> {
         let sp = self.tx.savepoint()?;
         let mut written = Vec::new();
-        // A savepoint rolled back takes its new speakers with it: ids are
-        // remembered within the savepoint only.
-        let mut speakers = SpeakerIds::default();
-        let stored = write_article(&sp, article, analysis, &mut speakers, &mut written)?;
+        // A savepoint rolled back takes its new speakers and outlets with
+        // it: ids are remembered within the savepoint only.
+        let mut known = Known::default();
+        let stored = write_article(&sp, article, analysis, &mut known, &mut written)?;
         sp.commit()?;
         self.unindexed.extend(written);
         Ok(stored)
@@ -209,17 +209,13 @@ impl Batch<'_> {
         &mut self,
         articles: impl IntoIterator<Item = (&'a Article, Option<&'a Analysis>)>,
     ) -> anyhow::Result<Vec<Stored>> {
-        let mut speakers = SpeakerIds::default();
+        let mut known = Known::default();
         articles
             .into_iter()
             .map(|(article, analysis)| match analysis {
-                Some(analysis) => write_article(
-                    &self.tx,
-                    article,
-                    analysis,
-                    &mut speakers,
-                    &mut self.unindexed,
-                ),
+                Some(analysis) => {
+                    write_article(&self.tx, article, analysis, &mut known, &mut self.unindexed)
+                }
                 None => keep_article(&self.tx, article),
             })
             .collect()
@@ -290,10 +286,10 @@ fn write_article(
     conn: &Connection,
     article: &Article,
     analysis: &Analysis,
-    speakers: &mut SpeakerIds,
+    known: &mut Known,
     written: &mut Vec<i64>,
 ) -> anyhow::Result<Stored> {
-    let outlet_id = outlet_id(conn, &article.meta.outlet)?;
+    let outlet_id = known.outlet(conn, &article.meta.outlet)?;
     let meta = &article.meta;
     let (change, existing_id) = match stored_hash(conn, &article.path)? {
         // Stored since it was checked, by another ingest of the same file.
@@ -314,8 +310,11 @@ fn write_article(
         None => (Change::New, None),
     };
     // The next grouping has work (migrations/0005_grouping_pending.sql).
-    conn.prepare_cached("INSERT OR IGNORE INTO grouping_pending (id) VALUES (1)")?
-        .execute([])?;
+    if !known.pending {
+        conn.prepare_cached("INSERT OR IGNORE INTO grouping_pending (id) VALUES (1)")?
+            .execute([])?;
+        known.pending = true;
+    }
     // The row was looked up above, under the write lock: a plain update
     // or insert, as `last_insert_rowid` allows. An upsert with `RETURNING`
     // made SQLite open a statement journal for every article.
@@ -347,7 +346,7 @@ fn write_article(
     let article_id = existing_id.unwrap_or_else(|| ArticleId(conn.last_insert_rowid()));
     for quotation in &analysis.quotations {
         written.push(insert_quotation(
-            conn, article_id, article, quotation, speakers,
+            conn, article_id, article, quotation, known,
         )?);
     }
     let mut aside = conn.prepare_cached(
@@ -378,13 +377,13 @@ fn insert_quotation(
     article_id: ArticleId,
     article: &Article,
     quotation: &Quotation,
-    speakers: &mut SpeakerIds,
+    known: &mut Known,
 ) -> anyhow::Result<i64> {
     let text = &article.text;
     let quote = &quotation.quote;
     let attribution = &quotation.attribution;
     let speaker_id = match &attribution.speaker {
-        Some(speaker) => Some(speakers.id(conn, speaker)?),
+        Some(speaker) => Some(known.speaker(conn, speaker)?),
         None => None,
     };
     let mention = attribution.mention;
@@ -435,21 +434,37 @@ fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<OutletId> {
         .query_row([name], |row| row.get(0))?)
 }
 
-/// Speaker ids looked up in one transaction, or one savepoint: a chunk of
-/// articles names the same few hundred speakers thousands of times, and
-/// two statements per quotation were a tenth of the writer's time. A
-/// speaker row, once there, is never changed by an ingest, so within the
-/// transaction that looked it up its id stays true.
+/// What one transaction, or one savepoint, has looked up or written
+/// already. A chunk of articles names the same few hundred speakers
+/// thousands of times and the same outlets a thousand: two statements per
+/// quotation were a tenth of the writer's time, and two per article plus
+/// the pending mark another three statements of the writer's dozen per
+/// article. A speaker or outlet row, once there, is never changed by an
+/// ingest, so within the transaction that looked it up its id stays true.
 #[derive(Default)]
-struct SpeakerIds(HashMap<String, SpeakerId>);
+struct Known {
+    speakers: HashMap<String, SpeakerId>,
+    outlets: HashMap<String, OutletId>,
+    /// Whether `grouping_pending` is marked.
+    pending: bool,
+}
 
-impl SpeakerIds {
-    fn id(&mut self, conn: &Connection, speaker: &Speaker) -> anyhow::Result<SpeakerId> {
-        if let Some(&id) = self.0.get(&speaker.name) {
+impl Known {
+    fn speaker(&mut self, conn: &Connection, speaker: &Speaker) -> anyhow::Result<SpeakerId> {
+        if let Some(&id) = self.speakers.get(&speaker.name) {
             return Ok(id);
         }
         let id = speaker_id(conn, speaker)?;
-        self.0.insert(speaker.name.clone(), id);
+        self.speakers.insert(speaker.name.clone(), id);
+        Ok(id)
+    }
+
+    fn outlet(&mut self, conn: &Connection, name: &str) -> anyhow::Result<OutletId> {
+        if let Some(&id) = self.outlets.get(name) {
+            return Ok(id);
+        }
+        let id = outlet_id(conn, name)?;
+        self.outlets.insert(name.to_string(), id);
         Ok(id)
     }
 }
