@@ -19,7 +19,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use rusqlite::types::Value;
 use rusqlite::{
-    Connection, ErrorCode, OptionalExtension, ToSql, Transaction, TransactionBehavior, params,
+    Connection, ErrorCode, OptionalExtension, Statement, ToSql, Transaction, TransactionBehavior,
+    params,
 };
 
 use crate::analyze::{Analysis, Quotation};
@@ -344,9 +345,24 @@ fn write_article(
         article.bytes,
     ])?;
     let article_id = existing_id.unwrap_or_else(|| ArticleId(conn.last_insert_rowid()));
+    // Taken from the cache once per article, not once per quotation: the
+    // cache finds a statement by hashing its text, 300 bytes here.
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO quotations
+             (article_id, start, end, text, form, partial, speaker_id,
+              mention_start, mention_end, mention_text, cue, cue_start, cue_end,
+              cited, rule, confidence, paragraph, article_path)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)",
+    )?;
     for quotation in &analysis.quotations {
         written.push(insert_quotation(
-            conn, article_id, article, quotation, known,
+            conn,
+            &mut insert,
+            article_id,
+            article,
+            quotation,
+            known,
         )?);
     }
     let mut aside = conn.prepare_cached(
@@ -371,9 +387,11 @@ fn write_article(
 
 /// Insert one quotation of `article` (stored as `article_id`), with its
 /// article's path: the listings' order, which `quotations_listing` holds
-/// (see migrations/0004_listing_indexes.sql).
+/// (see migrations/0004_listing_indexes.sql). `insert` is `write_article`'s
+/// statement.
 fn insert_quotation(
     conn: &Connection,
+    insert: &mut Statement,
     article_id: ArticleId,
     article: &Article,
     quotation: &Quotation,
@@ -395,15 +413,7 @@ fn insert_quotation(
     } else {
         0.0
     };
-    conn.prepare_cached(
-        "INSERT INTO quotations
-             (article_id, start, end, text, form, partial, speaker_id,
-              mention_start, mention_end, mention_text, cue, cue_start, cue_end,
-              cited, rule, confidence, paragraph, article_path)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)",
-    )?
-    .execute(params![
+    insert.execute(params![
         article_id,
         quote.span.start,
         quote.span.end,
