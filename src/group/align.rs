@@ -19,7 +19,7 @@
 use similar::algorithms::DiffHook;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::normalize::{Normalized, is_stop_word};
+use super::normalize::{Normalized, TokenRef, is_stop_word};
 
 /// Token flags, packed: see [`Words`].
 pub(crate) const ELLIPSIS: u8 = 1;
@@ -47,26 +47,37 @@ impl Words {
             flags: Vec::with_capacity(n),
         };
         for t in &normalized.tokens {
-            words.keys.push(hash_str(&t.text));
-            let mut f = 0;
-            if t.ellipsis_before {
-                f |= ELLIPSIS;
-            }
-            if t.bracket {
-                f |= BRACKET;
-            }
-            if is_stop_word(&t.text) {
-                f |= STOP;
-            }
-            if t.name {
-                f |= NAME;
-            }
-            if t.number {
-                f |= NUMBER;
-            }
-            words.flags.push(f);
+            words.push(t.borrowed());
         }
         words
+    }
+
+    /// Add a token, as it comes from the tokenizer: grouping builds the
+    /// compact form without a [`Normalized`] in between.
+    pub(crate) fn push(&mut self, t: TokenRef<'_>) {
+        self.keys.push(hash_str(t.text));
+        let mut f = 0;
+        if t.ellipsis_before {
+            f |= ELLIPSIS;
+        }
+        if t.bracket {
+            f |= BRACKET;
+        }
+        if is_stop_word(t.text) {
+            f |= STOP;
+        }
+        if t.name {
+            f |= NAME;
+        }
+        if t.number {
+            f |= NUMBER;
+        }
+        self.flags.push(f);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.keys.clear();
+        self.flags.clear();
     }
 
     pub fn len(&self) -> usize {

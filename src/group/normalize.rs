@@ -97,6 +97,19 @@ pub(crate) struct TokenRef<'a> {
     pub(crate) number: bool,
 }
 
+impl Token {
+    pub(crate) fn borrowed(&self) -> TokenRef<'_> {
+        TokenRef {
+            text: &self.text,
+            span: self.span,
+            ellipsis_before: self.ellipsis_before,
+            bracket: self.bracket,
+            name: self.name,
+            number: self.number,
+        }
+    }
+}
+
 impl TokenRef<'_> {
     fn with_text(self, text: &str) -> TokenRef<'_> {
         TokenRef {
