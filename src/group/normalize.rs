@@ -159,6 +159,9 @@ struct Word {
     next: usize,
     /// Made of digits (and separators inside a number).
     all_digits: bool,
+    /// Folded to ASCII letters, digits and apostrophes alone: its parts
+    /// are letters and digits, which [`kept`] would keep whole.
+    plain: bool,
 }
 
 impl Tokenizer {
@@ -185,7 +188,11 @@ impl Tokenizer {
                 let (first_part, second_part) =
                     expand(&self.folded, &mut self.expanded, &mut self.spelled);
                 for part in std::iter::once(first_part).chain(second_part) {
-                    let part = kept(part, word.all_digits, &mut self.kept);
+                    let part = if word.plain {
+                        part
+                    } else {
+                        kept(part, word.all_digits, &mut self.kept)
+                    };
                     if part.is_empty() {
                         continue;
                     }
@@ -237,6 +244,7 @@ impl Tokenizer {
         // it.
         let mut written = 0;
         let mut all_digits = true;
+        let mut plain = true;
         let (mut end, mut at) = (start, start);
         while let Some(c) = char_at(text, at) {
             let after = at + c.len_utf8();
@@ -253,6 +261,7 @@ impl Tokenizer {
                 fold_char(c, folded);
                 written += c.len_utf8();
                 all_digits &= c.is_numeric();
+                plain = false;
                 (end, at) = (after, after);
                 continue;
             }
@@ -270,6 +279,7 @@ impl Tokenizer {
                 if c == '.' {
                     folded.push('.');
                     written += 1;
+                    plain = false;
                 }
                 at = after;
                 continue;
@@ -291,6 +301,7 @@ impl Tokenizer {
             end,
             next: at,
             all_digits,
+            plain,
         }
     }
 }
