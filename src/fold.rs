@@ -290,7 +290,10 @@ pub fn fold_into(s: &str, out: &mut String) {
     }
 }
 
-fn fold_char(c: char, out: &mut String) {
+/// [`fold`] of one character, appended to `out`: folding goes character
+/// by character, so a caller that reads a word a character at a time can
+/// fold it as it reads.
+pub(crate) fn fold_char(c: char, out: &mut String) {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
         '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),

@@ -19,7 +19,7 @@
 use similar::algorithms::DiffHook;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::normalize::{Normalized, is_stop_word};
+use super::normalize::{Normalized, TokenRef, is_stop_word};
 
 /// Token flags, packed: see [`Words`].
 pub(crate) const ELLIPSIS: u8 = 1;
@@ -52,27 +52,40 @@ impl Words {
             spoken: 0,
         };
         for t in &normalized.tokens {
-            words.keys.push(hash_str(&t.text));
-            let mut f = 0;
-            if t.ellipsis_before {
-                f |= ELLIPSIS;
-            }
-            if t.bracket {
-                f |= BRACKET;
-            }
-            if is_stop_word(&t.text) {
-                f |= STOP;
-            }
-            if t.name {
-                f |= NAME;
-            }
-            if t.number {
-                f |= NUMBER;
-            }
-            words.flags.push(f);
+            words.push(t.borrowed());
         }
-        words.spoken = words.flags.iter().filter(|f| *f & BRACKET == 0).count();
         words
+    }
+
+    /// Add a token, as it comes from the tokenizer: grouping builds the
+    /// compact form without a [`Normalized`] in between.
+    pub(crate) fn push(&mut self, t: TokenRef<'_>) {
+        self.keys.push(hash_str(t.text));
+        let mut f = 0;
+        if t.ellipsis_before {
+            f |= ELLIPSIS;
+        }
+        if t.bracket {
+            f |= BRACKET;
+        } else {
+            self.spoken += 1;
+        }
+        if is_stop_word(t.text) {
+            f |= STOP;
+        }
+        if t.name {
+            f |= NAME;
+        }
+        if t.number {
+            f |= NUMBER;
+        }
+        self.flags.push(f);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.keys.clear();
+        self.flags.clear();
+        self.spoken = 0;
     }
 
     pub fn len(&self) -> usize {
@@ -718,6 +731,16 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Piece> {
 mod tests {
     use super::*;
     use crate::group::normalize;
+
+    #[test]
+    fn spoken_tokens_leave_out_bracketed_ones() {
+        let words = Words::new(&normalize("“The [Russian] side … is ready,” he said"));
+        assert_eq!(words.len(), 7);
+        assert_eq!(words.spoken(), 6);
+        let mut reused = words.clone();
+        reused.clear();
+        assert_eq!((reused.len(), reused.spoken()), (0, 0));
+    }
 
     fn rel(a: &str, b: &str) -> Relation {
         relate(&normalize(a), &normalize(b))

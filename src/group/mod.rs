@@ -447,7 +447,12 @@ impl<'r> Corpus<'r> {
         let mut sorted: Vec<&Record> = records.iter().collect();
         sorted.par_sort_unstable_by(|a, b| content_order(a, b));
         let (speakers, index) = people(&sorted);
-        let prep: Vec<Prepared> = sorted.par_iter().map(|rec| prepare(rec, &index)).collect();
+        let prep: Vec<Prepared> = sorted
+            .par_iter()
+            .map_init(Scratch::default, |scratch, rec| {
+                prepare(rec, &index, scratch)
+            })
+            .collect();
         let df = prep
             .par_iter()
             .fold(FastMap::default, |mut df: FastMap<u64, u32>, p| {
@@ -868,19 +873,31 @@ fn content_order(a: &Record, b: &Record) -> std::cmp::Ordering {
     (&a.article, a.start, &a.text, a.id).cmp(&(&b.article, b.start, &b.text, b.id))
 }
 
-fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
-    let normalized = normalize(&rec.text);
-    let words = align::Words::new(&normalized);
-    let mut stems = Vec::new();
-    let mut names = Vec::new();
-    let mut numbers = Vec::new();
-    let mut stem = String::new();
-    for t in &normalized.tokens {
-        if t.bracket {
-            continue;
-        }
-        if normalize::stem_into(&t.text, &mut stem) {
-            let h = align::hash_str(&stem);
+/// A record's tokens for alignment, its content stems, date and
+/// attribution: normalised straight into the compact forms, with no
+/// string per token.
+fn prepare<'r>(
+    rec: &'r Record,
+    speakers: &HashMap<&str, u32>,
+    scratch: &mut Scratch,
+) -> Prepared<'r> {
+    let Scratch {
+        tokenizer,
+        words,
+        stem,
+        stems,
+        bag,
+        names,
+        numbers,
+    } = scratch;
+    words.clear();
+    stems.clear();
+    names.clear();
+    numbers.clear();
+    tokenizer.tokens(&rec.text, |t| {
+        words.push(t);
+        if !t.bracket && normalize::stem_into(t.text, stem) {
+            let h = align::hash_str(stem);
             stems.push(h);
             if t.number {
                 numbers.push(h);
@@ -888,26 +905,42 @@ fn prepare<'r>(rec: &'r Record, speakers: &HashMap<&str, u32>) -> Prepared<'r> {
                 names.push(h);
             }
         }
-    }
-    let mut bag = stems.clone();
+    });
+    bag.clear();
+    bag.extend_from_slice(stems);
     bag.sort_unstable();
     bag.dedup();
     let mut hashes = Vec::with_capacity(stems.len() + bag.len() + names.len() + numbers.len());
     let mut ends = [0; 3];
-    for (list, end) in [stems, bag, names].into_iter().zip(&mut ends) {
-        hashes.extend(list);
+    for (list, end) in [&*stems, &*bag, &*names].into_iter().zip(&mut ends) {
+        hashes.extend_from_slice(list);
         *end = hashes.len() as u32;
     }
-    hashes.extend(numbers);
+    hashes.extend_from_slice(numbers);
     Prepared {
         rec,
-        words,
+        // A clone is sized exactly: grouping keeps one per quotation.
+        words: words.clone(),
         hashes: hashes.into_boxed_slice(),
         ends,
         day: rec.published.as_deref().and_then(day_number),
         attrib: attribution(rec, speakers),
         content: link::Content::default(),
     }
+}
+
+/// What [`prepare`] reuses from one record to the next: the tokenizer's
+/// buffers and the lists a record's own are copied from, so that a
+/// record costs only the allocations it keeps.
+#[derive(Default)]
+struct Scratch {
+    tokenizer: normalize::Tokenizer,
+    words: align::Words,
+    stem: String,
+    stems: Vec<u64>,
+    bag: Vec<u64>,
+    names: Vec<u64>,
+    numbers: Vec<u64>,
 }
 
 /// Whether the record's speaker is named, described, or unknown.
