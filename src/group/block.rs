@@ -43,7 +43,29 @@ impl Entry {
 /// The bucket of quotations without a named speaker.
 const UNRESOLVED: u64 = 0;
 
-/// Candidate pairs `(i, j)`, `i < j`, sorted and unique. Only records with
+/// A candidate pair of records `(i, j)`, `i < j`, in one word (`i` in the
+/// high half): sorting and merging ten million of them compare one number
+/// instead of two, in the same order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Pair(u64);
+
+impl Pair {
+    fn new(a: u32, b: u32) -> Pair {
+        Pair(u64::from(a.min(b)) << 32 | u64::from(a.max(b)))
+    }
+
+    /// The lower record.
+    pub(crate) fn i(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    /// The higher record.
+    pub(crate) fn j(self) -> u32 {
+        self.0 as u32
+    }
+}
+
+/// Candidate pairs, sorted and unique. Only records with
 /// `index[i]` take part; with `need`, a pair must have a `need`ed end.
 /// Pairs are record indices as `u32`: at 100k articles there are tens of
 /// millions of them, and their size is much of grouping's peak memory.
@@ -52,7 +74,7 @@ pub(crate) fn candidates(
     opts: &Options,
     index: &[bool],
     need: Option<&[bool]>,
-) -> Vec<(u32, u32)> {
+) -> Vec<Pair> {
     let prep = &corpus.prep;
     let indexed = |i: usize| index.get(i).copied().unwrap_or(false);
     // Named records probe the unresolved bucket only for shingles some
@@ -132,7 +154,7 @@ pub(crate) fn candidates(
     // doubled since, so duplicates never pile up (they were much of
     // grouping's peak memory at 100k articles), and the tasks' sorted
     // lists are merged once the postings are freed.
-    let mut lists: Vec<Vec<(u32, u32)>> = runs
+    let mut lists: Vec<Vec<Pair>> = runs
         .par_iter()
         .with_min_len(runs.len() / 64 + 1)
         .fold(Distinct::default, |mut out, &(s, e)| {
@@ -146,7 +168,7 @@ pub(crate) fn candidates(
                 for y in x + 1..run.len().min(x + reach) {
                     let (a, b) = (&run[x], &run[y]);
                     if keep(a, b) {
-                        out.push((a.index().min(b.index()), a.index().max(b.index())));
+                        out.push(Pair::new(a.index(), b.index()));
                     }
                 }
             }
@@ -178,12 +200,12 @@ pub(crate) fn candidates(
 /// each time they double.
 #[derive(Default)]
 struct Distinct {
-    pairs: Vec<(u32, u32)>,
+    pairs: Vec<Pair>,
     compacted: usize,
 }
 
 impl Distinct {
-    fn push(&mut self, pair: (u32, u32)) {
+    fn push(&mut self, pair: Pair) {
         self.pairs.push(pair);
         if self.pairs.len() >= 2 * self.compacted.max(1 << 16) {
             self.compact();
@@ -196,7 +218,7 @@ impl Distinct {
         self.compacted = self.pairs.len();
     }
 
-    fn finish(mut self) -> Vec<(u32, u32)> {
+    fn finish(mut self) -> Vec<Pair> {
         self.compact();
         self.pairs.shrink_to_fit();
         self.pairs
@@ -204,7 +226,7 @@ impl Distinct {
 }
 
 /// The union of two sorted, distinct lists, sorted and distinct.
-fn merge(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+fn merge(a: Vec<Pair>, b: Vec<Pair>) -> Vec<Pair> {
     if a.is_empty() {
         return b;
     }

@@ -324,14 +324,14 @@ fn regroup_parts(
     let mut touched: BTreeSet<usize> = (0..corpus.prep.len()).filter(|&i| is_dirty[i]).collect();
     let everyone = vec![true; corpus.prep.len()];
     let pairs = block::candidates(corpus, opts, &everyone, Some(&is_dirty));
-    let found: Vec<(u32, u32)> = pairs
+    let found: Vec<block::Pair> = pairs
         .par_iter()
-        .filter(|&&(i, j)| link::evaluate(corpus, i as usize, j as usize).is_some())
+        .filter(|pair| link::evaluate(corpus, pair.i() as usize, pair.j() as usize).is_some())
         .copied()
         .collect();
-    for (i, j) in found {
-        touched.insert(i as usize);
-        touched.insert(j as usize);
+    for pair in found {
+        touched.insert(pair.i() as usize);
+        touched.insert(pair.j() as usize);
     }
     // Same-article neighbours: an article's quotations are all dirty
     // together (an article is stored or replaced whole), so continuation
@@ -520,15 +520,16 @@ impl<'r> Corpus<'r> {
         let (mut links, mut aligned): (Vec<link::Found>, Vec<link::Aligned>) = pairs
             .par_chunks(LINK_CHUNK)
             .flat_map_iter(|chunk| {
-                chunk.iter().enumerate().flat_map(move |(k, &(i, j))| {
-                    if let Some(&(_, ahead)) = chunk.get(k + 2 * PREFETCH_DISTANCE) {
-                        let record: *const Prepared = &self.prep[ahead as usize];
+                chunk.iter().enumerate().flat_map(move |(k, pair)| {
+                    if let Some(ahead) = chunk.get(k + 2 * PREFETCH_DISTANCE) {
+                        let record: *const Prepared = &self.prep[ahead.j() as usize];
                         prefetch(record);
                         prefetch(record.wrapping_byte_add(64));
                     }
-                    if let Some(&(_, ahead)) = chunk.get(k + PREFETCH_DISTANCE) {
-                        prefetch(self.prep[ahead as usize].hashes.as_ptr());
+                    if let Some(ahead) = chunk.get(k + PREFETCH_DISTANCE) {
+                        prefetch(self.prep[ahead.j() as usize].hashes.as_ptr());
                     }
+                    let (i, j) = (pair.i(), pair.j());
                     let (found, agreement) = link::assess(self, i as usize, j as usize);
                     let aligned =
                         agreement.and_then(|agreement| link::Aligned::new(i, j, agreement));
