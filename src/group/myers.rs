@@ -15,7 +15,7 @@
 
 use std::cell::RefCell;
 use std::convert::Infallible;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 #[cfg(test)]
 use similar::DiffOp;
@@ -34,17 +34,14 @@ pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
 /// when the caller only walks them.
 pub(crate) fn diff_into<D: DiffHook<Error = Infallible>>(old: &[u64], new: &[u64], hook: D) -> D {
     let mut hook = Compact::new(Replace::new(hook), old, new);
-    let max_d = max_d(old.len(), new.len());
     SEARCH.with_borrow_mut(|search| {
-        let Search { vf, vb, rev } = search;
-        vf.fit(max_d);
-        vb.fit(max_d);
+        let Search { passes, rev } = search;
         rev.clear();
         rev.extend(old.iter().rev());
         rev.extend(new.iter().rev());
         let (old_rev, new_rev) = rev.split_at(old.len());
         let (old, new) = (Side::new(old, old_rev), Side::new(new, new_rev));
-        let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), vf, vb);
+        let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), passes);
     });
     let Ok(()) = hook.finish();
     hook.into_inner().into_inner()
@@ -55,22 +52,34 @@ thread_local! {
     /// allocated (and zeroed) for each.
     static SEARCH: RefCell<Search> = const {
         RefCell::new(Search {
-            vf: V::EMPTY,
-            vb: V::EMPTY,
+            passes: Passes {
+                forward: Vec::new(),
+                forward_last: Vec::new(),
+                backward: Vec::new(),
+                backward_last: Vec::new(),
+            },
             rev: Vec::new(),
         })
     };
 }
 
-/// What a diff works in. What a previous diff left in the `V`s is never
-/// read: pass `d` of a search reads only the diagonals pass `d - 1`
-/// wrote, and the one diagonal it starts from is set first (see
-/// `find_middle_snake`).
+/// What a diff works in.
 struct Search {
-    vf: V,
-    vb: V,
+    passes: Passes,
     /// The two sequences reversed, one after the other (see [`Side`]).
     rev: Vec<u64>,
+}
+
+/// The furthest x on each diagonal of the last two passes of each
+/// search (see [`find_middle_snake`]), grown to the largest diff yet.
+/// What a previous search left in them is never read: pass `d` reads
+/// only the entries pass `d - 1` wrote, and the one entry the first
+/// pass reads is set first.
+struct Passes {
+    forward: Vec<usize>,
+    forward_last: Vec<usize>,
+    backward: Vec<usize>,
+    backward_last: Vec<usize>,
 }
 
 /// One of the two sequences, and the same reversed: the backward search
@@ -103,37 +112,6 @@ impl<'s> Side<'s> {
     }
 }
 
-/// The furthest-reaching x of each diagonal `k`, indexed from `-offset`.
-struct V {
-    offset: isize,
-    v: Vec<usize>,
-}
-
-impl V {
-    const EMPTY: V = V {
-        offset: 0,
-        v: Vec::new(),
-    };
-
-    fn new(max_d: usize) -> V {
-        V {
-            offset: max_d as isize,
-            v: vec![0; 2 * max_d],
-        }
-    }
-
-    /// Make room for a diff of `max_d`: a larger `V` serves as well.
-    fn fit(&mut self, max_d: usize) {
-        if self.offset < max_d as isize {
-            *self = V::new(max_d);
-        }
-    }
-
-    fn set(&mut self, k: isize, x: usize) {
-        self.v[(k + self.offset) as usize] = x;
-    }
-}
-
 fn max_d(len1: usize, len2: usize) -> usize {
     (len1 + len2).div_ceil(2) + 1
 }
@@ -154,17 +132,18 @@ fn common_suffix_len(old: &[u64], new: &[u64]) -> usize {
 /// both ranges to their ends, found by searching forward from one corner
 /// and backward from the other until the two meet.
 ///
-/// Each step of the search looks at one diagonal, and grouping takes
-/// hundreds of millions of them: they index the two `V`s directly at
-/// `k + offset`, and follow a snake with a plain loop, which does only
-/// the comparisons the snake needs.
+/// Pass `d` of each search reads only what its pass `d - 1` wrote, so
+/// each keeps the furthest x of its last two passes, `d + 1` diagonals
+/// each, in two buffers it swaps (see [`pass`]): a diagonal's neighbours
+/// sit next to each other, and the indices stay inside slices of the
+/// pass's length, which lets the compiler drop the bounds checks that
+/// cost the one `V` indexed at `k + offset` a quarter of its loop.
 fn find_middle_snake(
     old: Side,
     old_range: Range<usize>,
     new: Side,
     new_range: Range<usize>,
-    vf: &mut V,
-    vb: &mut V,
+    passes: &mut Passes,
 ) -> Option<(usize, usize)> {
     let ((a, ra), (b, rb)) = (old.slices(old_range.clone()), new.slices(new_range.clone()));
     let n = a.len();
@@ -172,69 +151,101 @@ fn find_middle_snake(
     // The length of an optimal script is odd or even as `delta` is.
     let delta = n as isize - m as isize;
     let odd = delta & 1 == 1;
-    vf.set(1, 0);
-    vb.set(1, 0);
     let d_max = max_d(n, m);
-    assert!(vf.v.len() >= d_max && vb.v.len() >= d_max && vf.offset == vb.offset);
-    let offset = vf.offset;
-    let (f, r) = (&mut vf.v[..], &mut vb.v[..]);
-    // The index of diagonal `k` in `f` and `r`.
-    let at = |k: isize| (k + offset) as usize;
+    let Passes {
+        forward,
+        forward_last,
+        backward,
+        backward_last,
+    } = passes;
+    for v in [
+        &mut *forward,
+        &mut *forward_last,
+        &mut *backward,
+        &mut *backward_last,
+    ] {
+        v.resize(v.len().max(d_max), 0);
+    }
+    let (mut f, mut f_last) = (&mut forward[..d_max], &mut forward_last[..d_max]);
+    let (mut r, mut r_last) = (&mut backward[..d_max], &mut backward_last[..d_max]);
+    // Before the first pass, both searches stand on diagonal 0.
+    f[0] = 0;
+    r[0] = 0;
 
-    for d in 0..d_max as isize {
-        // Forward paths, diagonals d, d - 2, ..., -d.
-        let mut k = d;
-        while k >= -d {
-            let i = at(k);
-            // Down from diagonal k + 1 or right from k - 1, whichever
-            // reaches further: the move similar takes (down when the x of
-            // k - 1 is below that of k + 1), without a branch to mispredict.
-            let mut x = if k == -d {
-                f[i + 1]
-            } else if k == d {
-                f[i - 1] + 1
-            } else {
-                (f[i - 1] + 1).max(f[i + 1])
-            };
-            let mut y = (x as isize - k) as usize;
-            let (x0, y0) = (x, y);
-            while x < n && y < m && a[x] == b[y] {
-                x += 1;
-                y += 1;
-            }
-            f[i] = x;
-            if odd && (k - delta).abs() < d && x + r[at(delta - k)] >= n {
-                return Some((x0 + old_range.start, y0 + new_range.start));
-            }
-            k -= 2;
+    for d in 0..d_max {
+        (f, f_last) = (f_last, f);
+        // Only an odd script's forward path can meet the backward search's
+        // last pass: on diagonal `delta - k`, `(delta - 1) / 2 + d - t` in
+        // that pass's `d` entries (the pass holds it if it is in range).
+        let meet = if odd { &r[..d] } else { &[] };
+        let at = ((delta - 1) / 2 + d as isize) as usize;
+        if let ControlFlow::Break((t, x0, _)) = pass(a, b, d, f_last, f, meet, at) {
+            let y0 = x0 + d - 2 * t;
+            return Some((x0 + old_range.start, y0 + new_range.start));
         }
-        // Backward paths.
-        let mut k = d;
-        while k >= -d {
-            let i = at(k);
-            // Down from diagonal k + 1 or right from k - 1, whichever
-            // reaches further: the move similar takes (down when the x of
-            // k - 1 is below that of k + 1), without a branch to mispredict.
-            let mut x = if k == -d {
-                r[i + 1]
-            } else if k == d {
-                r[i - 1] + 1
-            } else {
-                (r[i - 1] + 1).max(r[i + 1])
-            };
-            let mut y = (x as isize - k) as usize;
-            while x < n && y < m && ra[x] == rb[y] {
-                x += 1;
-                y += 1;
-            }
-            r[i] = x;
-            if !odd && (k - delta).abs() <= d && x + f[at(delta - k)] >= n {
-                return Some((n - x + old_range.start, m - y + new_range.start));
-            }
-            k -= 2;
+        (r, r_last) = (r_last, r);
+        // An even script's backward path meets this forward pass, at
+        // `delta / 2 + d - t`.
+        let meet = if odd { &[] } else { &f[..=d] };
+        let at = (delta / 2 + d as isize) as usize;
+        if let ControlFlow::Break((t, _, x)) = pass(ra, rb, d, r_last, r, meet, at) {
+            let y = x + d - 2 * t;
+            return Some((n - x + old_range.start, m - y + new_range.start));
         }
     }
     None
+}
+
+/// Pass `d` of a search through `a` and `b`: the furthest x reached on
+/// each diagonal `k = 2t - d`, `t` from `d` down to 0 (the order `similar`
+/// takes), into `reach[t]`, from those of pass `d - 1` in `last` (on
+/// diagonal `k - 1` at `t - 1`, on `k + 1` at `t`).
+///
+/// Breaks with `t` and x before and after the snake on the first
+/// diagonal whose path overlaps the opposite search's: `meet` holds
+/// that search's x on the same diagonal at `at - t` (a `t` out of its
+/// range is a diagonal the other search has not reached, or one that
+/// is not checked: `meet` is then empty).
+#[inline(always)]
+fn pass(
+    a: &[u64],
+    b: &[u64],
+    d: usize,
+    last: &[usize],
+    reach: &mut [usize],
+    meet: &[usize],
+    at: usize,
+) -> ControlFlow<(usize, usize, usize)> {
+    let n = a.len();
+    let reach = &mut reach[..=d];
+    // Follow the snake from `x0` on the diagonal of `t`.
+    let mut follow = |t: usize, x0: usize| {
+        let mut x = x0;
+        let mut y = x + d - 2 * t;
+        while x < n && y < b.len() && a[x] == b[y] {
+            x += 1;
+            y += 1;
+        }
+        reach[t] = x;
+        match meet.get(at.wrapping_sub(t)) {
+            Some(&other) if x + other >= n => ControlFlow::Break((t, x0, x)),
+            _ => ControlFlow::Continue(()),
+        }
+    };
+    if d == 0 {
+        return follow(0, last[0]);
+    }
+    let last = &last[..d];
+    // Right from diagonal k - 1 on the top one.
+    follow(d, last[d - 1] + 1)?;
+    for t in (1..d).rev() {
+        // Down from diagonal k + 1 or right from k - 1, whichever
+        // reaches further: the move similar takes (down when the x of
+        // k - 1 is below that of k + 1), without a branch to mispredict.
+        follow(t, (last[t - 1] + 1).max(last[t]))?;
+    }
+    // Down from diagonal k + 1 on the bottom one.
+    follow(0, last[0])
 }
 
 fn conquer<D: DiffHook>(
@@ -243,8 +254,7 @@ fn conquer<D: DiffHook>(
     mut old_range: Range<usize>,
     new: Side,
     mut new_range: Range<usize>,
-    vf: &mut V,
-    vb: &mut V,
+    passes: &mut Passes,
 ) -> Result<(), D::Error> {
     let prefix = common_prefix_len(&old.seq[old_range.clone()], &new.seq[new_range.clone()]);
     if prefix > 0 {
@@ -265,10 +275,10 @@ fn conquer<D: DiffHook>(
     } else if old_range.is_empty() {
         d.insert(old_range.start, new_range.start, new_range.len())?;
     } else if let Some((x, y)) =
-        find_middle_snake(old, old_range.clone(), new, new_range.clone(), vf, vb)
+        find_middle_snake(old, old_range.clone(), new, new_range.clone(), passes)
     {
-        conquer(d, old, old_range.start..x, new, new_range.start..y, vf, vb)?;
-        conquer(d, old, x..old_range.end, new, y..new_range.end, vf, vb)?;
+        conquer(d, old, old_range.start..x, new, new_range.start..y, passes)?;
+        conquer(d, old, x..old_range.end, new, y..new_range.end, passes)?;
     } else {
         d.delete(old_range.start, old_range.len(), new_range.start)?;
         d.insert(old_range.start, new_range.start, new_range.len())?;
