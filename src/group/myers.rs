@@ -4,10 +4,12 @@
 //! This is the divide-and-conquer (middle snake) algorithm of
 //! `similar::algorithms::myers`, step for step, so it finds the same edit
 //! script among the equally short ones, and its operations go through the
-//! same `Compact` and `Replace` hooks: the alignments, and so the grouping,
-//! are those `similar` gives. It exists because grouping runs it millions
-//! of times on short sequences, where `similar`'s generic indexing and
-//! stepped range iterators cost about half of the diff's time.
+//! same compaction (`similar`'s `Compact`, ported, see [`compact`]) and
+//! `Replace` hook: the alignments, and so the grouping, are those
+//! `similar` gives. It exists because grouping runs it millions of times
+//! on short sequences, where `similar`'s generic indexing and stepped
+//! range iterators cost about half of the diff's time, and `Compact` a
+//! new `Vec` of operations for every diff.
 //!
 //! * time `O((N + M) D)`, space `O(N + M)`;
 //! * Eugene W. Myers, "An O(ND) Difference Algorithm and Its Variations",
@@ -19,7 +21,7 @@ use std::ops::{ControlFlow, Range};
 
 #[cfg(test)]
 use similar::DiffOp;
-use similar::algorithms::{Compact, DiffHook, Replace};
+use similar::algorithms::{DiffHook, Replace};
 
 /// The diff operations that turn `old` into `new`, as
 /// `similar::capture_diff_slices(Algorithm::Myers, old, new)` returns them.
@@ -33,18 +35,27 @@ pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
 /// `Capture`: the operations [`diff`] returns, without collecting them
 /// when the caller only walks them.
 pub(crate) fn diff_into<D: DiffHook<Error = Infallible>>(old: &[u64], new: &[u64], hook: D) -> D {
-    let mut hook = Compact::new(Replace::new(hook), old, new);
     SEARCH.with_borrow_mut(|search| {
-        let Search { passes, rev } = search;
+        let Search { passes, rev, ops } = search;
         rev.clear();
         rev.extend(old.iter().rev());
         rev.extend(new.iter().rev());
         let (old_rev, new_rev) = rev.split_at(old.len());
-        let (old, new) = (Side::new(old, old_rev), Side::new(new, new_rev));
-        let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), passes);
-    });
-    let Ok(()) = hook.finish();
-    hook.into_inner().into_inner()
+        let (old_side, new_side) = (Side::new(old, old_rev), Side::new(new, new_rev));
+        ops.clear();
+        conquer(ops, old_side, 0..old.len(), new_side, 0..new.len(), passes);
+        compact(old, new, ops);
+        let mut hook = Replace::new(hook);
+        for op in ops.iter() {
+            let Ok(()) = match op.kind {
+                Kind::Equal => hook.equal(op.old, op.new, op.len),
+                Kind::Delete => hook.delete(op.old, op.len, op.new),
+                Kind::Insert => hook.insert(op.old, op.new, op.len),
+            };
+        }
+        let Ok(()) = hook.finish();
+        hook.into_inner()
+    })
 }
 
 thread_local! {
@@ -59,6 +70,7 @@ thread_local! {
                 backward_last: Vec::new(),
             },
             rev: Vec::new(),
+            ops: Vec::new(),
         })
     };
 }
@@ -68,6 +80,8 @@ struct Search {
     passes: Passes,
     /// The two sequences reversed, one after the other (see [`Side`]).
     rev: Vec<u64>,
+    /// The edit script, as found and then as compacted.
+    ops: Vec<Op>,
 }
 
 /// The furthest x on each diagonal of the last two passes of each
@@ -96,10 +110,6 @@ impl<'s> Side<'s> {
     fn new(seq: &'s [u64], rev: &'s [u64]) -> Side<'s> {
         debug_assert_eq!(seq.len(), rev.len());
         Side { seq, rev }
-    }
-
-    fn len(&self) -> usize {
-        self.seq.len()
     }
 
     /// `range` of the sequence, and the same tokens reversed.
@@ -248,17 +258,17 @@ fn pass(
     follow(0, last[0])
 }
 
-fn conquer<D: DiffHook>(
-    d: &mut D,
+fn conquer(
+    ops: &mut Vec<Op>,
     old: Side,
     mut old_range: Range<usize>,
     new: Side,
     mut new_range: Range<usize>,
     passes: &mut Passes,
-) -> Result<(), D::Error> {
+) {
     let prefix = common_prefix_len(&old.seq[old_range.clone()], &new.seq[new_range.clone()]);
     if prefix > 0 {
-        d.equal(old_range.start, new_range.start, prefix)?;
+        ops.push(Op::equal(old_range.start, new_range.start, prefix));
     }
     old_range.start += prefix;
     new_range.start += prefix;
@@ -268,26 +278,226 @@ fn conquer<D: DiffHook>(
     old_range.end -= suffix;
     new_range.end -= suffix;
 
+    let delete = Op {
+        kind: Kind::Delete,
+        old: old_range.start,
+        new: new_range.start,
+        len: old_range.len(),
+    };
+    let insert = Op {
+        kind: Kind::Insert,
+        old: old_range.start,
+        new: new_range.start,
+        len: new_range.len(),
+    };
     if old_range.is_empty() && new_range.is_empty() {
         // Nothing between the prefix and the suffix.
     } else if new_range.is_empty() {
-        d.delete(old_range.start, old_range.len(), new_range.start)?;
+        ops.push(delete);
     } else if old_range.is_empty() {
-        d.insert(old_range.start, new_range.start, new_range.len())?;
+        ops.push(insert);
     } else if let Some((x, y)) =
         find_middle_snake(old, old_range.clone(), new, new_range.clone(), passes)
     {
-        conquer(d, old, old_range.start..x, new, new_range.start..y, passes)?;
-        conquer(d, old, x..old_range.end, new, y..new_range.end, passes)?;
+        conquer(
+            ops,
+            old,
+            old_range.start..x,
+            new,
+            new_range.start..y,
+            passes,
+        );
+        conquer(ops, old, x..old_range.end, new, y..new_range.end, passes);
     } else {
-        d.delete(old_range.start, old_range.len(), new_range.start)?;
-        d.insert(old_range.start, new_range.start, new_range.len())?;
+        ops.push(delete);
+        ops.push(insert);
     }
 
     if suffix > 0 {
-        d.equal(suffix_at.0, suffix_at.1, suffix)?;
+        ops.push(Op::equal(suffix_at.0, suffix_at.1, suffix));
     }
-    Ok(())
+}
+
+/// One operation of an edit script: `len` tokens of `old` from index
+/// `old` that are equal to those of `new` from `new`, or deleted from
+/// `old` there, or inserted from `new` there.
+#[derive(Clone, Copy)]
+struct Op {
+    kind: Kind,
+    old: usize,
+    new: usize,
+    len: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// The moves `similar`'s `Compact` makes on its operations, which are
+/// these: a range of `old` and one of `new` (one of them empty unless the
+/// tokens are equal) with a common length, so `similar`'s `DiffOp`
+/// adjustments are these same ones for every kind.
+impl Op {
+    fn equal(old: usize, new: usize, len: usize) -> Op {
+        Op {
+            kind: Kind::Equal,
+            old,
+            new,
+            len,
+        }
+    }
+
+    fn old_range(&self) -> Range<usize> {
+        let len = if self.kind == Kind::Insert {
+            0
+        } else {
+            self.len
+        };
+        self.old..self.old + len
+    }
+
+    fn new_range(&self) -> Range<usize> {
+        let len = if self.kind == Kind::Delete {
+            0
+        } else {
+            self.len
+        };
+        self.new..self.new + len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn shift_left(&mut self, by: usize) {
+        self.old -= by;
+        self.new -= by;
+    }
+
+    fn shift_right(&mut self, by: usize) {
+        self.old += by;
+        self.new += by;
+    }
+
+    fn grow_left(&mut self, by: usize) {
+        self.shift_left(by);
+        self.len += by;
+    }
+
+    fn grow_right(&mut self, by: usize) {
+        self.len += by;
+    }
+
+    fn shrink_left(&mut self, by: usize) {
+        self.len -= by;
+    }
+
+    fn shrink_right(&mut self, by: usize) {
+        self.shift_right(by);
+        self.len -= by;
+    }
+}
+
+/// What `similar`'s `Compact` hook does to the script before it passes
+/// it on, step for step (`cleanup_diff_ops` in `similar`'s
+/// `algorithms/compact.rs`): each deletion, then each insertion, is slid
+/// up and then down the script, merged with neighbours of its kind and
+/// swapped past those of the other, so that gaps join up.
+///
+/// A deletion has no tokens of `new`, so the common run by which
+/// `similar` would slide it past an equal run is always empty: only
+/// insertions slide.
+fn compact(old: &[u64], new: &[u64], ops: &mut Vec<Op>) {
+    for kind in [Kind::Delete, Kind::Insert] {
+        let mut at = 0;
+        while let Some(op) = ops.get(at) {
+            if op.kind == kind {
+                at = shift_up(old, new, ops, at);
+                at = shift_down(old, new, ops, at);
+            }
+            at += 1;
+        }
+    }
+}
+
+/// Move the deletion or insertion at `at` up the script as far as it
+/// goes; where it ends up.
+fn shift_up(old: &[u64], new: &[u64], ops: &mut Vec<Op>, mut at: usize) -> usize {
+    while let Some(&prev) = at.checked_sub(1).and_then(|i| ops.get(i)) {
+        let this = ops[at];
+        if prev.kind == Kind::Equal {
+            let suffix = common_suffix_len(&old[prev.old_range()], &new[this.new_range()]);
+            if suffix > 0 {
+                if ops.get(at + 1).is_some_and(|op| op.kind == Kind::Equal) {
+                    ops[at + 1].grow_left(suffix);
+                } else {
+                    let (old_end, new_end) = (prev.old_range().end, this.new_range().end);
+                    ops.insert(
+                        at + 1,
+                        Op::equal(old_end - suffix, new_end - suffix, suffix),
+                    );
+                }
+                ops[at].shift_left(suffix);
+                ops[at - 1].shrink_left(suffix);
+                if ops[at - 1].is_empty() {
+                    ops.remove(at - 1);
+                    at -= 1;
+                }
+            } else if prev.is_empty() {
+                ops.remove(at - 1);
+                at -= 1;
+            } else {
+                break;
+            }
+        } else if prev.kind == this.kind {
+            ops[at - 1].grow_right(this.len);
+            ops.remove(at);
+            at -= 1;
+        } else {
+            ops.swap(at - 1, at);
+            at -= 1;
+        }
+    }
+    at
+}
+
+/// Move the deletion or insertion at `at` down the script as far as it
+/// goes; where it ends up.
+fn shift_down(old: &[u64], new: &[u64], ops: &mut Vec<Op>, mut at: usize) -> usize {
+    while let Some(&next) = ops.get(at + 1) {
+        let this = ops[at];
+        if next.kind == Kind::Equal {
+            let prefix = common_prefix_len(&old[next.old_range()], &new[this.new_range()]);
+            if prefix > 0 {
+                let before = at.checked_sub(1).and_then(|i| ops.get(i));
+                if before.is_some_and(|op| op.kind == Kind::Equal) {
+                    ops[at - 1].grow_right(prefix);
+                } else {
+                    ops.insert(at, Op::equal(next.old, this.new, prefix));
+                    at += 1;
+                }
+                ops[at].shift_right(prefix);
+                ops[at + 1].shrink_right(prefix);
+                if ops[at + 1].is_empty() {
+                    ops.remove(at + 1);
+                }
+            } else if next.is_empty() {
+                ops.remove(at + 1);
+            } else {
+                break;
+            }
+        } else if next.kind == this.kind {
+            ops[at].grow_right(next.len);
+            ops.remove(at + 1);
+        } else {
+            ops.swap(at, at + 1);
+            at += 1;
+        }
+    }
+    at
 }
 
 #[cfg(test)]
