@@ -16,6 +16,8 @@
 //! fragment or splice of the other, or the same sentence with words
 //! substituted?).
 
+use std::cell::RefCell;
+
 use similar::algorithms::DiffHook;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
@@ -175,7 +177,25 @@ pub fn agreement(a: &Words, b: &Words) -> Agreement {
     if !may_anchor(a, b, shorter) {
         return Agreement::Disjoint;
     }
-    let segs = segments(a, b);
+    SEGMENTS.with_borrow_mut(|segs| {
+        segs.clear();
+        super::myers::diff_into(&a.keys, &b.keys, Segments(segs));
+        read_alignment(a, b, shorter, segs)
+    })
+}
+
+thread_local! {
+    /// This thread's [`Seg`]s of the last alignment: kept from one
+    /// alignment to the next, where a new `Vec` grew (reallocated) as
+    /// every diff was fed to it.
+    static SEGMENTS: RefCell<Vec<Seg>> = const { RefCell::new(Vec::new()) };
+    /// This thread's n-grams for [`may_anchor`], kept likewise.
+    static GRAMS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What the diff of `a` and `b`, as `segs`, says of them (see
+/// [`agreement`]).
+fn read_alignment(a: &Words, b: &Words, shorter: usize, segs: &[Seg]) -> Agreement {
     let is_anchor = |s: &Seg| {
         let len = s.a.1 - s.a.0;
         s.equal && (len >= 3 || (len >= 2 && a.any_content(s.a.0, s.a.1)) || len >= shorter)
@@ -351,12 +371,15 @@ pub(crate) fn may_anchor(a: &Words, b: &Words, shorter: usize) -> bool {
         return true;
     }
     let (few, many) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let mut seen: Vec<u64> = anchor_grams(few, shorter).collect();
-    if seen.is_empty() {
-        return false;
-    }
-    seen.sort_unstable();
-    anchor_grams(many, shorter).any(|g| seen.binary_search(&g).is_ok())
+    GRAMS.with_borrow_mut(|seen| {
+        seen.clear();
+        seen.extend(anchor_grams(few, shorter));
+        if seen.is_empty() {
+            return false;
+        }
+        seen.sort_unstable();
+        anchor_grams(many, shorter).any(|g| seen.binary_search(&g).is_ok())
+    })
 }
 
 /// The n-grams of `w` an anchor can rest on, hashed (see [`may_anchor`]);
@@ -377,17 +400,12 @@ pub(crate) fn ngram(keys: &[u64]) -> u64 {
     })
 }
 
-/// The diff of two token sequences as alternating equal runs and gaps.
-fn segments(a: &Words, b: &Words) -> Vec<Seg> {
-    super::myers::diff_into(&a.keys, &b.keys, Segments(Vec::new())).0
-}
-
 /// A diff hook that merges the operations it is fed into [`Seg`]s as they
-/// come: a run of equal tokens, or a gap (deletions, insertions and
-/// replacements in a row), each in both sequences.
-struct Segments(Vec<Seg>);
+/// come, alternating: a run of equal tokens, or a gap (deletions,
+/// insertions and replacements in a row), each in both sequences.
+struct Segments<'s>(&'s mut Vec<Seg>);
 
-impl Segments {
+impl Segments<'_> {
     fn push(&mut self, equal: bool, a: (usize, usize), b: (usize, usize)) {
         match self.0.last_mut() {
             Some(last) if last.equal == equal => {
@@ -399,7 +417,7 @@ impl Segments {
     }
 }
 
-impl DiffHook for Segments {
+impl DiffHook for Segments<'_> {
     type Error = std::convert::Infallible;
 
     fn equal(&mut self, old_index: usize, new_index: usize, len: usize) -> Result<(), Self::Error> {

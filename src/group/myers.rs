@@ -4,10 +4,12 @@
 //! This is the divide-and-conquer (middle snake) algorithm of
 //! `similar::algorithms::myers`, step for step, so it finds the same edit
 //! script among the equally short ones, and its operations go through the
-//! same `Compact` and `Replace` hooks: the alignments, and so the grouping,
-//! are those `similar` gives. It exists because grouping runs it millions
-//! of times on short sequences, where `similar`'s generic indexing and
-//! stepped range iterators cost about half of the diff's time.
+//! same compaction (`similar`'s `Compact`, ported, see [`compact`]) and
+//! `Replace` hook: the alignments, and so the grouping, are those
+//! `similar` gives. It exists because grouping runs it millions of times
+//! on short sequences, where `similar`'s generic indexing and stepped
+//! range iterators cost about half of the diff's time, and `Compact` a
+//! new `Vec` of operations for every diff.
 //!
 //! * time `O((N + M) D)`, space `O(N + M)`;
 //! * Eugene W. Myers, "An O(ND) Difference Algorithm and Its Variations",
@@ -15,11 +17,11 @@
 
 use std::cell::RefCell;
 use std::convert::Infallible;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 #[cfg(test)]
 use similar::DiffOp;
-use similar::algorithms::{Compact, DiffHook, Replace};
+use similar::algorithms::{DiffHook, Replace};
 
 /// The diff operations that turn `old` into `new`, as
 /// `similar::capture_diff_slices(Algorithm::Myers, old, new)` returns them.
@@ -33,21 +35,27 @@ pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
 /// `Capture`: the operations [`diff`] returns, without collecting them
 /// when the caller only walks them.
 pub(crate) fn diff_into<D: DiffHook<Error = Infallible>>(old: &[u64], new: &[u64], hook: D) -> D {
-    let mut hook = Compact::new(Replace::new(hook), old, new);
-    let max_d = max_d(old.len(), new.len());
     SEARCH.with_borrow_mut(|search| {
-        let Search { vf, vb, rev } = search;
-        vf.fit(max_d);
-        vb.fit(max_d);
+        let Search { passes, rev, ops } = search;
         rev.clear();
         rev.extend(old.iter().rev());
         rev.extend(new.iter().rev());
         let (old_rev, new_rev) = rev.split_at(old.len());
-        let (old, new) = (Side::new(old, old_rev), Side::new(new, new_rev));
-        let Ok(()) = conquer(&mut hook, old, 0..old.len(), new, 0..new.len(), vf, vb);
-    });
-    let Ok(()) = hook.finish();
-    hook.into_inner().into_inner()
+        let (old_side, new_side) = (Side::new(old, old_rev), Side::new(new, new_rev));
+        ops.clear();
+        conquer(ops, old_side, 0..old.len(), new_side, 0..new.len(), passes);
+        compact(old, new, ops);
+        let mut hook = Replace::new(hook);
+        for op in ops.iter() {
+            let Ok(()) = match op.kind {
+                Kind::Equal => hook.equal(op.old, op.new, op.len),
+                Kind::Delete => hook.delete(op.old, op.len, op.new),
+                Kind::Insert => hook.insert(op.old, op.new, op.len),
+            };
+        }
+        let Ok(()) = hook.finish();
+        hook.into_inner()
+    })
 }
 
 thread_local! {
@@ -55,22 +63,37 @@ thread_local! {
     /// allocated (and zeroed) for each.
     static SEARCH: RefCell<Search> = const {
         RefCell::new(Search {
-            vf: V::EMPTY,
-            vb: V::EMPTY,
+            passes: Passes {
+                forward: Vec::new(),
+                forward_last: Vec::new(),
+                backward: Vec::new(),
+                backward_last: Vec::new(),
+            },
             rev: Vec::new(),
+            ops: Vec::new(),
         })
     };
 }
 
-/// What a diff works in. What a previous diff left in the `V`s is never
-/// read: pass `d` of a search reads only the diagonals pass `d - 1`
-/// wrote, and the one diagonal it starts from is set first (see
-/// `find_middle_snake`).
+/// What a diff works in.
 struct Search {
-    vf: V,
-    vb: V,
+    passes: Passes,
     /// The two sequences reversed, one after the other (see [`Side`]).
     rev: Vec<u64>,
+    /// The edit script, as found and then as compacted.
+    ops: Vec<Op>,
+}
+
+/// The furthest x on each diagonal of the last two passes of each
+/// search (see [`find_middle_snake`]), grown to the largest diff yet.
+/// What a previous search left in them is never read: pass `d` reads
+/// only the entries pass `d - 1` wrote, and the one entry the first
+/// pass reads is set first.
+struct Passes {
+    forward: Vec<usize>,
+    forward_last: Vec<usize>,
+    backward: Vec<usize>,
+    backward_last: Vec<usize>,
 }
 
 /// One of the two sequences, and the same reversed: the backward search
@@ -89,10 +112,6 @@ impl<'s> Side<'s> {
         Side { seq, rev }
     }
 
-    fn len(&self) -> usize {
-        self.seq.len()
-    }
-
     /// `range` of the sequence, and the same tokens reversed.
     fn slices(&self, range: Range<usize>) -> (&'s [u64], &'s [u64]) {
         let n = self.seq.len();
@@ -100,37 +119,6 @@ impl<'s> Side<'s> {
             &self.seq[range.clone()],
             &self.rev[n - range.end..n - range.start],
         )
-    }
-}
-
-/// The furthest-reaching x of each diagonal `k`, indexed from `-offset`.
-struct V {
-    offset: isize,
-    v: Vec<usize>,
-}
-
-impl V {
-    const EMPTY: V = V {
-        offset: 0,
-        v: Vec::new(),
-    };
-
-    fn new(max_d: usize) -> V {
-        V {
-            offset: max_d as isize,
-            v: vec![0; 2 * max_d],
-        }
-    }
-
-    /// Make room for a diff of `max_d`: a larger `V` serves as well.
-    fn fit(&mut self, max_d: usize) {
-        if self.offset < max_d as isize {
-            *self = V::new(max_d);
-        }
-    }
-
-    fn set(&mut self, k: isize, x: usize) {
-        self.v[(k + self.offset) as usize] = x;
     }
 }
 
@@ -154,17 +142,18 @@ fn common_suffix_len(old: &[u64], new: &[u64]) -> usize {
 /// both ranges to their ends, found by searching forward from one corner
 /// and backward from the other until the two meet.
 ///
-/// Each step of the search looks at one diagonal, and grouping takes
-/// hundreds of millions of them: they index the two `V`s directly at
-/// `k + offset`, and follow a snake with a plain loop, which does only
-/// the comparisons the snake needs.
+/// Pass `d` of each search reads only what its pass `d - 1` wrote, so
+/// each keeps the furthest x of its last two passes, `d + 1` diagonals
+/// each, in two buffers it swaps (see [`pass`]): a diagonal's neighbours
+/// sit next to each other, and the indices stay inside slices of the
+/// pass's length, which lets the compiler drop the bounds checks that
+/// cost the one `V` indexed at `k + offset` a quarter of its loop.
 fn find_middle_snake(
     old: Side,
     old_range: Range<usize>,
     new: Side,
     new_range: Range<usize>,
-    vf: &mut V,
-    vb: &mut V,
+    passes: &mut Passes,
 ) -> Option<(usize, usize)> {
     let ((a, ra), (b, rb)) = (old.slices(old_range.clone()), new.slices(new_range.clone()));
     let n = a.len();
@@ -172,83 +161,114 @@ fn find_middle_snake(
     // The length of an optimal script is odd or even as `delta` is.
     let delta = n as isize - m as isize;
     let odd = delta & 1 == 1;
-    vf.set(1, 0);
-    vb.set(1, 0);
     let d_max = max_d(n, m);
-    assert!(vf.v.len() >= d_max && vb.v.len() >= d_max && vf.offset == vb.offset);
-    let offset = vf.offset;
-    let (f, r) = (&mut vf.v[..], &mut vb.v[..]);
-    // The index of diagonal `k` in `f` and `r`.
-    let at = |k: isize| (k + offset) as usize;
+    let Passes {
+        forward,
+        forward_last,
+        backward,
+        backward_last,
+    } = passes;
+    for v in [
+        &mut *forward,
+        &mut *forward_last,
+        &mut *backward,
+        &mut *backward_last,
+    ] {
+        v.resize(v.len().max(d_max), 0);
+    }
+    let (mut f, mut f_last) = (&mut forward[..d_max], &mut forward_last[..d_max]);
+    let (mut r, mut r_last) = (&mut backward[..d_max], &mut backward_last[..d_max]);
+    // Before the first pass, both searches stand on diagonal 0.
+    f[0] = 0;
+    r[0] = 0;
 
-    for d in 0..d_max as isize {
-        // Forward paths, diagonals d, d - 2, ..., -d.
-        let mut k = d;
-        while k >= -d {
-            let i = at(k);
-            // Down from diagonal k + 1 or right from k - 1, whichever
-            // reaches further: the move similar takes (down when the x of
-            // k - 1 is below that of k + 1), without a branch to mispredict.
-            let mut x = if k == -d {
-                f[i + 1]
-            } else if k == d {
-                f[i - 1] + 1
-            } else {
-                (f[i - 1] + 1).max(f[i + 1])
-            };
-            let mut y = (x as isize - k) as usize;
-            let (x0, y0) = (x, y);
-            while x < n && y < m && a[x] == b[y] {
-                x += 1;
-                y += 1;
-            }
-            f[i] = x;
-            if odd && (k - delta).abs() < d && x + r[at(delta - k)] >= n {
-                return Some((x0 + old_range.start, y0 + new_range.start));
-            }
-            k -= 2;
+    for d in 0..d_max {
+        (f, f_last) = (f_last, f);
+        // Only an odd script's forward path can meet the backward search's
+        // last pass: on diagonal `delta - k`, `(delta - 1) / 2 + d - t` in
+        // that pass's `d` entries (the pass holds it if it is in range).
+        let meet = if odd { &r[..d] } else { &[] };
+        let at = ((delta - 1) / 2 + d as isize) as usize;
+        if let ControlFlow::Break((t, x0, _)) = pass(a, b, d, f_last, f, meet, at) {
+            let y0 = x0 + d - 2 * t;
+            return Some((x0 + old_range.start, y0 + new_range.start));
         }
-        // Backward paths.
-        let mut k = d;
-        while k >= -d {
-            let i = at(k);
-            // Down from diagonal k + 1 or right from k - 1, whichever
-            // reaches further: the move similar takes (down when the x of
-            // k - 1 is below that of k + 1), without a branch to mispredict.
-            let mut x = if k == -d {
-                r[i + 1]
-            } else if k == d {
-                r[i - 1] + 1
-            } else {
-                (r[i - 1] + 1).max(r[i + 1])
-            };
-            let mut y = (x as isize - k) as usize;
-            while x < n && y < m && ra[x] == rb[y] {
-                x += 1;
-                y += 1;
-            }
-            r[i] = x;
-            if !odd && (k - delta).abs() <= d && x + f[at(delta - k)] >= n {
-                return Some((n - x + old_range.start, m - y + new_range.start));
-            }
-            k -= 2;
+        (r, r_last) = (r_last, r);
+        // An even script's backward path meets this forward pass, at
+        // `delta / 2 + d - t`.
+        let meet = if odd { &[] } else { &f[..=d] };
+        let at = (delta / 2 + d as isize) as usize;
+        if let ControlFlow::Break((t, _, x)) = pass(ra, rb, d, r_last, r, meet, at) {
+            let y = x + d - 2 * t;
+            return Some((n - x + old_range.start, m - y + new_range.start));
         }
     }
     None
 }
 
-fn conquer<D: DiffHook>(
-    d: &mut D,
+/// Pass `d` of a search through `a` and `b`: the furthest x reached on
+/// each diagonal `k = 2t - d`, `t` from `d` down to 0 (the order `similar`
+/// takes), into `reach[t]`, from those of pass `d - 1` in `last` (on
+/// diagonal `k - 1` at `t - 1`, on `k + 1` at `t`).
+///
+/// Breaks with `t` and x before and after the snake on the first
+/// diagonal whose path overlaps the opposite search's: `meet` holds
+/// that search's x on the same diagonal at `at - t` (a `t` out of its
+/// range is a diagonal the other search has not reached, or one that
+/// is not checked: `meet` is then empty).
+#[inline(always)]
+fn pass(
+    a: &[u64],
+    b: &[u64],
+    d: usize,
+    last: &[usize],
+    reach: &mut [usize],
+    meet: &[usize],
+    at: usize,
+) -> ControlFlow<(usize, usize, usize)> {
+    let n = a.len();
+    let reach = &mut reach[..=d];
+    // Follow the snake from `x0` on the diagonal of `t`.
+    let mut follow = |t: usize, x0: usize| {
+        let mut x = x0;
+        let mut y = x + d - 2 * t;
+        while x < n && y < b.len() && a[x] == b[y] {
+            x += 1;
+            y += 1;
+        }
+        reach[t] = x;
+        match meet.get(at.wrapping_sub(t)) {
+            Some(&other) if x + other >= n => ControlFlow::Break((t, x0, x)),
+            _ => ControlFlow::Continue(()),
+        }
+    };
+    if d == 0 {
+        return follow(0, last[0]);
+    }
+    let last = &last[..d];
+    // Right from diagonal k - 1 on the top one.
+    follow(d, last[d - 1] + 1)?;
+    for t in (1..d).rev() {
+        // Down from diagonal k + 1 or right from k - 1, whichever
+        // reaches further: the move similar takes (down when the x of
+        // k - 1 is below that of k + 1), without a branch to mispredict.
+        follow(t, (last[t - 1] + 1).max(last[t]))?;
+    }
+    // Down from diagonal k + 1 on the bottom one.
+    follow(0, last[0])
+}
+
+fn conquer(
+    ops: &mut Vec<Op>,
     old: Side,
     mut old_range: Range<usize>,
     new: Side,
     mut new_range: Range<usize>,
-    vf: &mut V,
-    vb: &mut V,
-) -> Result<(), D::Error> {
+    passes: &mut Passes,
+) {
     let prefix = common_prefix_len(&old.seq[old_range.clone()], &new.seq[new_range.clone()]);
     if prefix > 0 {
-        d.equal(old_range.start, new_range.start, prefix)?;
+        ops.push(Op::equal(old_range.start, new_range.start, prefix));
     }
     old_range.start += prefix;
     new_range.start += prefix;
@@ -258,26 +278,226 @@ fn conquer<D: DiffHook>(
     old_range.end -= suffix;
     new_range.end -= suffix;
 
+    let delete = Op {
+        kind: Kind::Delete,
+        old: old_range.start,
+        new: new_range.start,
+        len: old_range.len(),
+    };
+    let insert = Op {
+        kind: Kind::Insert,
+        old: old_range.start,
+        new: new_range.start,
+        len: new_range.len(),
+    };
     if old_range.is_empty() && new_range.is_empty() {
         // Nothing between the prefix and the suffix.
     } else if new_range.is_empty() {
-        d.delete(old_range.start, old_range.len(), new_range.start)?;
+        ops.push(delete);
     } else if old_range.is_empty() {
-        d.insert(old_range.start, new_range.start, new_range.len())?;
+        ops.push(insert);
     } else if let Some((x, y)) =
-        find_middle_snake(old, old_range.clone(), new, new_range.clone(), vf, vb)
+        find_middle_snake(old, old_range.clone(), new, new_range.clone(), passes)
     {
-        conquer(d, old, old_range.start..x, new, new_range.start..y, vf, vb)?;
-        conquer(d, old, x..old_range.end, new, y..new_range.end, vf, vb)?;
+        conquer(
+            ops,
+            old,
+            old_range.start..x,
+            new,
+            new_range.start..y,
+            passes,
+        );
+        conquer(ops, old, x..old_range.end, new, y..new_range.end, passes);
     } else {
-        d.delete(old_range.start, old_range.len(), new_range.start)?;
-        d.insert(old_range.start, new_range.start, new_range.len())?;
+        ops.push(delete);
+        ops.push(insert);
     }
 
     if suffix > 0 {
-        d.equal(suffix_at.0, suffix_at.1, suffix)?;
+        ops.push(Op::equal(suffix_at.0, suffix_at.1, suffix));
     }
-    Ok(())
+}
+
+/// One operation of an edit script: `len` tokens of `old` from index
+/// `old` that are equal to those of `new` from `new`, or deleted from
+/// `old` there, or inserted from `new` there.
+#[derive(Clone, Copy)]
+struct Op {
+    kind: Kind,
+    old: usize,
+    new: usize,
+    len: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// The moves `similar`'s `Compact` makes on its operations, which are
+/// these: a range of `old` and one of `new` (one of them empty unless the
+/// tokens are equal) with a common length, so `similar`'s `DiffOp`
+/// adjustments are these same ones for every kind.
+impl Op {
+    fn equal(old: usize, new: usize, len: usize) -> Op {
+        Op {
+            kind: Kind::Equal,
+            old,
+            new,
+            len,
+        }
+    }
+
+    fn old_range(&self) -> Range<usize> {
+        let len = if self.kind == Kind::Insert {
+            0
+        } else {
+            self.len
+        };
+        self.old..self.old + len
+    }
+
+    fn new_range(&self) -> Range<usize> {
+        let len = if self.kind == Kind::Delete {
+            0
+        } else {
+            self.len
+        };
+        self.new..self.new + len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn shift_left(&mut self, by: usize) {
+        self.old -= by;
+        self.new -= by;
+    }
+
+    fn shift_right(&mut self, by: usize) {
+        self.old += by;
+        self.new += by;
+    }
+
+    fn grow_left(&mut self, by: usize) {
+        self.shift_left(by);
+        self.len += by;
+    }
+
+    fn grow_right(&mut self, by: usize) {
+        self.len += by;
+    }
+
+    fn shrink_left(&mut self, by: usize) {
+        self.len -= by;
+    }
+
+    fn shrink_right(&mut self, by: usize) {
+        self.shift_right(by);
+        self.len -= by;
+    }
+}
+
+/// What `similar`'s `Compact` hook does to the script before it passes
+/// it on, step for step (`cleanup_diff_ops` in `similar`'s
+/// `algorithms/compact.rs`): each deletion, then each insertion, is slid
+/// up and then down the script, merged with neighbours of its kind and
+/// swapped past those of the other, so that gaps join up.
+///
+/// A deletion has no tokens of `new`, so the common run by which
+/// `similar` would slide it past an equal run is always empty: only
+/// insertions slide.
+fn compact(old: &[u64], new: &[u64], ops: &mut Vec<Op>) {
+    for kind in [Kind::Delete, Kind::Insert] {
+        let mut at = 0;
+        while let Some(op) = ops.get(at) {
+            if op.kind == kind {
+                at = shift_up(old, new, ops, at);
+                at = shift_down(old, new, ops, at);
+            }
+            at += 1;
+        }
+    }
+}
+
+/// Move the deletion or insertion at `at` up the script as far as it
+/// goes; where it ends up.
+fn shift_up(old: &[u64], new: &[u64], ops: &mut Vec<Op>, mut at: usize) -> usize {
+    while let Some(&prev) = at.checked_sub(1).and_then(|i| ops.get(i)) {
+        let this = ops[at];
+        if prev.kind == Kind::Equal {
+            let suffix = common_suffix_len(&old[prev.old_range()], &new[this.new_range()]);
+            if suffix > 0 {
+                if ops.get(at + 1).is_some_and(|op| op.kind == Kind::Equal) {
+                    ops[at + 1].grow_left(suffix);
+                } else {
+                    let (old_end, new_end) = (prev.old_range().end, this.new_range().end);
+                    ops.insert(
+                        at + 1,
+                        Op::equal(old_end - suffix, new_end - suffix, suffix),
+                    );
+                }
+                ops[at].shift_left(suffix);
+                ops[at - 1].shrink_left(suffix);
+                if ops[at - 1].is_empty() {
+                    ops.remove(at - 1);
+                    at -= 1;
+                }
+            } else if prev.is_empty() {
+                ops.remove(at - 1);
+                at -= 1;
+            } else {
+                break;
+            }
+        } else if prev.kind == this.kind {
+            ops[at - 1].grow_right(this.len);
+            ops.remove(at);
+            at -= 1;
+        } else {
+            ops.swap(at - 1, at);
+            at -= 1;
+        }
+    }
+    at
+}
+
+/// Move the deletion or insertion at `at` down the script as far as it
+/// goes; where it ends up.
+fn shift_down(old: &[u64], new: &[u64], ops: &mut Vec<Op>, mut at: usize) -> usize {
+    while let Some(&next) = ops.get(at + 1) {
+        let this = ops[at];
+        if next.kind == Kind::Equal {
+            let prefix = common_prefix_len(&old[next.old_range()], &new[this.new_range()]);
+            if prefix > 0 {
+                let before = at.checked_sub(1).and_then(|i| ops.get(i));
+                if before.is_some_and(|op| op.kind == Kind::Equal) {
+                    ops[at - 1].grow_right(prefix);
+                } else {
+                    ops.insert(at, Op::equal(next.old, this.new, prefix));
+                    at += 1;
+                }
+                ops[at].shift_right(prefix);
+                ops[at + 1].shrink_right(prefix);
+                if ops[at + 1].is_empty() {
+                    ops.remove(at + 1);
+                }
+            } else if next.is_empty() {
+                ops.remove(at + 1);
+            } else {
+                break;
+            }
+        } else if next.kind == this.kind {
+            ops[at].grow_right(next.len);
+            ops.remove(at + 1);
+        } else {
+            ops.swap(at, at + 1);
+            at += 1;
+        }
+    }
+    at
 }
 
 #[cfg(test)]
