@@ -446,11 +446,12 @@ fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<OutletId> {
 
 /// What one transaction, or one savepoint, has looked up or written
 /// already. A chunk of articles names the same few hundred speakers
-/// thousands of times and the same outlets a thousand: two statements per
-/// quotation were a tenth of the writer's time, and two per article plus
-/// the pending mark another three statements of the writer's dozen per
-/// article. A speaker or outlet row, once there, is never changed by an
-/// ingest, so within the transaction that looked it up its id stays true.
+/// thousands of times and the same few outlets a thousand times: looking
+/// a speaker up took two statements per quotation, a tenth of the
+/// writer's time, and the outlet and the pending mark three of the
+/// writer's dozen statements per article. A speaker or outlet row, once
+/// there, is never changed by an ingest, so within the transaction that
+/// looked it up its id stays true.
 #[derive(Default)]
 struct Known {
     speakers: HashMap<String, SpeakerId>,
