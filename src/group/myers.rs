@@ -33,7 +33,8 @@ pub(crate) fn diff(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
 /// The diff of `old` and `new` fed to `hook`, as
 /// `similar::capture_diff_slices(Algorithm::Myers, old, new)` feeds its
 /// `Capture`: the operations [`diff`] returns, without collecting them
-/// when the caller only walks them.
+/// when the caller only walks them. `hook` is fed while this thread's
+/// buffers are borrowed, so it must not diff in turn (it would panic).
 pub(crate) fn diff_into<D: DiffHook<Error = Infallible>>(old: &[u64], new: &[u64], hook: D) -> D {
     SEARCH.with_borrow_mut(|search| {
         let Search { passes, rev, ops } = search;
