@@ -185,34 +185,52 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
 /// program, resetting it) was about as much as the row's.
 const ROWS: usize = 64;
 
-/// `insert` (`INSERT INTO t (c, ...) VALUES`) for [`ROWS`] rows of
-/// `columns` parameters each, then `tail`.
-fn many_rows(insert: &str, columns: usize, tail: &str) -> String {
-    let row = format!("({})", vec!["?"; columns].join(", "));
-    format!("{insert} {} {tail}", vec![row; ROWS].join(", "))
+/// One insert, as a statement for a single row and one for [`ROWS`]
+/// rows, built from the same text.
+struct Inserts<'c> {
+    one: CachedStatement<'c>,
+    many: CachedStatement<'c>,
+    columns: usize,
 }
 
-/// Insert `rows`, [`ROWS`] at a time with `many` and the rest one by one
-/// with `one`; `bind` binds a row's columns from parameter `at` on.
-fn insert_rows<R>(
-    many: &mut Statement,
-    one: &mut Statement,
-    rows: &[R],
-    bind: impl Fn(&mut Statement, usize, &R) -> rusqlite::Result<()>,
-) -> anyhow::Result<()> {
-    let columns = one.parameter_count();
-    let mut chunks = rows.chunks_exact(ROWS);
-    for chunk in &mut chunks {
-        for (k, row) in chunk.iter().enumerate() {
-            bind(many, 1 + k * columns, row)?;
+impl<'c> Inserts<'c> {
+    /// `insert` (`INSERT INTO t (c, ...) VALUES`) with `columns`
+    /// parameters a row, then `tail`.
+    fn new(
+        conn: &'c Connection,
+        insert: &str,
+        columns: usize,
+        tail: &str,
+    ) -> rusqlite::Result<Inserts<'c>> {
+        let row = format!("({})", vec!["?"; columns].join(", "));
+        let rows = vec![row.as_str(); ROWS].join(", ");
+        Ok(Inserts {
+            one: conn.prepare_cached(&format!("{insert} {row} {tail}"))?,
+            many: conn.prepare_cached(&format!("{insert} {rows} {tail}"))?,
+            columns,
+        })
+    }
+
+    /// Insert `rows`, [`ROWS`] at a time and the rest one by one; `bind`
+    /// binds a row's columns from parameter `at` on.
+    fn rows<R>(
+        &mut self,
+        rows: &[R],
+        bind: impl Fn(&mut Statement, usize, &R) -> rusqlite::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut chunks = rows.chunks_exact(ROWS);
+        for chunk in &mut chunks {
+            for (k, row) in chunk.iter().enumerate() {
+                bind(&mut self.many, 1 + k * self.columns, row)?;
+            }
+            self.many.raw_execute()?;
         }
-        many.raw_execute()?;
+        for row in chunks.remainder() {
+            bind(&mut self.one, 1, row)?;
+            self.one.raw_execute()?;
+        }
+        Ok(())
     }
-    for row in chunks.remainder() {
-        bind(one, 1, row)?;
-        one.raw_execute()?;
-    }
-    Ok(())
 }
 
 /// Delete the `stale` utterances and every link, inferred speaker and
@@ -401,7 +419,7 @@ struct Writer<'c, 'd> {
     rendering: CachedStatement<'c>,
     source: CachedStatement<'c>,
     inferred: CachedStatement<'c>,
-    member: CachedStatement<'c>,
+    members: Inserts<'c>,
     /// Speakers' row ids by name, looked up once each: a few thousand
     /// speakers name a quarter of a million utterances at 100k articles.
     speakers: HashMap<String, Option<i64>>,
@@ -434,9 +452,12 @@ impl<'c, 'd> Writer<'c, 'd> {
             )?,
             // The rendering's key goes with each membership: the listings
             // read it there (see migrations/0004_listing_indexes.sql).
-            member: conn.prepare_cached(
+            members: Inserts::new(
+                conn,
                 "INSERT INTO quotation_renderings (quotation_id, rendering_id, rendering_key)
-                 VALUES (?1, ?2, ?3)",
+                 VALUES",
+                3,
+                "",
             )?,
             speakers: HashMap::new(),
         })
@@ -509,34 +530,23 @@ impl<'c, 'd> Writer<'c, 'd> {
         // In quotation order, the table's own: in utterance order each
         // membership went to a random page.
         members.sort_unstable();
-        let mut many = self.conn.prepare_cached(&many_rows(
-            "INSERT INTO quotation_renderings (quotation_id, rendering_id, rendering_key) VALUES",
-            3,
-            "",
-        ))?;
-        insert_rows(
-            &mut many,
-            &mut self.member,
-            &members,
-            |stmt, at, &(quotation, rendering, key)| {
+        self.members
+            .rows(&members, |stmt, at, &(quotation, rendering, key)| {
                 stmt.raw_bind_parameter(at, quotation)?;
                 stmt.raw_bind_parameter(at + 1, rendering)?;
                 stmt.raw_bind_parameter(at + 2, key)
-            },
-        )
+            })
     }
 
     fn links(&mut self, links: &[group::Link]) -> anyhow::Result<()> {
-        const INSERT: &str = "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES";
-        const ON_CONFLICT: &str = "ON CONFLICT DO NOTHING";
-        let mut one = self
-            .conn
-            .prepare_cached(&format!("{INSERT} (?, ?, ?, ?) {ON_CONFLICT}"))?;
-        let mut many = self
-            .conn
-            .prepare_cached(&many_rows(INSERT, 4, ON_CONFLICT))?;
+        let mut insert = Inserts::new(
+            self.conn,
+            "INSERT INTO links (quotation_a, quotation_b, kind, score) VALUES",
+            4,
+            "ON CONFLICT DO NOTHING",
+        )?;
         let links: Vec<&group::Link> = links.iter().filter(|l| l.a != l.b).collect();
-        insert_rows(&mut many, &mut one, &links, |stmt, at, l| {
+        insert.rows(&links, |stmt, at, l| {
             stmt.raw_bind_parameter(at, l.a.0)?;
             stmt.raw_bind_parameter(at + 1, l.b.0)?;
             stmt.raw_bind_parameter(at + 2, l.relation.as_str())?;
@@ -572,21 +582,17 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, name TEXT NOT NULL)")
             .unwrap();
-        let mut one = conn
-            .prepare("INSERT INTO t (n, name) VALUES (?, ?)")
-            .unwrap();
-        let mut many = conn
-            .prepare(&many_rows("INSERT INTO t (n, name) VALUES", 2, ""))
-            .unwrap();
+        let mut insert = Inserts::new(&conn, "INSERT INTO t (n, name) VALUES", 2, "").unwrap();
         // Two full statements and a remainder.
         let rows: Vec<(i64, String)> = (0..2 * ROWS as i64 + 5)
             .map(|n| (n, format!("row {n}")))
             .collect();
-        insert_rows(&mut many, &mut one, &rows, |stmt, at, (n, name)| {
-            stmt.raw_bind_parameter(at, n)?;
-            stmt.raw_bind_parameter(at + 1, name)
-        })
-        .unwrap();
+        insert
+            .rows(&rows, |stmt, at, (n, name)| {
+                stmt.raw_bind_parameter(at, n)?;
+                stmt.raw_bind_parameter(at + 1, name)
+            })
+            .unwrap();
         let stored: Vec<(i64, String)> = conn
             .prepare("SELECT n, name FROM t ORDER BY n")
             .unwrap()
