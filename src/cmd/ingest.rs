@@ -3,12 +3,12 @@
 //! Articles are collected and sorted first, then taken in chunks. A loader
 //! thread loads and analyses each chunk in parallel (rayon, `--jobs`
 //! threads) while this thread writes the previous one: the results, still
-//! in path order, go into one transaction per chunk. Nothing parallel
-//! touches the writing connection, and the output is the same whatever the
-//! number of threads.
+//! in path order, go into one transaction per [`CHUNKS_PER_COMMIT`]
+//! chunks. Nothing parallel touches the writing connection, and the
+//! output is the same whatever the number of threads.
 //!
-//! Each chunk's transaction is committed before the next starts, so an
-//! ingest that is killed keeps every chunk it finished, and no article is
+//! Each transaction is committed before the next starts, so an ingest
+//! that is killed keeps every transaction it finished, and no article is
 //! ever half stored. Grouping runs last, in a transaction of its own; it
 //! finds its work in the database (quotations that belong to no rendering
 //! yet), so a rerun after a crash groups what the killed run stored.
@@ -42,13 +42,21 @@ use crate::store::{
     StoredArticle,
 };
 
-/// Articles per transaction: enough that commits cost little and every
-/// core has work, few enough that memory stays flat on a large corpus and
-/// a killed ingest loses little. Each commit writes every page it touched
-/// to the log, the pages of the speaker and full-text indexes again and
-/// again: at 100k articles 1,024 took 7.1-7.3 s to store against
-/// 7.7-8.2 s for 512, and the whole ingest 3.7 CPU seconds less.
+/// Articles analysed and handed to the writer at a time: enough that
+/// every core has work, few enough that memory stays flat on a large
+/// corpus. When a chunk was also a transaction, 1,024 took 7.1-7.3 s to
+/// store 100k articles against 7.7-8.2 s for 512.
 const CHUNK: usize = 1024;
+
+/// Chunks written in one transaction. Each commit writes every page it
+/// touched to the log, and a chunk's quotations come from some 400
+/// speakers, each appended to its own part of `quotations_listing`, so
+/// those pages went to the log (and were copied into the file) at every
+/// chunk: at 100k articles an ingest wrote 2.8 GB for a 0.7 GB database,
+/// 2.0 GB with four chunks a transaction (0.4-0.5 s less system time).
+/// The chunks are still written as they come, so analysing and writing
+/// overlap as before; a killed ingest loses at most four chunks' work.
+const CHUNKS_PER_COMMIT: usize = 4;
 
 /// Chunks whose files are read ahead (see `article::prefetch`): with the
 /// page cache dropped, the 100k ingest phase took 9.8-10.2 s with four
@@ -265,16 +273,12 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                 Ok(())
             })
             .context("starting the article loader")?;
-        let written = received.into_iter().try_for_each(|outcomes| {
-            write_chunk(
-                &mut store,
-                &checkpointer,
-                outcomes,
-                &feedback,
-                &mut summary,
-                &mut speakers,
-            )
-        });
+        let mut tally = Tally {
+            feedback: &feedback,
+            summary: &mut summary,
+            speakers: &mut speakers,
+        };
+        let written = write_chunks(&mut store, &checkpointer, received, &mut tally);
         // The loader stops when the channel's receiver is gone.
         let loaded = loader
             .join()
@@ -328,107 +332,113 @@ fn load_and_analyze(
     Ok((loaded, work))
 }
 
-/// Store one chunk's articles in one transaction: all at once, or, if
-/// that fails, one by one, so that a bad article costs only itself.
-/// Articles with nothing to write take no transaction.
-fn write_chunk(
-    store: &mut Store,
-    checkpointer: &Checkpointer,
-    outcomes: Vec<Outcome>,
-    feedback: &Feedback,
-    summary: &mut Summary,
-    speakers: &mut HashSet<String>,
-) -> anyhow::Result<()> {
-    let count = outcomes.len();
-    let mut articles = Vec::with_capacity(count);
+/// A chunk's articles, its problems and notes reported, each with the
+/// work the loader found for it.
+type Chunk = Vec<(Article, Work)>;
+
+/// Sort a chunk's outcomes out: report its problems (counted as failed,
+/// and done) and notes, keep its articles.
+fn sort_out(outcomes: Vec<Outcome>, tally: &mut Tally) -> Chunk {
+    let mut articles = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
             Ok((loaded, work)) => {
                 for note in &loaded.notes {
-                    feedback.note(note);
+                    tally.feedback.note(note);
                 }
                 articles.push((loaded.article, work));
             }
             Err(problem) => {
-                feedback.problem(&problem);
-                summary.failed += 1;
+                tally.feedback.problem(&problem);
+                tally.feedback.advance(1);
+                tally.summary.failed += 1;
             }
         }
     }
-    let writes: Vec<(&Article, Option<&Analysis>)> = articles
+    articles
+}
+
+/// The articles of `chunk` that are written: stored with their analysis,
+/// or kept with their metadata refreshed (no analysis).
+fn writes(chunk: &Chunk) -> Vec<(&Article, Option<&Analysis>)> {
+    chunk
         .iter()
         .filter_map(|(article, work)| match work {
             Work::Store(analysis) => Some((article, Some(analysis))),
             Work::Refresh => Some((article, None)),
             Work::Unchanged(_) => None,
         })
-        .collect();
-    let mut written = write_articles(store, checkpointer, &writes)?.into_iter();
-    for (article, work) in &articles {
-        summary.bytes += article.bytes;
-        let stored = match work {
-            Work::Unchanged(id) => Ok(Stored {
-                article_id: *id,
-                change: Change::Unchanged,
-                quotations: 0,
-            }),
-            Work::Store(_) | Work::Refresh => written.next().unwrap_or_else(|| {
-                Err(anyhow::anyhow!(
-                    "the batch returned fewer articles than it was given"
-                ))
-            }),
-        };
-        match stored {
-            Ok(stored) => {
-                match stored.change {
-                    Change::New => summary.new += 1,
-                    Change::Changed => summary.changed += 1,
-                    Change::Unchanged => summary.unchanged += 1,
-                }
-                summary.quotations += stored.quotations;
-                summary.articles.push(stored.article_id);
-                let Work::Store(analysis) = work else {
-                    continue;
-                };
-                for speaker in analysis
-                    .quotations
-                    .iter()
-                    .filter_map(|q| q.attribution.speaker.as_ref())
-                {
-                    if !speakers.contains(&speaker.name) {
-                        speakers.insert(speaker.name.clone());
+        .collect()
+}
+
+/// Write the chunks as they come, [`CHUNKS_PER_COMMIT`] to a
+/// transaction, and tally each once its transaction is committed. A
+/// chunk of unchanged articles opens no transaction, so a re-ingest of
+/// an unchanged corpus writes nothing.
+///
+/// If a chunk fails to store, its transaction is rolled back, and its
+/// chunks are written again one transaction each, article by article in
+/// a savepoint each, so a bad article costs only itself. The `Err` is a
+/// failure of the database as a whole: what was committed stays.
+fn write_chunks(
+    store: &mut Store,
+    checkpointer: &Checkpointer,
+    chunks: impl IntoIterator<Item = Vec<Outcome>>,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let mut chunks = chunks.into_iter();
+    while let Some(outcomes) = chunks.next() {
+        let chunk = sort_out(outcomes, tally);
+        if chunk.iter().all(|(_, work)| matches!(work, Work::Unchanged(_))) {
+            tally.chunk(&chunk, Vec::new());
+            continue;
+        }
+        // The chunks written in this transaction, with what each stored.
+        let mut written: Vec<(Chunk, Vec<Stored>)> = Vec::new();
+        let mut failed = None;
+        {
+            let mut batch = store.batch()?;
+            let mut next = Some(chunk);
+            while let Some(chunk) = next.take() {
+                match batch.put_articles(writes(&chunk)) {
+                    Ok(stored) => written.push((chunk, stored)),
+                    Err(_) => {
+                        failed = Some(chunk);
+                        break;
                     }
                 }
+                if written.len() < CHUNKS_PER_COMMIT {
+                    next = chunks.next().map(|outcomes| sort_out(outcomes, tally));
+                }
             }
-            Err(err) => {
-                feedback.problem(format_args!("{}: {err:#}", article.path));
-                summary.failed += 1;
+            if failed.is_none() {
+                batch.commit()?;
+                checkpointer.committed();
+            }
+            // A failed batch is rolled back as it is dropped here.
+        }
+        if let Some(failed) = failed {
+            for chunk in written.into_iter().map(|(chunk, _)| chunk).chain([failed]) {
+                let stored = write_one_by_one(store, checkpointer, &writes(&chunk))?;
+                tally.chunk(&chunk, stored);
+            }
+        } else {
+            for (chunk, stored) in written {
+                tally.chunk(&chunk, stored.into_iter().map(Ok).collect());
             }
         }
     }
-    feedback.advance(count);
     Ok(())
 }
 
 /// Write `articles` (with an analysis: store them; without: refresh
-/// their metadata) in one transaction, or, if that fails, one by one.
-/// The outer `Err` is a failure of the batch as a whole. Each commit is
-/// reported to `checkpointer`; nothing to write commits nothing.
-fn write_articles(
+/// their metadata) in one transaction, each in a savepoint of its own.
+/// The outer `Err` is a failure of the batch as a whole.
+fn write_one_by_one(
     store: &mut Store,
     checkpointer: &Checkpointer,
     articles: &[(&Article, Option<&Analysis>)],
 ) -> anyhow::Result<Vec<anyhow::Result<Stored>>> {
-    if articles.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut batch = store.batch()?;
-    if let Ok(stored) = batch.put_articles(articles.iter().copied()) {
-        batch.commit()?;
-        checkpointer.committed();
-        return Ok(stored.into_iter().map(Ok).collect());
-    }
-    drop(batch);
     let mut batch = store.batch()?;
     let stored = articles
         .iter()
@@ -440,6 +450,66 @@ fn write_articles(
     batch.commit()?;
     checkpointer.committed();
     Ok(stored)
+}
+
+/// What an ingest counts as its chunks are committed.
+struct Tally<'a> {
+    feedback: &'a Feedback,
+    summary: &'a mut Summary,
+    speakers: &'a mut HashSet<String>,
+}
+
+impl Tally<'_> {
+    /// Count a committed chunk: `stored` holds what each of its written
+    /// articles ([`writes`]) stored, in order.
+    fn chunk(&mut self, chunk: &Chunk, stored: Vec<anyhow::Result<Stored>>) {
+        let summary = &mut *self.summary;
+        let mut stored = stored.into_iter();
+        for (article, work) in chunk {
+            summary.bytes += article.bytes;
+            let stored = match work {
+                Work::Unchanged(id) => Ok(Stored {
+                    article_id: *id,
+                    change: Change::Unchanged,
+                    quotations: 0,
+                }),
+                Work::Store(_) | Work::Refresh => stored.next().unwrap_or_else(|| {
+                    Err(anyhow::anyhow!(
+                        "the batch returned fewer articles than it was given"
+                    ))
+                }),
+            };
+            match stored {
+                Ok(stored) => {
+                    match stored.change {
+                        Change::New => summary.new += 1,
+                        Change::Changed => summary.changed += 1,
+                        Change::Unchanged => summary.unchanged += 1,
+                    }
+                    summary.quotations += stored.quotations;
+                    summary.articles.push(stored.article_id);
+                    let Work::Store(analysis) = work else {
+                        continue;
+                    };
+                    for speaker in analysis
+                        .quotations
+                        .iter()
+                        .filter_map(|q| q.attribution.speaker.as_ref())
+                    {
+                        if !self.speakers.contains(&speaker.name) {
+                            self.speakers.insert(speaker.name.clone());
+                        }
+                    }
+                }
+                Err(err) => {
+                    self.feedback
+                        .problem(format_args!("{}: {err:#}", article.path));
+                    summary.failed += 1;
+                }
+            }
+        }
+        self.feedback.advance(chunk.len());
+    }
 }
 
 /// How an ingest talks to the user, on stderr: problems always, notes

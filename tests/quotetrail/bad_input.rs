@@ -771,3 +771,41 @@ fn speaker_names_with_quotes_and_sql_leave_the_database_intact() {
     assert_eq!(check, "ok");
     assert_good_stored(&sb);
 }
+
+#[test]
+fn an_article_that_fails_to_store_costs_only_itself_not_its_transaction() {
+    // 2,500 articles: three of the 1,024-article chunks an ingest writes
+    // in one transaction, the article that fails in the third, so the two
+    // chunks written before it are rolled back with it.
+    let sb = Sandbox::new();
+    sb.write("in/0000.txt", GOOD);
+    run(&sb, &["ingest", "--quiet", "in"], 0);
+    for i in 1..2500 {
+        let verb = if i == 2300 { "refused" } else { "kept" };
+        sb.write(
+            &format!("in/{i:04}.txt"),
+            format!("“Promise {i} was {verb} in full,” Lavrov said."),
+        );
+    }
+    // A trigger in the database refuses one of the quotations.
+    rusqlite::Connection::open(sb.path("q.db"))
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER refuse BEFORE INSERT ON quotations
+             WHEN new.text LIKE '%refused%' BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+    let err = run(&sb, &["ingest", "in"], 1);
+    assert!(
+        err.contains("in/2300.txt: ") && err.contains("refused"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2498 new, 0 changed, 1 unchanged, 1 failed"),
+        "{err}"
+    );
+    let stored = articles(&sb);
+    assert_eq!(stored.len(), 2499);
+    assert!(!stored.iter().any(|(path, _)| path == "in/2300.txt"));
+    assert_eq!(sb.export().len(), 2499);
+}

@@ -160,15 +160,16 @@ fn finish(child: Child) -> (bool, String) {
 #[test]
 fn an_ingest_killed_at_any_moment_loses_nothing_and_a_rerun_completes_it() {
     let sb = Sandbox::new();
-    // More than one of the ingest's transactions (1,024 articles each).
-    corpus(&sb, "news", 1200);
+    // More than one of the ingest's transactions (four chunks of 1,024
+    // articles each).
+    corpus(&sb, "news", 4200);
 
     let started = Instant::now();
     let (ok, err) = finish(ingest(&sb, "reference.db", "news").spawn().unwrap());
     assert!(ok, "{err}");
     let full = started.elapsed();
     let reference = contents(&sb.path("reference.db"));
-    assert_eq!(reference.quotations.len(), 1200);
+    assert_eq!(reference.quotations.len(), 4200);
     assert!(reference.utterances.values().any(|&n| n > 1));
 
     // Kill one database's ingest again and again, at moments spread over
