@@ -389,7 +389,10 @@ fn write_chunks(
     let mut chunks = chunks.into_iter();
     while let Some(outcomes) = chunks.next() {
         let chunk = sort_out(outcomes, tally);
-        if chunk.iter().all(|(_, work)| matches!(work, Work::Unchanged(_))) {
+        if chunk
+            .iter()
+            .all(|(_, work)| matches!(work, Work::Unchanged(_)))
+        {
             tally.chunk(&chunk, Vec::new());
             continue;
         }
