@@ -153,6 +153,9 @@ pub struct Utterance {
     pub renderings: Vec<Rendering>,
     /// Speakers given to quotations that had none, or only a role.
     pub inferred: Vec<Inference>,
+    /// The earliest publication date of its articles (its first ten
+    /// characters), if any is known.
+    pub first_seen: Option<String>,
 }
 
 impl Utterance {

@@ -259,12 +259,22 @@ pub(crate) fn utterance(
             }
         }
     }
+    // The first ten characters of the earliest date, compared as text:
+    // ISO dates sort as strings, and a date grouping cannot read still
+    // counts.
+    let first_seen = members
+        .iter()
+        .filter_map(|&i| prep[i].rec.published.as_deref())
+        .map(|d| d.char_indices().nth(10).map_or(d, |(end, _)| &d[..end]))
+        .min()
+        .map(str::to_string);
     (
         Utterance {
             id,
             speaker,
             renderings,
             inferred,
+            first_seen,
         },
         conflicts,
     )

@@ -131,11 +131,7 @@ fn regroup(conn: &Connection, opts: &Options, scope: Scope) -> anyhow::Result<Re
     if dirty.is_empty() {
         return Ok(Regrouped::default());
     }
-    let dates: HashMap<QuotationId, Option<&str>> = records
-        .iter()
-        .map(|r| (r.id, r.published.as_deref()))
-        .collect();
-    let mut writer = Writer::new(conn, &dates)?;
+    let mut writer = Writer::new(conn)?;
     let mut regrouped = Regrouped::default();
     // Each part is stored as it comes, while grouping goes on computing
     // the next (see `group::regroup`).
@@ -506,9 +502,8 @@ fn shrunk_members(conn: &Connection) -> anyhow::Result<Vec<QuotationId>> {
 
 /// Inserts a grouping's parts: utterances, renderings, memberships,
 /// links, inferred speakers and conflicts.
-struct Writer<'c, 'd> {
+struct Writer<'c> {
     conn: &'c Connection,
-    dates: &'d HashMap<QuotationId, Option<&'d str>>,
     utterance: CachedStatement<'c>,
     rendering: CachedStatement<'c>,
     source: CachedStatement<'c>,
@@ -519,14 +514,10 @@ struct Writer<'c, 'd> {
     speakers: HashMap<String, Option<i64>>,
 }
 
-impl<'c, 'd> Writer<'c, 'd> {
-    fn new(
-        conn: &'c Connection,
-        dates: &'d HashMap<QuotationId, Option<&'d str>>,
-    ) -> anyhow::Result<Writer<'c, 'd>> {
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection) -> anyhow::Result<Writer<'c>> {
         Ok(Writer {
             conn,
-            dates,
             utterance: conn.prepare_cached(
                 "INSERT INTO utterances (key, speaker_id, quotations, first_seen)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -575,11 +566,6 @@ impl<'c, 'd> Writer<'c, 'd> {
         let mut members: Vec<(i64, i64, &str)> = Vec::new();
         for u in utterances {
             let count = u.quotations().count() as i64;
-            let first_seen = u
-                .quotations()
-                .filter_map(|q| self.dates.get(&q).copied().flatten())
-                .map(|d| d.chars().take(10).collect::<String>())
-                .min();
             // Plain inserts and `last_insert_rowid`: `RETURNING` makes
             // SQLite open a statement journal for every row.
             let speaker = match &u.speaker {
@@ -587,7 +573,7 @@ impl<'c, 'd> Writer<'c, 'd> {
                 None => None,
             };
             self.utterance
-                .execute(params![u.id, speaker, count, first_seen])
+                .execute(params![u.id, speaker, count, u.first_seen])
                 .with_context(|| format!("storing utterance {}", u.id))?;
             let utterance_id = self.conn.last_insert_rowid();
             for (position, r) in u.renderings.iter().enumerate() {

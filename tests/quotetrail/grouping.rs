@@ -394,6 +394,21 @@ fn renderings_are_labelled_by_credit_then_earliest_outlet() {
     assert_eq!(u.renderings[0].first_seen.as_deref(), Some("2025-02-26"));
 }
 
+#[test]
+fn an_utterance_is_first_seen_on_its_earliest_date() {
+    let text =
+        "We are ready to resume the dialogue on strategic stability without any preconditions.";
+    let g = run(&[
+        q('A', P, text).date("2025-03-01"),
+        q('B', P, text).date("2025-02-27T18:30:00Z"),
+        q('C', P, text).undated(),
+    ]);
+    assert_eq!(utterances(&g), "ABC");
+    assert_eq!(g.utterances[0].first_seen.as_deref(), Some("2025-02-27"));
+    let g = run(&[q('A', P, text).undated(), q('B', P, text).undated()]);
+    assert_eq!(g.utterances[0].first_seen, None);
+}
+
 /// The records of every case above, for the order-independence property.
 fn pool() -> Vec<Record> {
     let texts = [
