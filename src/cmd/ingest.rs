@@ -229,9 +229,13 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     // checkpoints run beside it (see store::checkpoint).
     let checkpointer = store.checkpoint_in_background()?;
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        // One chunk analysed ahead of the one being written: the cores
-        // analyse while SQLite writes, and memory holds two chunks at most.
-        let (results, received) = sync_channel::<Vec<Outcome>>(1);
+        // Up to three chunks analysed ahead of the one being written: the
+        // cores analyse while SQLite writes, and go on while the writer
+        // commits or waits for a checkpoint (with one, the 100k ingest
+        // phase took 7.8-9.1 s against 7.1-9.2 s in three interleaved
+        // runs). Memory holds eight chunks at most, four of them in the
+        // writer's open transaction.
+        let (results, received) = sync_channel::<Vec<Outcome>>(3);
         let loader = std::thread::Builder::new()
             .name("loader".into())
             .spawn_scoped(scope, move || -> anyhow::Result<()> {
