@@ -37,6 +37,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_articles_listing",
         include_str!("../../migrations/0007_articles_listing.sql"),
     ),
+    (
+        "0008_fts_hashsize",
+        include_str!("../../migrations/0008_fts_hashsize.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

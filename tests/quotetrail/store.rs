@@ -51,15 +51,18 @@ fn a_fresh_database_reaches_the_latest_version_with_pragmas_set() {
     assert_eq!(pragma::<i64>(&store, "busy_timeout"), 5000);
     assert_eq!(pragma::<i64>(&store, "page_size"), 16384);
     assert_eq!(pragma::<String>(&store, "integrity_check"), "ok");
-    let automerge: i64 = store
-        .connection()
-        .query_row(
-            "SELECT v FROM quotations_fts_config WHERE k = 'automerge'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(automerge, 16);
+    let fts = |key: &str| -> i64 {
+        store
+            .connection()
+            .query_row(
+                "SELECT v FROM quotations_fts_config WHERE k = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(fts("automerge"), 16);
+    assert_eq!(fts("hashsize"), 32 << 20);
     drop(store);
     // Opening again migrates nothing and changes nothing.
     let store = Store::open(&sb.path("fresh.db"), OpenMode::Existing).unwrap();

@@ -1,0 +1,12 @@
+-- The full-text index keeps up to 32 MiB of new entries in memory before
+-- it writes them out as a segment, instead of FTS5's 1 MiB.
+--
+-- Why: an ingest fills the index once per transaction, with the
+-- quotations of 4,096 articles (about 22,000), and with 1 MiB of pending
+-- entries that one statement wrote several small segments, which the
+-- automerge (0006) then read and wrote again. With 32 MiB a transaction
+-- writes one segment. At 100,000 articles the ingest phase took 1.1-2.6
+-- CPU s less (8.7-10.4 s -> 7.0-8.7 s, three interleaved runs on ext4).
+-- The memory is taken only while entries are pending, and searches read
+-- the same index.
+INSERT INTO quotations_fts (quotations_fts, rank) VALUES ('hashsize', 33554432);
