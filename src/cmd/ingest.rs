@@ -241,12 +241,17 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
             .spawn_scoped(scope, move || -> anyhow::Result<()> {
                 // A connection of the loader's own, to look up what is stored.
                 let stored = Store::open(db, OpenMode::Lookup)?;
+                let lookup = |chunk: &[Source]| {
+                    stored.stored_articles(chunk.iter().map(|source| source.path.as_str()))
+                };
                 article::prefetch(&sources[..sources.len().min(AHEAD * CHUNK)]);
+                let mut known = match sources.chunks(CHUNK).next() {
+                    Some(first) => lookup(first)?,
+                    None => Vec::new(),
+                };
                 for (i, (chunk, chunk_rows)) in
                     sources.chunks(CHUNK).zip(rows.chunks(CHUNK)).enumerate()
                 {
-                    let known =
-                        stored.stored_articles(chunk.iter().map(|source| source.path.as_str()))?;
                     // The files of the chunks ahead are asked for while this
                     // one is analysed, by one of its threads: on the
                     // loader's own thread, asking for 1,024 files delayed
@@ -255,21 +260,31 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                     // 1.5-1.6. Uncached, one takes 3.3-4.1 s against
                     // 7.8-8.8 s without read-ahead.
                     let ahead = sources.chunks(CHUNK).nth(i + AHEAD).unwrap_or_default();
-                    let (_, outcomes) = pool.install(|| {
-                        rayon::join(
-                            || article::prefetch(ahead),
-                            || {
-                                chunk
-                                    .par_iter()
-                                    .zip(chunk_rows)
-                                    .zip(&known)
-                                    .map(|((source, row), known)| {
-                                        load_and_analyze(source, *row, known.as_ref(), registry)
-                                    })
-                                    .collect::<Vec<Outcome>>()
-                            },
-                        )
-                    });
+                    let next = sources.chunks(CHUNK).nth(i + 1);
+                    let mut outcomes = Vec::new();
+                    // Meanwhile this thread looks the next chunk up: a
+                    // re-ingest of 100k unchanged articles took 1.98-2.05 s
+                    // with the look-ups in turn with the analysis, and
+                    // 1.72-1.89 s with them beside it.
+                    let next_known = pool.in_place_scope(|analysis| {
+                        analysis.spawn(|_| {
+                            rayon::join(
+                                || article::prefetch(ahead),
+                                || {
+                                    outcomes = chunk
+                                        .par_iter()
+                                        .zip(chunk_rows)
+                                        .zip(&known)
+                                        .map(|((source, row), known)| {
+                                            load_and_analyze(source, *row, known.as_ref(), registry)
+                                        })
+                                        .collect::<Vec<Outcome>>();
+                                },
+                            );
+                        });
+                        next.map(lookup).transpose()
+                    })?;
+                    known = next_known.unwrap_or_default();
                     if results.send(outcomes).is_err() {
                         break; // the writer stopped; it reports why
                     }
