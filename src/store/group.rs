@@ -188,9 +188,9 @@ const ROWS: usize = 64;
 /// may stop half-way with SQLite's default `ABORT` (a `NOT NULL`, a
 /// `CHECK`, a `STRICT` column type) must be able to undo its own rows, so
 /// SQLite copied every page it touched to a statement journal first, a
-/// temporary file in `/var/tmp`: 2.5 GB of writes while a 100k ingest
-/// stored its links and memberships, ten times the pages it changed, and
-/// 1.8 s of storing the links instead of 0.6-0.9 on ext4. `FAIL` keeps the
+/// temporary file in `/var/tmp`: about 3.4 GB of writes while a 100k
+/// ingest stored its grouping, which itself wrote 0.39 GB, and 1.8 s of
+/// storing the links instead of 0.6-0.9 on ext4. `FAIL` keeps the
 /// rows written before the failing one, which changes nothing here: an
 /// error rolls the whole grouping back.
 struct Inserts<'c> {

@@ -205,8 +205,8 @@ fn configure(conn: &Connection) -> anyhow::Result<()> {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     // With WAL, NORMAL syncs at checkpoints rather than at every commit: a
     // killed process loses nothing committed, a power cut may lose the last
-    // commits, never consistency. An ingest commits every few hundred
-    // articles and can be rerun.
+    // commits, never consistency. An ingest commits every 4,096 articles
+    // and can be rerun.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     Ok(())
 }
