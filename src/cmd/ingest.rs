@@ -283,11 +283,13 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                             );
                         });
                         next.map(lookup).transpose()
-                    })?;
-                    known = next_known.unwrap_or_default();
+                    });
                     if results.send(outcomes).is_err() {
                         break; // the writer stopped; it reports why
                     }
+                    // A failed look-up stops the loader after this chunk
+                    // is handed over, as it did before its analysis.
+                    known = next_known?.unwrap_or_default();
                 }
                 Ok(())
             })
@@ -461,6 +463,9 @@ fn write_one_by_one(
     checkpointer: &Checkpointer,
     articles: &[(&Article, Option<&Analysis>)],
 ) -> anyhow::Result<Vec<anyhow::Result<Stored>>> {
+    if articles.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut batch = store.batch()?;
     let stored = articles
         .iter()
