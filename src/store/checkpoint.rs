@@ -34,7 +34,7 @@ use anyhow::Context;
 use rusqlite::hooks::Wal;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{BUSY_TIMEOUT, Store};
+use super::{Store, connect};
 
 /// The log length, in pages, past which the writer waits for the
 /// checkpointer to catch up: 64 MiB at 16 KiB pages.
@@ -94,14 +94,10 @@ impl Store {
     }
 
     fn checkpoints_with_limit(&self, log_limit: i64) -> anyhow::Result<Checkpointer> {
-        let conn = Connection::open_with_flags(
+        let conn = connect(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .and_then(|conn| {
-            conn.busy_timeout(BUSY_TIMEOUT)?;
-            Ok(conn)
-        })
         .with_context(|| format!("opening {} for checkpoints", self.path.display()))?;
         // The hook replaces SQLite's own, which checkpoints.
         LOG_PAGES.set(0);

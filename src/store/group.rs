@@ -26,7 +26,7 @@ use rusqlite::{CachedStatement, Connection, OpenFlags, OptionalExtension, Statem
 
 use crate::group::{self, Cue, FastMap, Options, Part, QuotationId, Record};
 
-use super::{BUSY_TIMEOUT, Store, WRITE_CACHE_KIB};
+use super::{Store, WRITE_CACHE_KIB, connect};
 
 /// The page cache while the records are read: SQLite's default.
 const READ_CACHE_KIB: i64 = 2000;
@@ -336,14 +336,10 @@ fn second_reader(conn: &Connection) -> anyhow::Result<Option<Connection>> {
     let Some(path) = conn.path().filter(|path| !path.is_empty()) else {
         return Ok(None);
     };
-    let other = Connection::open_with_flags(
+    let other = connect(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .and_then(|other| {
-        other.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(other)
-    })
     .with_context(|| format!("opening {path} a second time to read its quotations"))?;
     Ok(Some(other))
 }

@@ -62,6 +62,16 @@ row_id!(ArticleId: "an article", OutletId: "an outlet", SpeakerId: "a speaker");
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A connection to the database at `path` (a file name or a `file:` URI)
+/// with `flags`, waiting [`BUSY_TIMEOUT`] for locks: the connections
+/// opened beside a [`Store`]'s own (checkpoints, a second reader) and a
+/// read-only listing's.
+fn connect(path: impl AsRef<Path>, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 /// Whether opening may create the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpenMode {
@@ -278,8 +288,7 @@ fn open_read_only(path: &Path, mode: OpenMode) -> anyhow::Result<Connection> {
     } else {
         format!("{uri}?mode=ro&immutable=1")
     };
-    let conn = Connection::open_with_flags(uri, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let conn = connect(uri, flags)?;
     ensure_quotetrail(&conn)?;
     if mode == OpenMode::Scattered {
         configure_reader(&conn)?;
