@@ -226,6 +226,84 @@ fn a_failed_rewrite_keeps_what_was_stored() {
 }
 
 #[test]
+fn a_batch_writes_each_speakers_quotations_together_in_listing_order() {
+    let mut store = Store::open_in_memory().unwrap();
+    let registry = Registry::default();
+    // Given out of path order, each naming both speakers, in turn.
+    let articles = [
+        article(
+            "b.txt",
+            "“Third of Lavrov,” Lavrov said. “Third of Peskov,” Peskov said.",
+        ),
+        article(
+            "a.txt",
+            "“First of Peskov,” Peskov said. “First of Lavrov,” Lavrov said. \
+             “Second of Lavrov,” Lavrov added. “Second of Peskov,” Peskov added.",
+        ),
+    ];
+    let analyses: Vec<_> = articles
+        .iter()
+        .map(|a| analyze(&a.text, &registry))
+        .collect();
+    let mut batch = store.batch().unwrap();
+    batch
+        .put_articles(articles.iter().zip(analyses.iter().map(Some)))
+        .unwrap();
+    batch.commit().unwrap();
+    // In id order: one speaker's rows after the other's, each speaker's in
+    // path and offset order, as `quotes --speaker` reads them.
+    let rows: Vec<(String, String)> = store
+        .connection()
+        .prepare(
+            "SELECT s.name, q.text FROM quotations AS q JOIN speakers AS s ON s.id = q.speaker_id
+             ORDER BY q.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let text: Vec<&str> = rows.iter().map(|(_, text)| text.as_str()).collect();
+    let (lavrov, peskov) = (
+        ["First of Lavrov,", "Second of Lavrov,", "Third of Lavrov,"],
+        ["First of Peskov,", "Second of Peskov,", "Third of Peskov,"],
+    );
+    assert!(
+        text == [lavrov, peskov].concat() || text == [peskov, lavrov].concat(),
+        "{rows:#?}"
+    );
+    // Listed as always: by path, then offset.
+    assert_eq!(
+        quotes(&store),
+        [
+            "First of Peskov,",
+            "First of Lavrov,",
+            "Second of Lavrov,",
+            "Second of Peskov,",
+            "Third of Lavrov,",
+            "Third of Peskov,"
+        ]
+    );
+}
+
+#[test]
+fn an_article_written_twice_in_one_batch_keeps_its_second_version() {
+    let mut store = Store::open_in_memory().unwrap();
+    let registry = Registry::default();
+    let v1 = article("a.txt", "“The first version,” Lavrov said.");
+    let v2 = article("a.txt", "“The second version,” Lavrov said.");
+    let analyses = [&v1, &v2].map(|a| analyze(&a.text, &registry));
+    let mut batch = store.batch().unwrap();
+    let stored = batch
+        .put_articles([(&v1, Some(&analyses[0])), (&v2, Some(&analyses[1]))])
+        .unwrap();
+    batch.commit().unwrap();
+    let changes: Vec<Change> = stored.iter().map(|s| s.change).collect();
+    assert_eq!(changes, [Change::New, Change::Changed]);
+    assert_eq!(quotes(&store), ["The second version,"]);
+}
+
+#[test]
 fn keeping_an_unchanged_article_refreshes_only_its_metadata() {
     let mut store = Store::open_in_memory().unwrap();
     let registry = Registry::default();
