@@ -200,7 +200,7 @@ impl Batch<'_> {
     /// (outlet, url, published, title) is brought up to date, so a manifest
     /// added later still applies.
     pub fn keep_article(&mut self, article: &Article) -> anyhow::Result<Stored> {
-        keep_article(&self.tx, article)
+        keep_article(&self.tx, article, &mut Known::default())
     }
 
     /// Store many articles as [`Batch::put_article`] (with an analysis)
@@ -220,7 +220,7 @@ impl Batch<'_> {
                 Some(analysis) => {
                     write_article(&self.tx, article, analysis, &mut known, &mut unwritten)
                 }
-                None => keep_article(&self.tx, article),
+                None => keep_article(&self.tx, article, &mut known),
             })
             .collect::<anyhow::Result<_>>()?;
         insert_quotations(&self.tx, unwritten, &mut known, &mut self.unindexed)?;
@@ -264,14 +264,15 @@ fn stored_hash(conn: &Connection, path: &str) -> anyhow::Result<Option<(ArticleI
         .optional()?)
 }
 
-/// See [`Batch::keep_article`]: one UPDATE, no savepoint needed.
-fn keep_article(conn: &Connection, article: &Article) -> anyhow::Result<Stored> {
+/// See [`Batch::keep_article`]: one UPDATE, no savepoint needed. The
+/// outlet is looked up through `known`, as for an article written.
+fn keep_article(conn: &Connection, article: &Article, known: &mut Known) -> anyhow::Result<Stored> {
     let (id, hash) = stored_hash(conn, &article.path)?
         .with_context(|| format!("{} is not stored", article.path))?;
     if hash != article.content_hash {
         bail!("{} changed since it was checked", article.path);
     }
-    let outlet_id = outlet_id(conn, &article.meta.outlet)?;
+    let outlet_id = known.outlet(conn, &article.meta.outlet)?;
     let meta = &article.meta;
     conn.prepare_cached(
         "UPDATE articles SET outlet_id = ?2, url = ?3, published = ?4, title = ?5
