@@ -411,9 +411,9 @@ impl<'a> Unwritten<'a> {
     }
 }
 
-/// Insert the `unwritten` quotations, one speaker's after another, each speaker's in
-/// listing order (article path, then offset); the ids written are pushed
-/// to `written`.
+/// Insert the `unwritten` quotations, one speaker's after another, each
+/// speaker's in listing order (article path, then offset); the ids
+/// written are pushed to `written`.
 ///
 /// Why by speaker: a listing of one speaker (`quotes --speaker`) finds
 /// their quotations through `quotations_listing` and reads each row from
