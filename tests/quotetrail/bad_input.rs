@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use crate::util::{Sandbox, stderr};
+use crate::util::{Sandbox, pairs, stderr};
 
 /// The good article every batch carries, and its one quotation.
 const GOOD: &str = "“We will keep talking,” Lavrov said.";
@@ -37,13 +37,7 @@ fn run(sb: &Sandbox, args: &[&str], code: i32) -> String {
 /// The articles table: path and text, by path.
 fn articles(sb: &Sandbox) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(sb.path("q.db")).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT path, text FROM articles ORDER BY path")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    pairs(&conn, "SELECT path, text FROM articles ORDER BY path")
 }
 
 /// The quotations of `article` in the export: (quote, speaker).

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use rusqlite::Connection;
 
-use crate::util::{Sandbox, samples_dir};
+use crate::util::{Sandbox, pairs, samples_dir};
 
 /// A corpus of `n` articles in `dir`, made from the samples: article `i`
 /// is sample `i % 5` with one paragraph of its own, so every file has its
@@ -85,14 +85,7 @@ fn contents(db: &Path) -> Contents {
         let (path, q) = row.unwrap();
         quotations.entry(path).or_default().push(q);
     }
-    let mut stmt = conn
-        .prepare("SELECT key, quotations FROM utterances")
-        .unwrap();
-    let utterances = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let utterances = pairs(&conn, "SELECT key, quotations FROM utterances");
     Contents {
         quotations,
         utterances,

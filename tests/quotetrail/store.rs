@@ -8,7 +8,7 @@ use quotetrail::group::Options;
 use quotetrail::registry::Registry;
 use quotetrail::store::{Change, Filter, OpenMode, SCHEMA_VERSION, Scope, Store};
 
-use crate::util::{Sandbox, samples_dir};
+use crate::util::{Sandbox, pairs, samples_dir};
 
 fn pragma<T: rusqlite::types::FromSql>(store: &Store, name: &str) -> T {
     store
@@ -73,13 +73,10 @@ fn a_fresh_database_reaches_the_latest_version_with_pragmas_set() {
 fn every_table_is_strict_and_the_views_answer() {
     let store = Store::open_in_memory().unwrap();
     let conn = store.connection();
-    let tables: Vec<(String, bool)> = conn
-        .prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '%fts%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tables: Vec<(String, bool)> = pairs(
+        conn,
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '%fts%' ORDER BY name",
+    );
     let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -252,17 +249,11 @@ fn a_batch_writes_each_speakers_quotations_together_in_listing_order() {
     batch.commit().unwrap();
     // In id order: one speaker's rows after the other's, each speaker's in
     // path and offset order, as `quotes --speaker` reads them.
-    let rows: Vec<(String, String)> = store
-        .connection()
-        .prepare(
-            "SELECT s.name, q.text FROM quotations AS q JOIN speakers AS s ON s.id = q.speaker_id
-             ORDER BY q.id",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let rows: Vec<(String, String)> = pairs(
+        store.connection(),
+        "SELECT s.name, q.text FROM quotations AS q JOIN speakers AS s ON s.id = q.speaker_id
+         ORDER BY q.id",
+    );
     let text: Vec<&str> = rows.iter().map(|(_, text)| text.as_str()).collect();
     let (lavrov, peskov) = (
         ["First of Lavrov,", "Second of Lavrov,", "Third of Lavrov,"],

@@ -23,6 +23,22 @@ pub fn seeds_gold<T: serde::de::DeserializeOwned>() -> Vec<T> {
         .collect()
 }
 
+/// The two-column rows `sql` selects on `conn`, collected into `C` (a
+/// `Vec` of pairs, a map).
+pub fn pairs<A, B, C>(conn: &rusqlite::Connection, sql: &str) -> C
+where
+    A: rusqlite::types::FromSql,
+    B: rusqlite::types::FromSql,
+    C: FromIterator<(A, B)>,
+{
+    conn.prepare(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<C>>()
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// A temporary working directory. Commands run inside it with
 /// `--db q.db`, so every path they print is relative and stable.
 pub struct Sandbox {
