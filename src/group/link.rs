@@ -278,7 +278,7 @@ fn other_wording(
     let weights = (p.content, q.content);
     let (i, j) = if q_short { (j, i) } else { (i, j) };
     if shared >= 4
-        && let Some(score) = translation(corpus, (p, q), weights)
+        && let Some(score) = translation(corpus, (p, q), weights, shared)
     {
         return Some(Found {
             i,
@@ -301,14 +301,15 @@ fn other_wording(
     None
 }
 
-/// The translation-aware score of two quotations, if it says they are
-/// the same statement (see the module docs). Names are anchors, not
-/// content: two statements about the same person share them without
-/// being one.
+/// The translation-aware score of two quotations that have `shared`
+/// distinct stems in common, if it says they are the same statement (see
+/// the module docs). Names are anchors, not content: two statements about
+/// the same person share them without being one.
 fn translation(
     corpus: &Corpus,
     (p, q): (&Prepared, &Prepared),
     (pc, qc): (Content, Content),
+    shared: usize,
 ) -> Option<f64> {
     if !p.numbers().is_empty()
         && !q.numbers().is_empty()
@@ -325,6 +326,14 @@ fn translation(
         };
         let (a, b) = (collect(p, pc), collect(q, qc));
         return short_translation(corpus, p, q, &a, &b);
+    }
+    // A content stem of `p` that `q` has is one of the `shared`, or a
+    // repeat of one: that bounds the common subsequence's length before
+    // anything is read. At 100k articles it turns down 1.8 million of
+    // the 2.6 million pairs that get here.
+    let at_most = shared + (p.stems().len() - p.bag().len());
+    if too_few(at_most, shorter) {
+        return None;
     }
     let (wa, wb) = (pc.weight, qc.weight);
     if wa <= 0.0 || wb <= 0.0 {
@@ -346,7 +355,7 @@ fn translation(
     let within = || content(p).filter(|s| q.bag().binary_search(s).is_ok());
     let mut most = 0;
     let heaviest: f64 = within().inspect(|_| most += 1).map(|s| corpus.idf(s)).sum();
-    if most < 6 || most * 5 < shorter * 2 || heaviest / wa.min(wb) + bonus < 0.35 - 1e-9 {
+    if too_few(most, shorter) || heaviest / wa.min(wb) + bonus < 0.35 - 1e-9 {
         return None;
     }
     let mut a = Vec::with_capacity(most);
@@ -354,11 +363,18 @@ fn translation(
     let mut b = Vec::with_capacity(qc.len as usize);
     b.extend(content(q));
     let (shared, count) = weighted_lcs(&a, &b, |s| corpus.idf(s));
-    if count < 6 || count * 5 < shorter * 2 {
+    if too_few(count, shorter) {
         return None;
     }
     let score = shared / wa.min(wb) + bonus;
     (score >= 0.35).then_some(score.min(1.0))
+}
+
+/// Whether a common subsequence of `count` content stems is too short
+/// for another translation of quotations whose shorter has `shorter`
+/// content stems: it needs six, and two in five.
+fn too_few(count: usize, shorter: usize) -> bool {
+    count < 6 || count * 5 < shorter * 2
 }
 
 /// The most content stems of a quotation [`translation`] compares: its
