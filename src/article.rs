@@ -16,7 +16,6 @@
 //! superset of Latin-1 that old web pages were written in. Offsets stored
 //! later are byte offsets into the decoded UTF-8 text.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -282,7 +281,7 @@ pub struct Manifest {
     pub rows: Vec<ManifestRow>,
     pub warnings: Vec<String>,
     /// Row index and line number by `file`.
-    index: HashMap<String, (usize, usize)>,
+    index: foldhash::HashMap<String, (usize, usize)>,
 }
 
 impl Manifest {
@@ -324,7 +323,7 @@ impl Manifest {
             .iter()
             .map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase())
             .collect();
-        let mut index = HashMap::new();
+        let mut index = foldhash::HashMap::default();
         for (i, column) in columns.iter().enumerate() {
             if !MANIFEST_COLUMNS.contains(&column.as_str()) {
                 bail!(

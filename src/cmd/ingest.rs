@@ -224,7 +224,7 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     }
     let pool = pool.build().context("starting the analysis threads")?;
     feedback.start(sources.len());
-    let mut speakers = HashSet::new();
+    let mut speakers = foldhash::HashSet::default();
     // The writer is the thread the ingest waits for: the log's
     // checkpoints run beside it (see store::checkpoint).
     let checkpointer = store.checkpoint_in_background()?;
@@ -483,7 +483,7 @@ fn write_one_by_one(
 struct Tally<'a> {
     feedback: &'a Feedback,
     summary: &'a mut Summary,
-    speakers: &'a mut HashSet<String>,
+    speakers: &'a mut foldhash::HashSet<String>,
 }
 
 impl Tally<'_> {

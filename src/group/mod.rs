@@ -774,7 +774,7 @@ pub(crate) fn numbers_below(mut seed: u64) -> impl FnMut(u64) -> u64 {
 /// or a missing first name ("Lavrov", when only one Lavrov is quoted) are
 /// one person. Returns each person's display name (the form quoted most,
 /// then the longest) and each name's person.
-fn people<'r>(records: &[&'r Record]) -> (Vec<String>, HashMap<&'r str, u32>) {
+fn people<'r>(records: &[&'r Record]) -> (Vec<String>, foldhash::HashMap<&'r str, u32>) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in records {
         if let Some(s) = r.speaker.as_deref() {
@@ -841,7 +841,7 @@ fn people<'r>(records: &[&'r Record]) -> (Vec<String>, HashMap<&'r str, u32>) {
         })
         .collect();
     people.sort();
-    let mut index = HashMap::new();
+    let mut index = foldhash::HashMap::default();
     let mut display = Vec::with_capacity(people.len());
     for (i, (name, names)) in people.into_iter().enumerate() {
         for n in names {
@@ -882,7 +882,7 @@ fn content_order(a: &Record, b: &Record) -> std::cmp::Ordering {
 /// string per token.
 fn prepare<'r>(
     rec: &'r Record,
-    speakers: &HashMap<&str, u32>,
+    speakers: &foldhash::HashMap<&str, u32>,
     scratch: &mut Scratch,
 ) -> Prepared<'r> {
     let Scratch {
@@ -948,7 +948,7 @@ struct Scratch {
 }
 
 /// Whether the record's speaker is named, described, or unknown.
-fn attribution(rec: &Record, speakers: &HashMap<&str, u32>) -> Attrib {
+fn attribution(rec: &Record, speakers: &foldhash::HashMap<&str, u32>) -> Attrib {
     let Some(name) = rec.speaker.as_deref() else {
         return Attrib::Unknown;
     };

@@ -18,7 +18,7 @@
 //! time storing the grouping took. Without them nothing cascades either,
 //! so the deletes here name every table a cascade would have reached.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -451,7 +451,7 @@ fn read_records(
 
 /// One copy of each string many records share.
 #[derive(Default)]
-struct Interner(HashSet<Arc<str>>);
+struct Interner(foldhash::HashSet<Arc<str>>);
 
 impl Interner {
     fn intern(&mut self, s: &str) -> Arc<str> {
@@ -507,7 +507,7 @@ struct Writer<'c> {
     members: Inserts<'c>,
     /// Speakers' row ids by name, looked up once each: a few thousand
     /// speakers name a quarter of a million utterances at 100k articles.
-    speakers: HashMap<String, Option<i64>>,
+    speakers: foldhash::HashMap<String, Option<i64>>,
 }
 
 impl<'c> Writer<'c> {
@@ -539,7 +539,7 @@ impl<'c> Writer<'c> {
                 3,
                 "",
             )?,
-            speakers: HashMap::new(),
+            speakers: foldhash::HashMap::default(),
         })
     }
 

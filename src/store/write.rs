@@ -12,7 +12,7 @@
 //! Every statement is `prepare_cached` with bound parameters: a batch runs
 //! the same handful of statements thousands of times.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -535,8 +535,8 @@ fn outlet_id(conn: &Connection, name: &str) -> anyhow::Result<OutletId> {
 /// looked it up its id stays true.
 #[derive(Default)]
 struct Known {
-    speakers: HashMap<String, SpeakerId>,
-    outlets: HashMap<String, OutletId>,
+    speakers: foldhash::HashMap<String, SpeakerId>,
+    outlets: foldhash::HashMap<String, OutletId>,
     /// Whether `grouping_pending` is marked.
     pending: bool,
 }
