@@ -900,7 +900,8 @@ fn prepare<'r>(
     numbers.clear();
     tokenizer.tokens(&rec.text, |t| {
         words.push(t);
-        if !t.bracket && normalize::stem_into(t.text, stem) {
+        let stop = words.flags.last().map(|f| f & align::STOP != 0);
+        if !t.bracket && normalize::stem_into(t.text, stop, stem) {
             let h = align::hash_str(stem);
             stems.push(h);
             if t.number {

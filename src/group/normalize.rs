@@ -755,20 +755,26 @@ static COUNTRY: LazyLock<WordTable<&'static str>> =
 /// ```
 pub fn stem(token: &str) -> Option<String> {
     let mut out = String::new();
-    stem_into(token, &mut out).then_some(out)
+    stem_into(token, None, &mut out).then_some(out)
 }
 
 /// [`stem`] written into `out` (cleared first); whether `token` has a
 /// stem. Grouping stems every token of every quotation, half of them
 /// stop words: one buffer for them all, not a string each.
-pub(crate) fn stem_into(token: &str, out: &mut String) -> bool {
+///
+/// `stop` is [`is_stop_word`] of `token` as given, when the caller asked
+/// already (grouping flags every token's stop words for alignment): a
+/// token in lower case, as tokens come, is not asked twice.
+pub(crate) fn stem_into(token: &str, stop: Option<bool>, out: &mut String) -> bool {
     out.clear();
-    if token.chars().any(char::is_uppercase) {
+    let stop = if token.chars().any(char::is_uppercase) {
         out.push_str(&token.to_lowercase());
+        is_stop_word(out)
     } else {
         out.push_str(token);
-    }
-    if is_stop_word(out) {
+        stop.unwrap_or_else(|| is_stop_word(out))
+    };
+    if stop {
         return false;
     }
     if let Some(country) = COUNTRY.get(out.as_str()) {
@@ -1125,5 +1131,18 @@ mod tests {
         assert_eq!(stem("inspired"), stem("inspire"));
         assert_eq!(stem("russian"), stem("russia"));
         assert_eq!(stem("and"), None);
+    }
+
+    #[test]
+    fn a_known_stop_word_answer_is_taken_for_lower_case_tokens_only() {
+        let mut out = String::new();
+        assert!(!stem_into("the", Some(true), &mut out));
+        assert!(stem_into("problems", Some(false), &mut out));
+        assert_eq!(out, "problem");
+        // With capitals the answer given was about another spelling: the
+        // lower-cased token is asked again.
+        assert!(!stem_into("The", Some(false), &mut out));
+        assert!(stem_into("Problems", Some(true), &mut out));
+        assert_eq!(out, "problem");
     }
 }
