@@ -162,6 +162,9 @@ struct Word {
     /// Folded to ASCII letters, digits and apostrophes alone: its parts
     /// are letters and digits, which [`kept`] would keep whole.
     plain: bool,
+    /// Folded with an apostrophe, which [`expand`] looks for: most words
+    /// have none.
+    apostrophe: bool,
 }
 
 impl Tokenizer {
@@ -185,8 +188,11 @@ impl Tokenizer {
         while let Some(c) = char_at(text, at) {
             if is_word_char(c) {
                 let word = self.read_word(text, at);
-                let (first_part, second_part) =
-                    expand(&self.folded, &mut self.expanded, &mut self.spelled);
+                let (first_part, second_part) = if word.apostrophe {
+                    expand(&self.folded, &mut self.expanded, &mut self.spelled)
+                } else {
+                    (self.folded.as_str(), None)
+                };
                 for part in std::iter::once(first_part).chain(second_part) {
                     let part = if word.plain {
                         part
@@ -245,20 +251,33 @@ impl Tokenizer {
         let mut written = 0;
         let mut all_digits = true;
         let mut plain = true;
+        let mut apostrophe = false;
         let (mut end, mut at) = (start, start);
-        while let Some(c) = char_at(text, at) {
-            let after = at + c.len_utf8();
-            // Nearly every character of a word: what folding makes of it
+        loop {
+            // Nearly every character of a word is an ASCII letter or digit,
+            // which folding lower-cases: a run of them is copied whole,
             // without asking the Unicode tables.
-            if c.is_ascii_alphanumeric() {
-                folded.push(c.to_ascii_lowercase());
-                written += 1;
-                all_digits &= c.is_ascii_digit();
-                (end, at) = (after, after);
-                continue;
+            let run = (text.as_bytes().get(at..).unwrap_or_default())
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if run > 0 {
+                let ascii = &text[at..at + run];
+                let from = folded.len();
+                folded.push_str(ascii);
+                folded[from..].make_ascii_lowercase();
+                written += run;
+                all_digits &= ascii.bytes().all(|b| b.is_ascii_digit());
+                (end, at) = (at + run, at + run);
             }
+            let Some(c) = char_at(text, at) else {
+                break;
+            };
+            let after = at + c.len_utf8();
             if is_word_char(c) {
+                let from = folded.len();
                 fold_char(c, folded);
+                apostrophe |= folded[from..].contains('\'');
                 written += c.len_utf8();
                 all_digits &= c.is_numeric();
                 plain = false;
@@ -270,6 +289,7 @@ impl Tokenizer {
             // Apostrophes inside a word ("won’t", "world's") join it.
             if is_apostrophe(c) && next.is_some_and(char::is_alphabetic) {
                 folded.push('\'');
+                apostrophe = true;
                 written += 1;
                 at = after;
                 continue;
@@ -302,6 +322,7 @@ impl Tokenizer {
             next: at,
             all_digits,
             plain,
+            apostrophe,
         }
     }
 }
@@ -767,7 +788,12 @@ pub fn stem(token: &str) -> Option<String> {
 /// token in lower case, as tokens come, is not asked twice.
 pub(crate) fn stem_into(token: &str, stop: Option<bool>, out: &mut String) -> bool {
     out.clear();
-    let stop = if token.chars().any(char::is_uppercase) {
+    let capitals = if token.is_ascii() {
+        token.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        token.chars().any(char::is_uppercase)
+    };
+    let stop = if capitals {
         out.push_str(&token.to_lowercase());
         is_stop_word(out)
     } else {
