@@ -240,8 +240,9 @@ impl Tokenizer {
     }
 
     /// Read the word that starts at byte `start` (a word character) into
-    /// `self.folded`, folding it character by character as
-    /// [`crate::fold::fold`] would fold it whole.
+    /// `self.folded`, folding it as [`crate::fold::fold`] would fold it
+    /// whole: runs of ASCII letters and digits at once, other characters
+    /// one by one.
     fn read_word(&mut self, text: &str, start: usize) -> Word {
         let folded = &mut self.folded;
         folded.clear();
@@ -257,7 +258,8 @@ impl Tokenizer {
             // Nearly every character of a word is an ASCII letter or digit,
             // which folding lower-cases: a run of them is copied whole,
             // without asking the Unicode tables.
-            let run = (text.as_bytes().get(at..).unwrap_or_default())
+            let rest = text.as_bytes().get(at..).unwrap_or_default();
+            let run = rest
                 .iter()
                 .take_while(|b| b.is_ascii_alphanumeric())
                 .count();
