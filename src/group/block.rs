@@ -234,21 +234,18 @@ fn merge(a: Vec<Pair>, b: Vec<Pair>) -> Vec<Pair> {
         return a;
     }
     let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut x, mut y) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (x.peek(), y.peek()) {
-            (Some(p), Some(q)) if p < q => x.next(),
-            (Some(p), Some(q)) if p > q => y.next(),
-            (Some(_), Some(_)) => {
-                y.next();
-                x.next()
-            }
-            (Some(_), None) => x.next(),
-            (None, Some(_)) => y.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
+    // The lesser of the two heads goes out, and the side (or sides, when
+    // they are equal) it came from steps on: computed from the comparison
+    // rather than branched on, as in `link::shared_count`, since which
+    // side steps is a coin toss.
+    let (mut x, mut y) = (0, 0);
+    while let (Some(&p), Some(&q)) = (a.get(x), b.get(y)) {
+        out.push(p.min(q));
+        x += usize::from(p <= q);
+        y += usize::from(q <= p);
     }
+    out.extend_from_slice(a.get(x..).unwrap_or_default());
+    out.extend_from_slice(b.get(y..).unwrap_or_default());
     out.shrink_to_fit();
     out
 }
@@ -277,4 +274,36 @@ fn mix(a: u64, b: u64) -> u64 {
     h = (h ^ b).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h ^= h >> 31;
     h.wrapping_mul(0x94D0_49BB_1331_11EB) ^ (h >> 29)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn pairs(mut values: Vec<u64>) -> Vec<Pair> {
+        values.sort_unstable();
+        values.dedup();
+        values.into_iter().map(Pair).collect()
+    }
+
+    #[test]
+    fn a_merge_keeps_one_of_each_pair_in_order() {
+        let merged = merge(pairs(vec![1, 4, 6, 9]), pairs(vec![2, 4, 9, 10, 11]));
+        assert_eq!(merged, pairs(vec![1, 2, 4, 6, 9, 10, 11]));
+        assert_eq!(merge(Vec::new(), pairs(vec![3])), pairs(vec![3]));
+        assert_eq!(merge(pairs(vec![3]), Vec::new()), pairs(vec![3]));
+    }
+
+    proptest! {
+        #[test]
+        fn a_merge_is_the_sorted_union(
+            a in proptest::collection::vec(0u64..64, 0..40),
+            b in proptest::collection::vec(0u64..64, 0..40),
+        ) {
+            let union = pairs(a.iter().chain(&b).copied().collect());
+            prop_assert_eq!(merge(pairs(a), pairs(b)), union);
+        }
+    }
 }
