@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_fts_hashsize",
         include_str!("../../migrations/0008_fts_hashsize.sql"),
     ),
+    (
+        "0009_quotations_outlet",
+        include_str!("../../migrations/0009_quotations_outlet.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.
@@ -173,6 +177,46 @@ mod tests {
         assert_eq!(
             speaker_indexes,
             ["quotations_listing", "utterances_ranking"]
+        );
+    }
+
+    #[test]
+    fn outlet_and_date_copies_are_filled_when_an_old_database_is_upgraded() {
+        // A database as schema version 8 left it: two articles of two
+        // outlets, one dated, a quotation each.
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 8;
+             INSERT INTO outlets (id, name) VALUES (1, 'tass'), (2, 'reuters');
+             INSERT INTO articles (id, path, outlet_id, published, content_hash, text, bytes,
+                                   ingested_at)
+                 VALUES (7, 'a.txt', 1, '2025-01-02', 'h', '“Yes,” he said.', 19,
+                         '2025-01-03T00:00:00Z'),
+                        (8, 'b.txt', 2, NULL, 'i', '“No,” he said.', 18,
+                         '2025-01-03T00:00:00Z');
+             INSERT INTO quotations (id, article_id, start, end, text, form, partial, rule,
+                                     confidence, paragraph, article_path)
+                 VALUES (3, 7, 3, 6, 'Yes', 'marked', 0, 'after', 0.9, 0, 'a.txt'),
+                        (4, 8, 3, 5, 'No', 'marked', 0, 'after', 0.9, 0, 'b.txt');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let copies: Vec<(i64, Option<i64>, Option<String>)> = conn
+            .prepare("SELECT id, outlet_id, published FROM quotations ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            copies,
+            [
+                (3, Some(1), Some("2025-01-02".to_string())),
+                (4, Some(2), None)
+            ]
         );
     }
 

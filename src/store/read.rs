@@ -91,17 +91,15 @@ pub struct Filter {
 /// the quotation's own copy (so `quotations_listing` can hold the listing
 /// order), and the rendering's key comes with the membership (the
 /// utterance's key is its first part, see [`utterance_of`]). The
-/// article's outlet and date come from `articles_listing`
-/// (migrations/0007_articles_listing.sql), not from the article's row,
-/// which holds its text. Outlets and speakers are named from [`Names`],
-/// not joined.
+/// article's outlet and date are the quotation's copies too
+/// (migrations/0009_quotations_outlet.sql): the article is not looked up
+/// at all. Outlets and speakers are named from [`Names`], not joined.
 macro_rules! select_quotations {
     () => {
-        "SELECT q.article_path, a.outlet_id, q.start, q.end, q.text, q.speaker_id,
+        "SELECT q.article_path, q.outlet_id, q.start, q.end, q.text, q.speaker_id,
                 q.mention_start, q.mention_end, q.cue, q.cited, q.form, q.partial, q.rule,
-                q.confidence, a.published, qr.rendering_key, inf.speaker_id
+                q.confidence, q.published, qr.rendering_key, inf.speaker_id
          FROM quotations AS q
-         JOIN articles AS a INDEXED BY articles_listing ON a.id = q.article_id
          LEFT JOIN quotation_renderings AS qr ON qr.quotation_id = q.id
          LEFT JOIN inferred_speakers AS inf ON inf.quotation_id = q.id "
     };
@@ -524,7 +522,7 @@ fn listing_sql(filter: &Filter) -> &'static str {
                 $driver,
                 $speakers,
                 "
-                   AND (?2 IS NULL OR a.outlet_id IN (SELECT value FROM json_each(?2)))
+                   AND (?2 IS NULL OR q.outlet_id IN (SELECT value FROM json_each(?2)))
                    AND (?3 IS NULL OR q.article_id IN (SELECT value FROM json_each(?3)))
                  ORDER BY q.article_path, q.start, q.id"
             )
@@ -732,12 +730,10 @@ mod tests {
             ..Filter::default()
         };
         let plan = store.query_plan(listing_sql(&filter));
-        for step in [
-            "SEARCH q USING INDEX quotations_listing (speaker_id=?)",
-            "SEARCH a USING COVERING INDEX articles_listing (id=?)",
-        ] {
-            assert!(plan.iter().any(|s| s == step), "{step} not in {plan:#?}");
-        }
+        let step = "SEARCH q USING INDEX quotations_listing (speaker_id=?)";
+        assert!(plan.iter().any(|s| s == step), "{step} not in {plan:#?}");
+        // The article's outlet and date are the quotation's copies.
+        assert!(!plan.iter().any(|s| s.contains("articles")), "{plan:#?}");
         // The only scans are of the bound id lists.
         let scans_a_table = |s: &String| s.starts_with("SCAN") && !s.contains("json_each");
         assert!(
@@ -765,8 +761,8 @@ mod tests {
         conn.execute(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
              INSERT INTO quotations (article_id, start, end, text, form, partial, speaker_id,
-                                     rule, confidence, paragraph, article_path)
-             SELECT 1, i, i + 1, 'q' || i, 'marked', 0, 1, 'after', 0.9, 0, 'a.txt' FROM n",
+                                     rule, confidence, paragraph, article_path, outlet_id)
+             SELECT 1, i, i + 1, 'q' || i, 'marked', 0, 1, 'after', 0.9, 0, 'a.txt', 1 FROM n",
             [n],
         )
         .unwrap();
@@ -838,10 +834,14 @@ mod tests {
                  INSERT INTO speakers (id, name, kind, registered)
                      VALUES (1, 'Vladimir Putin', 'person', 1), (2, 'official', 'person', 0);
                  INSERT INTO quotations (id, article_id, start, end, text, form, partial,
-                                         speaker_id, rule, confidence, paragraph, article_path)
-                     VALUES (1, 1, 0, 1, 'a', 'marked', 0, 1, 'after', 0.9, 0, 'a.txt'),
-                            (2, 1, 2, 3, 'b', 'marked', 0, 2, 'after', 0.9, 0, 'a.txt'),
-                            (3, 1, 4, 5, 'c', 'marked', 0, NULL, 'after', 0.9, 0, 'a.txt');
+                                         speaker_id, rule, confidence, paragraph, article_path,
+                                         outlet_id, published)
+                     VALUES (1, 1, 0, 1, 'a', 'marked', 0, 1, 'after', 0.9, 0, 'a.txt', 1,
+                             '2025-01-02'),
+                            (2, 1, 2, 3, 'b', 'marked', 0, 2, 'after', 0.9, 0, 'a.txt', 1,
+                             '2025-01-02'),
+                            (3, 1, 4, 5, 'c', 'marked', 0, NULL, 'after', 0.9, 0, 'a.txt', 1,
+                             '2025-01-02');
                  INSERT INTO inferred_speakers (quotation_id, speaker_id, was, evidence_id)
                      VALUES (2, 1, 'official', 1);",
             )

@@ -274,12 +274,22 @@ fn keep_article(conn: &Connection, article: &Article, known: &mut Known) -> anyh
     }
     let outlet_id = known.outlet(conn, &article.meta.outlet)?;
     let meta = &article.meta;
-    conn.prepare_cached(
-        "UPDATE articles SET outlet_id = ?2, url = ?3, published = ?4, title = ?5
-         WHERE id = ?1
-           AND (outlet_id, url, published, title) IS NOT (?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![id, outlet_id, meta.url, meta.published, meta.title])?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE articles SET outlet_id = ?2, url = ?3, published = ?4, title = ?5
+             WHERE id = ?1
+               AND (outlet_id, url, published, title) IS NOT (?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![id, outlet_id, meta.url, meta.published, meta.title])?;
+    // The quotations' copies of the outlet and date follow
+    // (migrations/0009_quotations_outlet.sql).
+    if changed > 0 {
+        conn.prepare_cached(
+            "UPDATE quotations SET outlet_id = ?2, published = ?3
+             WHERE article_id = ?1 AND (outlet_id, published) IS NOT (?2, ?3)",
+        )?
+        .execute(params![id, outlet_id, meta.published])?;
+    }
     Ok(Stored {
         article_id: id,
         change: Change::Unchanged,
@@ -353,7 +363,7 @@ fn write_article<'a>(
         article.bytes,
     ])?;
     let article_id = existing_id.unwrap_or_else(|| ArticleId(conn.last_insert_rowid()));
-    unwritten.add(article_id, article, &analysis.quotations);
+    unwritten.add(article_id, outlet_id, article, &analysis.quotations);
     let mut aside = conn.prepare_cached(
         "INSERT INTO asides (article_id, start, end, text, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
@@ -387,16 +397,25 @@ struct Unwritten<'a> {
 struct Waiting<'a> {
     /// The article's row.
     article_id: ArticleId,
+    /// The article's outlet, which the quotation's row copies.
+    outlet_id: OutletId,
     article: &'a Article,
     quotation: &'a Quotation,
 }
 
 impl<'a> Unwritten<'a> {
-    fn add(&mut self, article_id: ArticleId, article: &'a Article, quotations: &'a [Quotation]) {
+    fn add(
+        &mut self,
+        article_id: ArticleId,
+        outlet_id: OutletId,
+        article: &'a Article,
+        quotations: &'a [Quotation],
+    ) {
         self.articles.insert(article_id);
         self.quotations
             .extend(quotations.iter().map(|quotation| Waiting {
                 article_id,
+                outlet_id,
                 article,
                 quotation,
             }));
@@ -459,9 +478,9 @@ fn insert_quotations(
         "INSERT INTO quotations
              (article_id, start, end, text, form, partial, speaker_id,
               mention_start, mention_end, mention_text, cue, cue_start, cue_end,
-              cited, rule, confidence, paragraph, article_path)
+              cited, rule, confidence, paragraph, article_path, outlet_id, published)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)",
+                 ?18, ?19, ?20)",
     )?;
     written.reserve(ordered.len());
     for (speaker_id, q) in ordered {
@@ -479,6 +498,7 @@ fn insert_quotation(
 ) -> anyhow::Result<()> {
     let Waiting {
         article_id,
+        outlet_id,
         article,
         quotation,
     } = q;
@@ -513,6 +533,8 @@ fn insert_quotation(
         confidence,
         quote.paragraph,
         article.path,
+        outlet_id,
+        article.meta.published,
     ])?;
     Ok(())
 }

@@ -319,6 +319,41 @@ fn keeping_an_unchanged_article_refreshes_only_its_metadata() {
 }
 
 #[test]
+fn a_kept_articles_new_outlet_and_date_are_its_quotations_too() {
+    let mut store = Store::open_in_memory().unwrap();
+    let registry = Registry::default();
+    let mut a = article("a.txt", "“We hope for progress,” Lavrov said.");
+    a.meta.published = Some("2025-01-01".into());
+    let mut batch = store.batch().unwrap();
+    batch.put_article(&a, &analyze(&a.text, &registry)).unwrap();
+    batch.commit().unwrap();
+    // The manifest row edited: another outlet and date, the same text.
+    a.meta.outlet = "TASS".into();
+    a.meta.published = Some("2025-01-02".into());
+    let mut batch = store.batch().unwrap();
+    batch.keep_article(&a).unwrap();
+    batch.commit().unwrap();
+    let listed = |filter: &Filter| {
+        let mut rows = Vec::new();
+        store
+            .each_quotation(filter, |row| {
+                rows.push((row.outlet.clone(), row.published.clone()));
+                Ok(())
+            })
+            .unwrap();
+        rows
+    };
+    let tass = [("TASS".to_string(), Some("2025-01-02".to_string()))];
+    assert_eq!(listed(&Filter::default()), tass);
+    let by_outlet = |name: &str| Filter {
+        outlets: Some(store.find_outlets(name).unwrap()),
+        ..Filter::default()
+    };
+    assert_eq!(listed(&by_outlet("TASS")), tass);
+    assert_eq!(listed(&by_outlet("test")), []);
+}
+
+#[test]
 fn a_stored_article_leaves_grouping_pending_until_a_grouping() {
     let mut store = Store::open_in_memory().unwrap();
     let registry = Registry::default();
