@@ -126,16 +126,23 @@ mod tests {
         assert_eq!(version, SCHEMA_VERSION);
     }
 
+    /// A database as schema version `version` left it, holding `rows`.
+    fn old_database(version: usize, rows: &str) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in &MIGRATIONS[..version] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version).unwrap();
+        conn.execute_batch(rows).unwrap();
+        conn
+    }
+
     #[test]
     fn listing_copies_are_filled_when_an_old_database_is_upgraded() {
         // A database as schema version 3 left it, with a grouped quotation.
-        let mut conn = Connection::open_in_memory().unwrap();
-        for (_, sql) in &MIGRATIONS[..3] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA user_version = 3;
-             INSERT INTO outlets (id, name) VALUES (1, 'tass');
+        let mut conn = old_database(
+            3,
+            "INSERT INTO outlets (id, name) VALUES (1, 'tass');
              INSERT INTO articles (id, path, outlet_id, content_hash, text, bytes, ingested_at)
                  VALUES (7, 'news/a.txt', 1, 'h', '“Yes,” he said.', 19, '2025-01-01T00:00:00Z');
              INSERT INTO quotations (id, article_id, start, end, text, form, partial, rule,
@@ -145,8 +152,7 @@ mod tests {
              INSERT INTO renderings (id, key, utterance_id, position, label, text)
                  VALUES (5, 'u0123456789ab/tass', 1, 0, 'TASS', 'Yes');
              INSERT INTO quotation_renderings (quotation_id, rendering_id) VALUES (3, 5);",
-        )
-        .unwrap();
+        );
         migrate(&mut conn).unwrap();
         let copies: (String, String) = conn
             .query_row(
@@ -184,13 +190,9 @@ mod tests {
     fn outlet_and_date_copies_are_filled_when_an_old_database_is_upgraded() {
         // A database as schema version 8 left it: two articles of two
         // outlets, one dated, a quotation each.
-        let mut conn = Connection::open_in_memory().unwrap();
-        for (_, sql) in &MIGRATIONS[..8] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA user_version = 8;
-             INSERT INTO outlets (id, name) VALUES (1, 'tass'), (2, 'reuters');
+        let mut conn = old_database(
+            8,
+            "INSERT INTO outlets (id, name) VALUES (1, 'tass'), (2, 'reuters');
              INSERT INTO articles (id, path, outlet_id, published, content_hash, text, bytes,
                                    ingested_at)
                  VALUES (7, 'a.txt', 1, '2025-01-02', 'h', '“Yes,” he said.', 19,
@@ -201,8 +203,7 @@ mod tests {
                                      confidence, paragraph, article_path)
                  VALUES (3, 7, 3, 6, 'Yes', 'marked', 0, 'after', 0.9, 0, 'a.txt'),
                         (4, 8, 3, 5, 'No', 'marked', 0, 'after', 0.9, 0, 'b.txt');",
-        )
-        .unwrap();
+        );
         migrate(&mut conn).unwrap();
         let copies: Vec<(i64, Option<i64>, Option<String>)> = conn
             .prepare("SELECT id, outlet_id, published FROM quotations ORDER BY id")
