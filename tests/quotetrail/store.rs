@@ -6,7 +6,7 @@ use quotetrail::article::{Article, Metadata, sha256_hex};
 use quotetrail::cmd::ingest::{IngestOptions, ingest};
 use quotetrail::group::Options;
 use quotetrail::registry::Registry;
-use quotetrail::store::{Change, Filter, OpenMode, SCHEMA_VERSION, Scope, Store};
+use quotetrail::store::{Change, Filter, OpenMode, QuotationRow, SCHEMA_VERSION, Scope, Store};
 
 use crate::util::{Sandbox, pairs, samples_dir};
 
@@ -30,15 +30,24 @@ fn article(path: &str, text: &str) -> Article {
     }
 }
 
-fn quotes(store: &Store) -> Vec<String> {
+/// What `field` takes of each quotation `filter` lists, in listing order.
+fn each_listed<T: Send>(
+    store: &Store,
+    filter: &Filter,
+    field: impl Fn(&QuotationRow) -> T + Sync,
+) -> Vec<T> {
     let mut out = Vec::new();
     store
-        .each_quotation(&Filter::default(), |row| {
-            out.push(row.quote.clone());
+        .each_quotation(filter, |row| {
+            out.push(field(row));
             Ok(())
         })
         .unwrap();
     out
+}
+
+fn quotes(store: &Store) -> Vec<String> {
+    each_listed(store, &Filter::default(), |row| row.quote.clone())
 }
 
 #[test]
@@ -333,24 +342,19 @@ fn a_kept_articles_new_outlet_and_date_are_its_quotations_too() {
     let mut batch = store.batch().unwrap();
     batch.keep_article(&a).unwrap();
     batch.commit().unwrap();
-    let listed = |filter: &Filter| {
-        let mut rows = Vec::new();
-        store
-            .each_quotation(filter, |row| {
-                rows.push((row.outlet.clone(), row.published.clone()));
-                Ok(())
-            })
-            .unwrap();
-        rows
+    let outlet_and_date = |filter: &Filter| {
+        each_listed(&store, filter, |row| {
+            (row.outlet.clone(), row.published.clone())
+        })
     };
     let tass = [("TASS".to_string(), Some("2025-01-02".to_string()))];
-    assert_eq!(listed(&Filter::default()), tass);
+    assert_eq!(outlet_and_date(&Filter::default()), tass);
     let by_outlet = |name: &str| Filter {
         outlets: Some(store.find_outlets(name).unwrap()),
         ..Filter::default()
     };
-    assert_eq!(listed(&by_outlet("TASS")), tass);
-    assert_eq!(listed(&by_outlet("test")), []);
+    assert_eq!(outlet_and_date(&by_outlet("TASS")), tass);
+    assert_eq!(outlet_and_date(&by_outlet("test")), []);
 }
 
 #[test]
@@ -533,13 +537,7 @@ fn listings_keep_path_order_when_later_ingests_add_earlier_paths() {
         speakers: Some(speakers),
         ..Filter::default()
     };
-    let mut both = Vec::new();
-    store
-        .each_quotation(&filter, |row| {
-            both.push((row.article.clone(), row.start));
-            Ok(())
-        })
-        .unwrap();
+    let both = each_listed(&store, &filter, |row| (row.article.clone(), row.start));
     assert_eq!(both.len(), 9, "{both:?}");
     assert_eq!(both.get(2).map(|r| r.0.as_str()), Some("news/b.txt"));
     assert!(both.is_sorted(), "{both:?}");
