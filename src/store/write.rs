@@ -441,8 +441,10 @@ impl<'a> Unwritten<'a> {
 /// read nearly the whole table, 16 KiB a page for a 250-byte row. Written
 /// by speaker, the rows a chunk of articles holds for one speaker sit on a
 /// few pages in a row, in the order the listing reads them. Each row also
-/// carries its article's path: the listings' order, which
-/// `quotations_listing` holds (see migrations/0004_listing_indexes.sql).
+/// carries its article's path, the listings' order, which
+/// `quotations_listing` holds (migrations/0004_listing_indexes.sql), and
+/// its article's outlet and date, which the listings print
+/// (migrations/0009_quotations_outlet.sql).
 fn insert_quotations(
     conn: &Connection,
     unwritten: Unwritten<'_>,
