@@ -84,37 +84,56 @@ pub(crate) fn candidates(
         .par_iter()
         .enumerate()
         .filter(|(i, p)| indexed(*i) && p.attrib.named().is_none())
-        .flat_map_iter(|(_, p)| shingles(p))
+        .fold_with(
+            (Vec::new(), Vec::new()),
+            |(mut all, mut scratch), (_, p)| {
+                shingles(p, &mut scratch);
+                all.extend_from_slice(&scratch);
+                (all, scratch)
+            },
+        )
+        .flat_map_iter(|(all, _)| all)
         .collect();
-    let mut entries: Vec<Entry> = prep
+    // Each task writes its records' postings into one list, with one
+    // buffer for a record's shingles: a list and a buffer per record
+    // were 1.1 million allocations at 100k articles.
+    let lists: Vec<Vec<Entry>> = prep
         .par_iter()
         .enumerate()
-        .filter(|(i, _)| indexed(*i))
-        .flat_map_iter(|(i, p)| {
-            let day = p.day.unwrap_or(i32::MIN);
-            let bucket = match p.attrib {
-                Attrib::Named(s) => u64::from(s) + 1,
-                Attrib::Role(_) | Attrib::Unknown => UNRESOLVED,
-            };
-            let rec = i as u32;
-            let mut out = Vec::new();
-            for sh in shingles(p) {
-                out.push(Entry {
-                    key: mix(bucket, sh),
-                    day,
-                    rec,
-                });
-                if bucket != UNRESOLVED && unresolved.contains(&sh) {
-                    out.push(Entry {
-                        key: mix(UNRESOLVED, sh),
-                        day,
-                        rec: rec | PROBE,
-                    });
+        .fold_with(
+            (Vec::new(), Vec::new()),
+            |(mut out, mut scratch), (i, p)| {
+                if !indexed(i) {
+                    return (out, scratch);
                 }
-            }
-            out
-        })
+                let day = p.day.unwrap_or(i32::MIN);
+                let bucket = match p.attrib {
+                    Attrib::Named(s) => u64::from(s) + 1,
+                    Attrib::Role(_) | Attrib::Unknown => UNRESOLVED,
+                };
+                let rec = i as u32;
+                shingles(p, &mut scratch);
+                for &sh in &scratch {
+                    out.push(Entry {
+                        key: mix(bucket, sh),
+                        day,
+                        rec,
+                    });
+                    if bucket != UNRESOLVED && unresolved.contains(&sh) {
+                        out.push(Entry {
+                            key: mix(UNRESOLVED, sh),
+                            day,
+                            rec: rec | PROBE,
+                        });
+                    }
+                }
+                (out, scratch)
+            },
+        )
+        .map(|(out, _)| out)
         .collect();
+    let mut entries = lists.concat();
+    drop(lists);
     entries.par_sort_unstable();
 
     // Runs of one key.
@@ -250,13 +269,12 @@ fn merge(a: Vec<Pair>, b: Vec<Pair>) -> Vec<Pair> {
     out
 }
 
-/// The shingles of a record (see the module docs).
-fn shingles(p: &super::Prepared) -> Vec<u64> {
+/// The shingles of a record (see the module docs), into `out`, sorted
+/// and distinct.
+fn shingles(p: &super::Prepared, out: &mut Vec<u64>) {
+    out.clear();
     let stems = p.stems();
-    let mut out: Vec<u64> = stems
-        .windows(2)
-        .map(|w| mix(w[0], w[1].rotate_left(17)))
-        .collect();
+    out.extend(stems.windows(2).map(|w| mix(w[0], w[1].rotate_left(17))));
     if stems.len() <= 3 {
         out.extend(stems.iter().map(|s| mix(*s, 0x5eed)));
     }
@@ -266,7 +284,6 @@ fn shingles(p: &super::Prepared) -> Vec<u64> {
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
 
 fn mix(a: u64, b: u64) -> u64 {
