@@ -347,6 +347,12 @@ struct Scan {
     /// For each state from `special` on, in order: the pattern it matches
     /// and its length, or `None` for the dead state.
     outcomes: Vec<Option<(usize, usize)>>,
+    /// The bytes no pattern holds, after which [`Scan::find_all`] may cut
+    /// the text.
+    resets: [bool; 256],
+    /// What a lane with nothing left to search walks: eight such bytes (if
+    /// there is one), which lead from the start state back to it.
+    idle: [u8; 8],
 }
 
 /// The bit a dead or match state carries in [`Scan::trans`], above every
@@ -447,7 +453,14 @@ impl Scan {
                 })
             })
             .collect();
+        let mut resets = [true; 256];
+        for &byte in needles.iter().flat_map(|needle| needle.as_bytes()) {
+            resets[usize::from(byte)] = false;
+        }
+        let idle = resets.iter().position(|&reset| reset).unwrap_or(0);
         Some(Scan {
+            resets,
+            idle: [u8::try_from(idle).unwrap_or(0); 8],
             classes,
             trans,
             resume,
@@ -460,79 +473,206 @@ impl Scan {
     }
 
     /// Every leftmost-longest match in `haystack`, in order, as (start,
-    /// end, pattern).
+    /// end, pattern), each found within one of `gaps` (in order, apart).
+    ///
+    /// Each step of the walk waits on the table read of the step before,
+    /// so one walk leaves the processor idle most of the time. The text is
+    /// therefore cut into [`LANES`] runs of about equal length, each walked
+    /// by a [`Lane`] of its own, and the lanes take their steps side by
+    /// side. A run ends after a byte that no pattern holds, where a walk
+    /// over the whole text would be back at the start state with no match
+    /// pending: so the lanes find what one walk over each gap finds.
     fn find_all(&self, haystack: &[u8], gaps: &[Span]) -> Vec<(usize, usize, usize)> {
         // Most matches are pieces of words ("rt" in "report"), about one
         // in a few hundred bytes.
         let mut out = Vec::with_capacity(haystack.len() / 128 + 4);
-        for gap in gaps {
-            let Some(within) = haystack.get(..gap.end) else {
-                continue;
-            };
-            let mut at = gap.start;
-            while let Some((start, end, pattern)) = self.find_from(within, at) {
-                out.push((start, end, pattern));
-                // No pattern is empty, so `end > at`.
-                at = end;
-            }
-        }
-        out
-    }
-
-    /// The leftmost-longest match starting at `from` or later.
-    #[inline]
-    fn find_from(&self, haystack: &[u8], from: usize) -> Option<(usize, usize, usize)> {
-        // Sliced to `mask + 1` entries, so indexing under the mask needs
-        // no bounds check.
-        let trans = self.trans.get(..=self.mask)?;
+        let (pieces, bounds) = self.pieces(haystack, gaps);
+        let trans = &self.trans[..=self.mask];
         let step = |sid: u32, byte: u8| {
             trans[(sid + u32::from(self.classes[usize::from(byte)])) as usize & self.mask]
         };
-        let mut sid = self.start;
-        let mut found = None;
-        let mut at = from;
-        loop {
-            // Eight bytes a step while none reaches a dead or match state:
-            // most of the text, read without a test per byte. Such a
-            // state leads only to itself in `trans`, so the last state
-            // says whether one was reached.
-            for chunk in haystack.get(at..).unwrap_or_default().chunks_exact(8) {
-                let next = chunk.iter().fold(sid, |sid, &byte| step(sid, byte));
-                if next & STOP != 0 {
-                    break;
-                }
-                sid = next;
-                at += 8;
-            }
-            // Byte by byte through the eight that reached one (or the
-            // last few bytes), out of a dead or match state by `resume`.
-            let stop = haystack.len().min(at + 8);
-            while at < stop {
-                let byte = haystack[at];
-                sid = if sid & STOP == 0 {
-                    step(sid, byte)
-                } else {
-                    let row = (sid & !STOP) - self.special;
-                    let class = u32::from(self.classes[usize::from(byte)]);
-                    match self.resume.get((row + class) as usize) {
-                        Some(&next) => next,
-                        None => return found,
-                    }
-                };
-                at += 1;
-                if sid & STOP != 0 {
-                    let stop = ((sid & !STOP) - self.special) >> self.stride2;
-                    match self.outcomes.get(stop as usize) {
-                        Some(&Some((pattern, len))) => {
-                            found = Some((at.checked_sub(len)?, at, pattern));
-                        }
-                        _ => return found,
+        let mut lanes: [Lane; LANES] = std::array::from_fn(|k| {
+            let mut lane = Lane {
+                haystack,
+                hay: &self.idle,
+                pieces: &pieces[bounds[k]..bounds[k + 1]],
+                at: 0,
+                stride: 0,
+                sid: self.start,
+                found: None,
+            };
+            lane.next_piece(self);
+            lane
+        });
+        while lanes.iter().any(|lane| lane.stride != 0) {
+            if lanes.iter().all(|lane| lane.at + 8 <= lane.hay.len()) {
+                // Eight bytes a lane while none reaches a dead or match
+                // state: most of the text, read without a test per byte.
+                // Such a state leads only to itself in `trans`, so the
+                // last state says whether one was reached.
+                let mut next = [0; LANES];
+                for (next, lane) in next.iter_mut().zip(&lanes) {
+                    let chunk: &[u8; 8] = lane.hay[lane.at..][..8].try_into().unwrap_or(&[0; 8]);
+                    *next = lane.sid;
+                    for &byte in chunk {
+                        *next = step(*next, byte);
                     }
                 }
+                for (lane, next) in lanes.iter_mut().zip(next) {
+                    if next & STOP == 0 {
+                        lane.sid = next;
+                        lane.at += lane.stride;
+                    } else {
+                        lane.crawl(self, &mut out);
+                    }
+                }
+            } else {
+                for lane in &mut lanes {
+                    if lane.at + 8 > lane.hay.len() {
+                        lane.crawl(self, &mut out);
+                    }
+                }
             }
-            if at >= haystack.len() {
-                return found;
+        }
+        // Each lane found its matches in order, and the lanes' runs follow
+        // one another.
+        out.sort_unstable_by_key(|&(start, ..)| start);
+        out
+    }
+
+    /// `gaps` cut into pieces, each to be searched on its own, and the
+    /// pieces each lane searches: those from `bounds[k]` to `bounds[k + 1]`.
+    /// A gap is cut only just after a byte no pattern holds (see
+    /// [`Scan::find_all`]); a registry without such a byte, or a short
+    /// text, keeps to fewer lanes.
+    fn pieces(&self, haystack: &[u8], gaps: &[Span]) -> (Vec<Span>, [usize; LANES + 1]) {
+        let gaps = gaps
+            .iter()
+            .map(|gap| Span::new(gap.start, gap.end.min(haystack.len())));
+        let total: usize = gaps.clone().map(|gap| gap.len()).sum();
+        // Below this a lane's start and end cost more than it saves.
+        let share = total.div_ceil(LANES).max(256);
+        let mut pieces = Vec::with_capacity(gaps.len() + LANES);
+        let mut bounds = [0; LANES + 1];
+        let mut lane = 0;
+        let mut room = share;
+        for Span { mut start, end } in gaps {
+            while end - start > room && lane + 1 < LANES {
+                let cut = haystack[start + room..end]
+                    .iter()
+                    .position(|&byte| self.resets[usize::from(byte)]);
+                let Some(cut) = cut else { break };
+                let cut = start + room + cut + 1;
+                pieces.push(Span::new(start, cut));
+                start = cut;
+                lane += 1;
+                bounds[lane] = pieces.len();
+                room = share;
             }
+            if start < end {
+                pieces.push(Span::new(start, end));
+                room = room.saturating_sub(end - start);
+            }
+            if room == 0 && lane + 1 < LANES {
+                lane += 1;
+                bounds[lane] = pieces.len();
+                room = share;
+            }
+        }
+        bounds[lane + 1..].fill(pieces.len());
+        (pieces, bounds)
+    }
+}
+
+/// How many walks [`Scan::find_all`] takes side by side.
+const LANES: usize = 4;
+
+/// One of the walks of [`Scan::find_all`]: its pieces of the text, each
+/// searched leftmost-longest from the start state, one after the other.
+struct Lane<'h> {
+    haystack: &'h [u8],
+    /// The text up to the end of the piece being searched, or, once the
+    /// lane has no piece left, [`Scan::idle`].
+    hay: &'h [u8],
+    /// The pieces after the one being searched.
+    pieces: &'h [Span],
+    at: usize,
+    /// How far a step of eight bytes moves `at`: 8, or 0 once the lane is
+    /// done and walks `idle` in place, from the start state to itself.
+    stride: usize,
+    sid: u32,
+    /// The longest match so far of the walk under way.
+    found: Option<(usize, usize, usize)>,
+}
+
+impl<'h> Lane<'h> {
+    /// Start on the next piece, or, with none left, idle.
+    fn next_piece(&mut self, scan: &'h Scan) {
+        self.sid = scan.start;
+        self.found = None;
+        match self.pieces.split_first() {
+            Some((piece, rest)) => {
+                self.hay = &self.haystack[..piece.end];
+                self.at = piece.start;
+                self.stride = 8;
+                self.pieces = rest;
+            }
+            None => {
+                self.hay = &scan.idle;
+                self.at = 0;
+                self.stride = 0;
+            }
+        }
+    }
+
+    /// Byte by byte through the next eight bytes (or the piece's last
+    /// few), out of a dead or match state by `resume`; a dead state ends
+    /// the walk with the match it found, and a new one starts where that
+    /// match ends, as at the end of the piece.
+    fn crawl(&mut self, scan: &'h Scan, out: &mut Vec<(usize, usize, usize)>) {
+        if self.stride == 0 {
+            return;
+        }
+        let stop = self.hay.len().min(self.at + 8);
+        while self.at < stop {
+            let class = u32::from(scan.classes[usize::from(self.hay[self.at])]);
+            self.sid = if self.sid & STOP == 0 {
+                scan.trans[(self.sid + class) as usize & scan.mask]
+            } else {
+                let row = (self.sid & !STOP) - scan.special;
+                match scan.resume.get((row + class) as usize) {
+                    Some(&next) => next,
+                    None => return self.restart(scan, out),
+                }
+            };
+            self.at += 1;
+            if self.sid & STOP != 0 {
+                let stop = ((self.sid & !STOP) - scan.special) >> scan.stride2;
+                match scan.outcomes.get(stop as usize) {
+                    Some(&Some((pattern, len))) => {
+                        self.found = Some((self.at.saturating_sub(len), self.at, pattern));
+                    }
+                    _ => return self.restart(scan, out),
+                }
+            }
+        }
+        if self.at >= self.hay.len() {
+            self.restart(scan, out);
+        }
+    }
+
+    /// The walk under way is over: note its match, and search again from
+    /// its end; without one, go on to the next piece.
+    fn restart(&mut self, scan: &'h Scan, out: &mut Vec<(usize, usize, usize)>) {
+        match self.found.take() {
+            Some(found) => {
+                out.push(found);
+                // No pattern is empty, so the match ends past where the
+                // walk began.
+                self.at = found.1;
+                self.sid = scan.start;
+            }
+            None => self.next_piece(scan),
         }
     }
 }
@@ -696,6 +836,50 @@ mod tests {
                 .collect();
             let whole = [Span::new(0, hay.len())];
             assert_eq!(scan.find_all(hay.as_bytes(), &whole), want, "{hay:?}");
+        }
+        // Texts long enough to be cut between lanes (at the commas, which
+        // no pattern holds), searched in gaps, as each gap on its own.
+        for len in (0..6000).step_by(97) {
+            let mut next = || {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) as usize
+            };
+            let hay: String = (0..len)
+                .map(|_| char::from(letters[next() % letters.len()]))
+                .collect();
+            let mut gaps = Vec::new();
+            let mut at = 0;
+            while at < len {
+                let end = (at + next() % 2000).min(len);
+                gaps.push(Span::new(at, end));
+                at = end + next() % 50;
+            }
+            let want: Vec<(usize, usize, usize)> = gaps
+                .iter()
+                .flat_map(|gap| {
+                    matcher.find_iter(gap.slice(&hay)).map(|m| {
+                        (
+                            gap.start + m.start(),
+                            gap.start + m.end(),
+                            m.pattern().as_usize(),
+                        )
+                    })
+                })
+                .collect();
+            assert_eq!(
+                scan.find_all(hay.as_bytes(), &gaps),
+                want,
+                "{hay:?} {gaps:?}"
+            );
+            let (pieces, bounds) = scan.pieces(hay.as_bytes(), &gaps);
+            let total: usize = gaps.iter().map(Span::len).sum();
+            assert!(
+                total < 2000 || bounds[LANES - 1] < bounds[LANES],
+                "{total}: a lane idle"
+            );
+            assert_eq!(bounds[LANES], pieces.len());
         }
         assert!(Scan::new(&["x".to_string(), String::new()]).is_none());
     }
