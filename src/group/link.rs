@@ -461,9 +461,20 @@ fn short_translation(
 /// Every candidate pair starts here, ten million at 100,000 articles, and
 /// which list steps next is a coin toss the processor mispredicts half the
 /// time: each step is computed from the comparison instead of branching
-/// on it.
+/// on it. A step waits on the one before, so the lists are stepped through
+/// four values at a time: every value of one block compared with every
+/// value of the other, and the block with the lower last value (or both)
+/// moving on. Two equal values meet in their blocks once, since neither
+/// block moves on before the other list reaches the value's block.
 fn shared_count(a: &[u64], b: &[u64]) -> usize {
     let (mut x, mut y, mut n) = (0, 0, 0);
+    while let (Some(u), Some(v)) = (a.get(x..x + 4), b.get(y..y + 4)) {
+        for &u in u {
+            n += v.iter().filter(|&&v| u == v).count();
+        }
+        x += 4 * usize::from(u[3] <= v[3]);
+        y += 4 * usize::from(v[3] <= u[3]);
+    }
     while x < a.len() && y < b.len() {
         let (u, v) = (a[x], b[y]);
         n += usize::from(u == v);
@@ -587,6 +598,28 @@ mod tests {
         assert_eq!(shared_count(&[1, 2, 3], &[1, 2, 3]), 3);
         assert_eq!(shared_count(&[], &[1]), 0);
         assert_eq!(shared_count(&[5], &[1, 2, 3]), 0);
+        // Long enough to go four at a time, with what is left one by one,
+        // against a plain count.
+        let mut seed = 7u64;
+        let mut list = |len: usize| {
+            let mut v: Vec<u64> = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (seed >> 33) % 60
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for len in 0..40 {
+            let (a, b) = (list(len), list(len / 2 + 3));
+            let want = a.iter().filter(|u| b.contains(u)).count();
+            assert_eq!(shared_count(&a, &b), want, "{a:?} {b:?}");
+            assert_eq!(shared_count(&b, &a), want, "{a:?} {b:?}");
+        }
     }
 
     #[test]
