@@ -530,7 +530,10 @@ impl<'r> Corpus<'r> {
                         prefetch(record.wrapping_byte_add(64));
                     }
                     if let Some(ahead) = chunk.get(k + PREFETCH_DISTANCE) {
-                        prefetch(self.prep[ahead.j() as usize].hashes.as_ptr());
+                        // The stems every pair reads first: its distinct ones.
+                        let bag = self.prep[ahead.j() as usize].bag().as_ptr();
+                        prefetch(bag);
+                        prefetch(bag.wrapping_byte_add(64));
                     }
                     let (i, j) = (pair.i(), pair.j());
                     let (found, agreement) = link::assess(self, i as usize, j as usize);
