@@ -821,14 +821,15 @@ mod tests {
         // the search reads at a time.
         let letters = b"riano vsthemcdpb ,";
         let mut seed = 1u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
         for len in 0..300 {
             let hay: String = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    char::from(letters[(seed >> 33) as usize % letters.len()])
-                })
+                .map(|_| char::from(letters[next() % letters.len()]))
                 .collect();
             let want: Vec<(usize, usize, usize)> = matcher
                 .find_iter(&hay)
@@ -840,12 +841,6 @@ mod tests {
         // Texts long enough to be cut between lanes (at the commas, which
         // no pattern holds), searched in gaps, as each gap on its own.
         for len in (0..6000).step_by(97) {
-            let mut next = || {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (seed >> 33) as usize
-            };
             let hay: String = (0..len)
                 .map(|_| char::from(letters[next() % letters.len()]))
                 .collect();

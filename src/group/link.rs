@@ -598,27 +598,20 @@ mod tests {
         assert_eq!(shared_count(&[1, 2, 3], &[1, 2, 3]), 3);
         assert_eq!(shared_count(&[], &[1]), 0);
         assert_eq!(shared_count(&[5], &[1, 2, 3]), 0);
-        // Long enough to go four at a time, with what is left one by one,
-        // against a plain count.
-        let mut seed = 7u64;
-        let mut list = |len: usize| {
-            let mut v: Vec<u64> = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    (seed >> 33) % 60
-                })
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        for len in 0..40 {
-            let (a, b) = (list(len), list(len / 2 + 3));
-            let want = a.iter().filter(|u| b.contains(u)).count();
-            assert_eq!(shared_count(&a, &b), want, "{a:?} {b:?}");
-            assert_eq!(shared_count(&b, &a), want, "{a:?} {b:?}");
+    }
+
+    proptest::proptest! {
+        /// Lists long enough to go four at a time, with what is left one by
+        /// one, against a plain count.
+        #[test]
+        fn shared_count_is_a_plain_count(
+            a in proptest::collection::btree_set(0u64..60, 0..40),
+            b in proptest::collection::btree_set(0u64..60, 0..40),
+        ) {
+            let want = a.intersection(&b).count();
+            let (a, b): (Vec<u64>, Vec<u64>) = (a.into_iter().collect(), b.into_iter().collect());
+            proptest::prop_assert_eq!(shared_count(&a, &b), want);
+            proptest::prop_assert_eq!(shared_count(&b, &a), want);
         }
     }
 
