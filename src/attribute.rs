@@ -338,12 +338,16 @@ fn tokenize<'a>(
     let mut para_starts = Vec::with_capacity(paras.len() + 1);
     let mut lower = folded.slices();
     let mut place = Place::new(paras, quotes);
+    if !toks.is_empty() {
+        para_starts.resize(place.para + 1, 0);
+    }
     for (k, t) in toks.iter_mut().enumerate() {
+        // The paragraph changes only here.
         if t.span.start >= place.next {
             place.advance(t.span.start);
-        }
-        while para_starts.len() <= place.para {
-            para_starts.push(k);
+            while para_starts.len() <= place.para {
+                para_starts.push(k);
+            }
         }
         t.lower = lower.get(t.span);
         t.quote = place.quote;
