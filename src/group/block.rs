@@ -100,12 +100,10 @@ pub(crate) fn candidates(
     let lists: Vec<Vec<Entry>> = prep
         .par_iter()
         .enumerate()
+        .filter(|(i, _)| indexed(*i))
         .fold_with(
             (Vec::new(), Vec::new()),
             |(mut out, mut scratch), (i, p)| {
-                if !indexed(i) {
-                    return (out, scratch);
-                }
                 let day = p.day.unwrap_or(i32::MIN);
                 let bucket = match p.attrib {
                     Attrib::Named(s) => u64::from(s) + 1,
