@@ -300,6 +300,8 @@ fn push_ascii_run_avx2(bytes: &[u8], out: &mut String) -> usize {
     };
     let splat = |byte: u8| _mm256_set1_epi8(byte as i8);
     let (blocks, _) = bytes.as_chunks::<32>();
+    // Room for every block, asked once.
+    out.reserve(32 * blocks.len());
     let mut n = 0;
     for block in blocks {
         // SAFETY: an unaligned load of the 32 bytes of `block`.
@@ -313,9 +315,9 @@ fn push_ascii_run_avx2(bytes: &[u8], out: &mut String) -> usize {
         // The sign bit of each byte: set for the bytes of wide characters.
         let wide = _mm256_movemask_epi8(v) as u32;
         let ascii = wide.trailing_zeros() as usize;
-        out.reserve(32);
-        // SAFETY: `reserve` left room for 32 bytes after `len`, which the
-        // store fills. Only the first `ascii` of them, the fold of ASCII
+        // SAFETY: there is room for 32 bytes after `len` (the first
+        // `n` bytes of the run are taken so far, of the `32 *
+        // blocks.len()` reserved), which the store fills. Only the first `ascii` of them, the fold of ASCII
         // bytes and so ASCII themselves, are taken into the string, which
         // stays UTF-8; the rest lie past its length, to be overwritten.
         unsafe {
