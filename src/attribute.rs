@@ -725,8 +725,11 @@ fn is_abbreviation(word: &str) -> bool {
         let Some(lower) = buf.get_mut(..word.len()) else {
             return false;
         };
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
+        // A byte at a time: `copy_from_slice` of a length not known when
+        // compiled is a call to `memcpy`, which cost more than the rest.
+        for (l, b) in lower.iter_mut().zip(word.bytes()) {
+            *l = b.to_ascii_lowercase();
+        }
         SET.get_bytes(lower).is_some()
     } else {
         // Some capitals outside ASCII lower-case into it (the Kelvin sign).
