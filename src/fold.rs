@@ -276,7 +276,7 @@ fn ascii_prefix_len(bytes: &[u8]) -> usize {
 /// [`push_ascii_folded`] does; how many there are.
 fn push_ascii_run(bytes: &[u8], out: &mut String) -> usize {
     let ascii = ascii_prefix_len(bytes);
-    // The first `ascii` bytes are ASCII, so UTF-8: never `None`.
+    // The first `ascii` bytes are ASCII, so UTF-8: never an error.
     let run = std::str::from_utf8(&bytes[..ascii]).unwrap_or_default();
     push_ascii_folded(run, out);
     ascii
@@ -286,8 +286,8 @@ fn push_ascii_run(bytes: &[u8], out: &mut String) -> usize {
 /// block is loaded once, tested for a byte that is not ASCII, folded
 /// (`A` to `Z` lowered, a backtick made an apostrophe) and stored whole,
 /// and `out` is then lengthened by the bytes before the first that is
-/// not ASCII. The three passes of [`push_ascii_run`] (the test, a copy, a
-/// lowering, and a search for backticks) cost each run of ASCII between
+/// not ASCII. The four passes of [`push_ascii_run`] (the test, a copy, a
+/// lowering and a search for backticks) cost each run of ASCII between
 /// two curly quotes or dashes four calls; together they were a twentieth
 /// of the analysis.
 #[cfg(target_arch = "x86_64")]
@@ -315,11 +315,12 @@ fn push_ascii_run_avx2(bytes: &[u8], out: &mut String) -> usize {
         // The sign bit of each byte: set for the bytes of wide characters.
         let wide = _mm256_movemask_epi8(v) as u32;
         let ascii = wide.trailing_zeros() as usize;
-        // SAFETY: there is room for 32 bytes after `len` (the first
-        // `n` bytes of the run are taken so far, of the `32 *
-        // blocks.len()` reserved), which the store fills. Only the first `ascii` of them, the fold of ASCII
-        // bytes and so ASCII themselves, are taken into the string, which
-        // stays UTF-8; the rest lie past its length, to be overwritten.
+        // SAFETY: there is room for 32 bytes after `len`: of the
+        // `32 * blocks.len()` reserved, only the `n` bytes of the blocks
+        // before this one are taken. The store fills them; only the first
+        // `ascii`, the fold of ASCII bytes and so ASCII themselves, are
+        // taken into the string, which stays UTF-8, and the rest lie past
+        // its length, to be overwritten.
         unsafe {
             let vec = out.as_mut_vec();
             _mm256_storeu_si256(vec.as_mut_ptr().add(vec.len()).cast(), folded);
@@ -527,10 +528,10 @@ mod tests {
 
     #[test]
     fn ascii_runs_fold_as_characters_do() {
-        // Every ASCII byte, at every offset from a block's start, with a
-        // wide character at each position of the first blocks: the runs
-        // between are folded thirty-two bytes at a time where the
-        // processor can, a character at a time by `fold`.
+        // Every ASCII byte, in texts of lengths around a block's, with a
+        // wide character at each position of the first blocks and at the
+        // end: the runs between are folded thirty-two bytes at a time
+        // where the processor can, a character at a time by `fold`.
         let ascii: String = (0..128u8).map(char::from).cycle().take(150).collect();
         for len in [0, 1, 31, 32, 33, 63, 64, 65, 100, 150] {
             for wide in (0..=len.min(70)).chain([len]) {
