@@ -15,12 +15,16 @@
 //! The search runs over every byte of every article, so it walks the
 //! automaton's DFA, copied into a table of its own, with a loop of its
 //! own ([`Scan`]) rather than through `AhoCorasick::find_iter`, which
-//! costs about three times as much per byte here.
+//! costs about three times as much per byte here. A match it finds that
+//! does not start a word, or a name in lower case, is no match, and the
+//! words it covers are searched again with anchored automata
+//! ([`Registry::stand`]), so it hides nothing that starts inside it.
 
 use std::path::Path;
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
+use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind, StartKind};
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
@@ -123,6 +127,10 @@ pub struct Registry {
     /// [`may_cross_marks`]): then [`Registry::find_outside`] reads quotes
     /// too.
     crosses_marks: bool,
+    /// Every pattern, and the roles alone, for the words that a match that
+    /// does not start as it must covers ([`Registry::stand`]).
+    any: Set,
+    roles: Set,
 }
 
 impl Default for Registry {
@@ -169,13 +177,21 @@ impl Registry {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&needles)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+        let roles: Vec<usize> = (0..patterns.len())
+            .filter(|&k| patterns[k].via == Via::Role)
+            .collect();
         Registry {
             speakers: file.speakers,
             media: file.media,
-            patterns,
             matcher,
             scan: Scan::new(&needles),
             crosses_marks: needles.iter().any(|n| may_cross_marks(n)),
+            any: Set::new(&needles, (0..patterns.len()).collect()),
+            roles: Set::new(
+                &roles.iter().map(|&k| &needles[k]).collect::<Vec<_>>(),
+                roles,
+            ),
+            patterns,
         }
     }
 
@@ -258,43 +274,116 @@ impl Registry {
         skip: impl Iterator<Item = Span>,
     ) -> Vec<RegistryMatch> {
         let f = folded.as_str();
-        let found = match &self.scan {
-            Some(scan) if !self.crosses_marks => {
+        let whole = [Span::new(0, f.len())];
+        let mut between = Vec::new();
+        let gaps = match &self.scan {
+            Some(_) if !self.crosses_marks => {
                 // The folded text between the skipped spans.
                 let mut from = 0;
-                let mut gaps = Vec::new();
                 for span in folded.folded_spans(skip) {
                     if span.start > from {
-                        gaps.push(Span::new(from, span.start));
+                        between.push(Span::new(from, span.start));
                     }
                     from = from.max(span.end);
                 }
-                gaps.push(Span::new(from, f.len()));
-                scan.find_all(f.as_bytes(), &gaps)
+                between.push(Span::new(from, f.len()));
+                &between[..]
             }
-            Some(scan) => scan.find_all(f.as_bytes(), &[Span::new(0, f.len())]),
+            _ => &whole[..],
+        };
+        let found = match &self.scan {
+            Some(scan) => scan.find_all(f.as_bytes(), gaps),
             None => self
                 .matcher
                 .find_iter(f)
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect(),
         };
+        self.stand(text, folded, found, gaps)
+    }
+
+    /// Of `found` (the leftmost-longest matches of every pattern in the
+    /// folded text, within `gaps`, as (start, end, pattern)), those that
+    /// stand: a match stands where a word starts and one ends, and a name
+    /// or medium only where its first word is capitalised ("Time" the
+    /// magazine is not "time"). The words covered by a match that does not
+    /// start as it must are searched again, each from its start, for the
+    /// longest pattern that may start there, as if that match had not been
+    /// found: else it would hide them ("the New York Times" is no name of
+    /// the paper, but "New York Times" after it is). Such a match is rare
+    /// (a "the" before a medium, an "rt" inside "report"), so the search
+    /// over every byte is left as it is, and this costs next to nothing.
+    fn stand(
+        &self,
+        text: &str,
+        folded: &Folded,
+        found: Vec<(usize, usize, usize)>,
+        gaps: &[Span],
+    ) -> Vec<RegistryMatch> {
+        let f = folded.as_str();
+        let bytes = f.as_bytes();
         let mut out = Vec::with_capacity(found.len());
+        let mut push = |end: usize, pattern: usize, span: Span| {
+            if is_word_boundary(f, end) {
+                let pattern = &self.patterns[pattern];
+                out.push(RegistryMatch {
+                    entry: pattern.entry,
+                    via: pattern.via,
+                    span,
+                });
+            }
+        };
+        let capital = |span: Span| {
+            span.slice(text)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
+        // Where the next match may start: not inside the last one. Only a
+        // match found again moves it past the end of one of `found`.
+        let mut from = 0;
+        let mut gaps = gaps.iter().peekable();
         for (start, end, pattern) in found {
-            if !is_word_boundary(f, start) || !is_word_boundary(f, end) {
+            if end <= from {
                 continue;
             }
-            let pattern = &self.patterns[pattern];
-            let span = folded.original(start, end);
-            let first = span.slice(text).chars().next();
-            if pattern.via != Via::Role && !first.is_some_and(char::is_uppercase) {
-                continue;
+            if start >= from && is_word_boundary(f, start) {
+                let span = folded.original(start, end);
+                if self.patterns[pattern].via == Via::Role || capital(span) {
+                    push(end, pattern, span);
+                    from = end;
+                    continue;
+                }
             }
-            out.push(RegistryMatch {
-                entry: pattern.entry,
-                via: pattern.via,
-                span,
-            });
+            // The word starts it covers, after the last match and before
+            // the end of its gap. A word starts only at a letter or digit
+            // after something else, so "rt" inside "report" covers none.
+            while gaps.next_if(|gap| gap.end <= start).is_some() {}
+            let limit = gaps.peek().map_or(f.len(), |gap| gap.end);
+            let mut at = start.max(from);
+            while at < end.min(limit) {
+                let after = at.checked_sub(1).and_then(|k| bytes.get(k));
+                if after.is_some_and(u8::is_ascii_alphanumeric)
+                    || !f.is_char_boundary(at)
+                    || !is_word_boundary(f, at)
+                {
+                    at += 1;
+                    continue;
+                }
+                let set = if capital(folded.original(at, at + 1)) {
+                    &self.any
+                } else {
+                    &self.roles
+                };
+                match set.longest(bytes, at, limit) {
+                    Some((stop, pattern)) => {
+                        push(stop, pattern, folded.original(at, stop));
+                        from = stop;
+                        at = stop;
+                    }
+                    None => at += 1,
+                }
+            }
         }
         out
     }
@@ -310,6 +399,96 @@ impl Registry {
                 .any(|n| fold(n) == wanted)
         })
     }
+}
+
+/// Some of the registry's patterns, for anchored, leftmost-longest
+/// searches: the longest of them that starts at a given byte.
+#[derive(Clone, Debug)]
+struct Set {
+    automaton: Patterns,
+    /// For each of the automaton's patterns, the registry's number of it.
+    ids: Vec<usize>,
+}
+
+/// Patterns compiled for anchored searches: a DFA, or, should the DFA be
+/// too large to build, an NFA.
+#[derive(Clone, Debug)]
+enum Patterns {
+    Dfa(DFA, StateID),
+    Nfa(contiguous::NFA, StateID),
+    /// No pattern, or none that could be compiled: nothing matches.
+    None,
+}
+
+impl Set {
+    /// The patterns `needles` (folded) numbered `ids`.
+    fn new(needles: &[impl AsRef<[u8]>], ids: Vec<usize>) -> Set {
+        let dfa = || {
+            let dfa = DFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .prefilter(false)
+                .build(needles)
+                .ok()?;
+            let start = dfa.start_state(Anchored::Yes).ok()?;
+            Some(Patterns::Dfa(dfa, start))
+        };
+        let nfa = || {
+            let nfa = contiguous::NFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(needles)
+                .ok()?;
+            let start = nfa.start_state(Anchored::Yes).ok()?;
+            Some(Patterns::Nfa(nfa, start))
+        };
+        let automaton = if needles.is_empty() {
+            Patterns::None
+        } else {
+            dfa().or_else(nfa).unwrap_or(Patterns::None)
+        };
+        Set { automaton, ids }
+    }
+
+    /// The longest pattern that `bytes[at..end]` begins with, as its end
+    /// and the registry's number of it.
+    fn longest(&self, bytes: &[u8], at: usize, end: usize) -> Option<(usize, usize)> {
+        let found = match &self.automaton {
+            Patterns::Dfa(dfa, start) => longest(dfa, *start, bytes, at, end),
+            Patterns::Nfa(nfa, start) => longest(nfa, *start, bytes, at, end),
+            Patterns::None => None,
+        };
+        found.and_then(|(stop, k)| Some((stop, *self.ids.get(k)?)))
+    }
+}
+
+/// [`Set::longest`] on `automaton`, from its anchored start state, as the
+/// end and the automaton's number of the pattern.
+fn longest(
+    automaton: &impl Automaton,
+    start: StateID,
+    bytes: &[u8],
+    at: usize,
+    end: usize,
+) -> Option<(usize, usize)> {
+    let mut sid = start;
+    let mut found = None;
+    for (stop, &byte) in (at + 1..).zip(bytes.get(at..end)?) {
+        sid = automaton.next_state(Anchored::Yes, sid, byte);
+        if !automaton.is_special(sid) {
+            continue;
+        }
+        if automaton.is_dead(sid) {
+            break;
+        }
+        // A match state may also hold the shorter patterns that end here
+        // but start later, which an anchored search does not want.
+        found = (0..automaton.match_len(sid))
+            .map(|k| automaton.match_pattern(sid, k))
+            .find(|&pattern| automaton.pattern_len(pattern) == stop - at)
+            .map(|pattern| (stop, pattern.as_usize()))
+            .or(found);
+    }
+    found
 }
 
 /// The registry's patterns as a DFA, searched leftmost-longest by
@@ -696,10 +875,23 @@ fn may_cross_marks(needle: &str) -> bool {
     })
 }
 
+/// Whether byte `at` of `text` (a character boundary) is not between two
+/// letters or digits.
+#[inline]
 fn is_word_boundary(text: &str, at: usize) -> bool {
-    let before = text[..at].chars().next_back();
-    let after = text[at..].chars().next();
-    !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric))
+    let bytes = text.as_bytes();
+    match (at.checked_sub(1).and_then(|k| bytes.get(k)), bytes.get(at)) {
+        // Nearly always: two ASCII bytes, told apart without decoding.
+        (Some(before), Some(after)) if before.is_ascii() && after.is_ascii() => {
+            !(before.is_ascii_alphanumeric() && after.is_ascii_alphanumeric())
+        }
+        (None, _) | (_, None) => true,
+        _ => {
+            let before = text[..at].chars().next_back();
+            let after = text[at..].chars().next();
+            !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -877,6 +1069,193 @@ mod tests {
             assert_eq!(bounds[LANES], pieces.len());
         }
         assert!(Scan::new(&["x".to_string(), String::new()]).is_none());
+    }
+
+    /// What [`Registry::find_outside`] should find, the slow way, given the
+    /// folded text between the skipped spans, `gaps`: at each character
+    /// boundary in turn where a word starts, outside the last match, the
+    /// longest pattern there (of the roles alone where the word is not
+    /// capitalised), by aho-corasick's own anchored search; of those, the
+    /// ones that end a word.
+    fn find_slowly(
+        registry: &Registry,
+        text: &str,
+        folded: &Folded,
+        gaps: &[Span],
+    ) -> Vec<RegistryMatch> {
+        let f = folded.as_str();
+        let needles: Vec<String> = (registry.speakers.iter())
+            .flat_map(|s| std::iter::once(&s.name).chain(&s.aliases).chain(&s.roles))
+            .chain(&registry.media)
+            .map(|n| fold(n))
+            .collect();
+        let matcher = |role_only: bool| {
+            let ids: Vec<usize> = (0..needles.len())
+                .filter(|&k| !role_only || registry.patterns[k].via == Via::Role)
+                .collect();
+            let matcher = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .build(ids.iter().map(|&k| &needles[k]))
+                .unwrap();
+            (matcher, ids)
+        };
+        let (any, roles) = (matcher(false), matcher(true));
+        let mut out = Vec::new();
+        let mut from = 0;
+        for gap in gaps {
+            for at in gap.start..gap.end {
+                if at < from || !f.is_char_boundary(at) || !is_word_boundary(f, at) {
+                    continue;
+                }
+                let first = folded.original(at, at + 1).slice(text).chars().next();
+                let (matcher, ids) = if first.is_some_and(char::is_uppercase) {
+                    &any
+                } else {
+                    &roles
+                };
+                let input = aho_corasick::Input::new(f)
+                    .range(at..gap.end)
+                    .anchored(Anchored::Yes);
+                if let Some(m) = matcher.find(input) {
+                    from = m.end();
+                    if is_word_boundary(f, m.end()) {
+                        let pattern = &registry.patterns[ids[m.pattern().as_usize()]];
+                        out.push(RegistryMatch {
+                            entry: pattern.entry,
+                            via: pattern.via,
+                            span: folded.original(m.start(), m.end()),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matches_are_the_longest_at_each_word_start() {
+        // Roles match in any case, media only capitalised; some patterns
+        // begin inside others, or as others do.
+        let file = |media: &[&str]| RegistryFile {
+            speakers: vec![SpeakerEntry {
+                name: "Zz Qq".to_string(),
+                kind: SpeakerKind::Person,
+                gender: None,
+                aliases: vec![],
+                roles: ["ap", "the times", "c d", "élan", "rt"]
+                    .map(String::from)
+                    .to_vec(),
+            }],
+            media: media.iter().map(|m| m.to_string()).collect(),
+        };
+        let media = [
+            "ria",
+            "ria novosti",
+            "novosti",
+            "rt",
+            "times",
+            "a",
+            "ab c",
+            "жук",
+            "x9",
+            "d'a'b",
+            "the times x",
+        ];
+        let mut marked = media.to_vec();
+        // One that could match across a quotation mark: quotes are searched.
+        marked.push("'rt'");
+        for media in [&media[..], &marked[..]] {
+            let registry = Registry::new(file(media));
+            let check = |text: &str, skip: &[Span]| {
+                let folded = Folded::new(text);
+                let f = folded.as_str();
+                let mut gaps = Vec::new();
+                let mut from = 0;
+                for span in folded.folded_spans(skip.iter().copied()) {
+                    gaps.push(Span::new(from, span.start));
+                    from = span.end;
+                }
+                gaps.push(Span::new(from, f.len()));
+                if registry.crosses_marks {
+                    gaps = vec![Span::new(0, f.len())];
+                }
+                let found = registry.find_outside(text, &folded, skip.iter().copied());
+                let want = find_slowly(&registry, text, &folded, &gaps);
+                assert_eq!(found, want, "{text:?} {skip:?}");
+                found.len()
+            };
+            let mut found = 0;
+            for text in [
+                "",
+                "Syria Novosti report at The Times, apart",
+                "Ab C d RIA Novostia the Timesx the Times X",
+                "aaaa rtrtrt AP 'RT' X'rt' 9X X9 `RT` x`rt` D`a`b d'a`b D'a'b",
+                "Ria novost",
+                "ÉRIA Élan Жук ажук —Ria ’RIA E\u{301}lan \u{301}Elan ﬁ",
+            ] {
+                found += check(text, &[]);
+            }
+            // Longer texts from the patterns' characters, with skipped
+            // spans, so that matches fall anywhere in the search's steps.
+            let letters: Vec<char> = "riaRIAnoNO vsVSThemcdpbx ,'`9XÉé—ЖжУу\u{301}"
+                .chars()
+                .collect();
+            let mut seed = 1u64;
+            let mut next = || {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) as usize
+            };
+            for len in (0..3000).step_by(7) {
+                let text: String = (0..len).map(|_| letters[next() % letters.len()]).collect();
+                let bounds: Vec<usize> = (0..=text.len())
+                    .filter(|&k| text.is_char_boundary(k))
+                    .collect();
+                let mut skip = Vec::new();
+                let mut k = next() % 300;
+                while k + 1 < bounds.len() {
+                    let end = (k + 1 + next() % 20).min(bounds.len() - 1);
+                    skip.push(Span::new(bounds[k], bounds[end]));
+                    k = end + next() % 300;
+                }
+                found += check(&text, &skip);
+            }
+            assert!(found > 300, "{found}");
+        }
+    }
+
+    #[test]
+    fn media_after_a_lower_case_the_are_found() {
+        // "the Washington Post" begins as "The Washington Post" does, but
+        // in lower case it is no name of the paper: "Washington Post" is.
+        let r = Registry::default();
+        for (text, medium) in [
+            ("Putin told the Washington Post.", "Washington Post"),
+            ("according to the New York Times", "New York Times"),
+            ("He told The Wall Street Journal", "The Wall Street Journal"),
+        ] {
+            let found: Vec<&str> = r
+                .find_all(text)
+                .iter()
+                .filter(|m| m.via == Via::Media)
+                .map(|m| m.span.slice(text))
+                .collect();
+            assert_eq!(found, [medium], "{text}");
+        }
+    }
+
+    #[test]
+    fn word_boundaries_are_those_of_the_characters() {
+        let text = "a b,c9 ü-x éz’s жж “d”";
+        for (at, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let before = text[..at].chars().next_back();
+            let after = text[at..].chars().next();
+            let want = !(before.is_some_and(char::is_alphanumeric)
+                && after.is_some_and(char::is_alphanumeric));
+            assert_eq!(is_word_boundary(text, at), want, "{at}");
+        }
     }
 
     #[test]
