@@ -424,13 +424,7 @@ impl Set {
     /// The patterns `needles` (folded) numbered `ids`.
     fn new(needles: &[impl AsRef<[u8]>], ids: Vec<usize>) -> Set {
         let dfa = || {
-            let dfa = DFA::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .start_kind(StartKind::Anchored)
-                .prefilter(false)
-                .build(needles)
-                .ok()?;
-            let start = dfa.start_state(Anchored::Yes).ok()?;
+            let (dfa, start) = leftmost_longest_dfa(needles, Anchored::Yes)?;
             Some(Patterns::Dfa(dfa, start))
         };
         let nfa = || {
@@ -459,6 +453,28 @@ impl Set {
         };
         found.and_then(|(stop, k)| Some((stop, *self.ids.get(k)?)))
     }
+}
+
+/// `needles` as aho-corasick's DFA for leftmost-longest searches,
+/// `anchored` or not, and the state they start from. Without a
+/// prefilter: then only the dead and match states are special.
+fn leftmost_longest_dfa(
+    needles: &[impl AsRef<[u8]>],
+    anchored: Anchored,
+) -> Option<(DFA, StateID)> {
+    let start_kind = if anchored.is_anchored() {
+        StartKind::Anchored
+    } else {
+        StartKind::Unanchored
+    };
+    let dfa = DFA::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(start_kind)
+        .prefilter(false)
+        .build(needles)
+        .ok()?;
+    let start = dfa.start_state(anchored).ok()?;
+    Some((dfa, start))
 }
 
 /// [`Set::longest`] on `automaton`, from its anchored start state, as the
@@ -543,14 +559,7 @@ impl Scan {
         if needles.iter().any(String::is_empty) {
             return None;
         }
-        // No prefilter: then only dead and match states are special.
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Unanchored)
-            .prefilter(false)
-            .build(needles)
-            .ok()?;
-        let start = dfa.start_state(Anchored::No).ok()?;
+        let (dfa, start) = leftmost_longest_dfa(needles, Anchored::No)?;
         // Every state the search can reach, from the start, breadth first;
         // the search stops at the dead state, so nothing is read past it.
         let mut states = vec![start];
@@ -971,6 +980,17 @@ mod tests {
         );
     }
 
+    /// The same sequence of pseudo-random numbers every time.
+    fn numbers() -> impl FnMut() -> usize {
+        let mut seed = 1u64;
+        move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        }
+    }
+
     #[test]
     fn scan_finds_what_find_iter_finds() {
         let needles: Vec<String> = [
@@ -1012,13 +1032,7 @@ mod tests {
         // the dead states after them, fall anywhere in the eight bytes
         // the search reads at a time.
         let letters = b"riano vsthemcdpb ,";
-        let mut seed = 1u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = numbers();
         for len in 0..300 {
             let hay: String = (0..len)
                 .map(|_| char::from(letters[next() % letters.len()]))
@@ -1201,13 +1215,7 @@ mod tests {
             let letters: Vec<char> = "riaRIAnoNO vsVSThemcdpbx ,'`9XÉé—ЖжУу\u{301}"
                 .chars()
                 .collect();
-            let mut seed = 1u64;
-            let mut next = || {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (seed >> 33) as usize
-            };
+            let mut next = numbers();
             for len in (0..3000).step_by(7) {
                 let text: String = (0..len).map(|_| letters[next() % letters.len()]).collect();
                 let bounds: Vec<usize> = (0..=text.len())
