@@ -356,8 +356,10 @@ impl Registry {
                 }
             }
             // The word starts it covers, after the last match and before
-            // the end of its gap. A word starts only at a letter or digit
-            // after something else, so "rt" inside "report" covers none.
+            // the end of its gap. Nothing is looked for just after an ASCII
+            // letter or digit ("rt" inside "report" covers no word start):
+            // a pattern that begins with a letter or digit, as all but odd
+            // ones do, cannot start there.
             while gaps.next_if(|gap| gap.end <= start).is_some() {}
             let limit = gaps.peek().map_or(f.len(), |gap| gap.end);
             let mut at = start.max(from);
