@@ -5,7 +5,8 @@
 //! second, single thread: `extract` is quote extraction alone, `attribute`
 //! is attribution of the quotes extraction found (folding, tokens, registry
 //! search, entities and the rules), `analyze` is both, as `ingest` runs
-//! them. The `all` group runs the five articles one after another.
+//! them: in one [`Scratch`] reused from one article to the next. The `all`
+//! group runs the five articles one after another.
 //!
 //!     cargo bench --bench analyze
 //!     cargo bench --bench analyze -- all/analyze   # one benchmark
@@ -20,8 +21,8 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use quotetrail::analyze::analyze;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use quotetrail::analyze::{Scratch, analyze_with};
 use quotetrail::attribute::attribute;
 use quotetrail::extract::extract_quotes;
 use quotetrail::registry::Registry;
@@ -54,14 +55,11 @@ fn per_article(c: &mut Criterion) {
         group.bench_function("extract", |b| b.iter(|| extract_quotes(black_box(text))));
         let quotes = extract_quotes(text);
         group.bench_function("attribute", |b| {
-            b.iter_batched(
-                || quotes.clone(),
-                |quotes| attribute(black_box(text), quotes, &registry),
-                BatchSize::SmallInput,
-            )
+            b.iter(|| attribute(black_box(text), &quotes, &registry))
         });
+        let mut scratch = Scratch::default();
         group.bench_function("analyze", |b| {
-            b.iter(|| analyze(black_box(text), &registry))
+            b.iter(|| analyze_with(black_box(text), &registry, &mut scratch))
         });
         group.finish();
     }
@@ -78,20 +76,17 @@ fn per_article(c: &mut Criterion) {
     });
     let quotes: Vec<_> = articles.iter().map(|(_, t)| extract_quotes(t)).collect();
     group.bench_function("attribute", |b| {
-        b.iter_batched(
-            || quotes.clone(),
-            |quotes| {
-                for ((_, text), quotes) in articles.iter().zip(quotes) {
-                    black_box(attribute(black_box(text), quotes, &registry));
-                }
-            },
-            BatchSize::SmallInput,
-        )
+        b.iter(|| {
+            for ((_, text), quotes) in articles.iter().zip(&quotes) {
+                black_box(attribute(black_box(text), quotes, &registry));
+            }
+        })
     });
+    let mut scratch = Scratch::default();
     group.bench_function("analyze", |b| {
         b.iter(|| {
             for (_, text) in &articles {
-                black_box(analyze(black_box(text), &registry));
+                black_box(analyze_with(black_box(text), &registry, &mut scratch));
             }
         })
     });
@@ -130,10 +125,11 @@ fn whole_corpus(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(10);
+    let mut scratch = Scratch::default();
     group.bench_function("analyze", |b| {
         b.iter(|| {
             for text in &texts {
-                black_box(analyze(black_box(text), &registry));
+                black_box(analyze_with(black_box(text), &registry, &mut scratch));
             }
         })
     });

@@ -77,23 +77,84 @@ pub struct Attribution {
 
 /// Attribute every quote of `text`; quotes that are nobody's words become
 /// asides.
-pub fn attribute(text: &str, quotes: Vec<Quote>, registry: &Registry) -> Analysis {
+pub fn attribute(text: &str, quotes: &[Quote], registry: &Registry) -> Analysis {
     let classes = ByteClasses::new(text.as_bytes());
-    attribute_in(text, &paragraphs(text), &classes, quotes, registry)
+    let paras = paragraphs(text);
+    attribute_in(
+        text,
+        &paras,
+        &classes,
+        quotes,
+        registry,
+        &mut Buffers::default(),
+    )
 }
 
 /// [`attribute`] with the text's [`paragraphs`] already split and its
-/// bytes classified.
+/// bytes classified, in `buffers` that an earlier attribution may have
+/// left.
 pub fn attribute_in(
     text: &str,
     paras: &[Span],
     classes: &ByteClasses,
-    quotes: Vec<Quote>,
+    quotes: &[Quote],
     registry: &Registry,
+    buffers: &mut Buffers,
 ) -> Analysis {
-    let folded = Folded::new(text);
-    let doc = Doc::new(text, paras, classes, &folded, &quotes, registry);
-    doc.run(quotes)
+    let Buffers { folded, spare } = buffers;
+    folded.refold(text);
+    let mut doc = Doc::new(text, paras, classes, folded, quotes, registry, spare);
+    let analysis = doc.run(quotes);
+    doc.release(spare);
+    analysis
+}
+
+/// What an attribution builds for its article and drops when it is done,
+/// kept for the next one (see [`crate::analyze::Scratch`]): the folded
+/// text, the tokens, and the lists of positions `Doc` searches.
+#[derive(Default)]
+pub struct Buffers {
+    folded: Folded,
+    spare: Spare,
+}
+
+/// The vectors of a [`Doc`], empty, with the room an earlier article
+/// gave them. Those whose items borrow an article are held for the
+/// longest lifetime and [`recycle`]d into the next article's.
+#[derive(Default)]
+struct Spare {
+    toks: Vec<Tok<'static>>,
+    /// For every list of token positions: [`Spare::list`].
+    lists: Vec<Vec<usize>>,
+    read: Vec<bool>,
+    bounds: Vec<(usize, usize)>,
+    entities: Vec<Entity<'static>>,
+    alone: Vec<(usize, &'static str)>,
+    covering: Vec<Span>,
+    /// Room for the registry's matches that name a speaker where they
+    /// stand ([`Doc::names_registry_speaker`]).
+    matches: Vec<RegistryMatch>,
+}
+
+impl Spare {
+    /// An empty list of token positions.
+    fn list(&mut self) -> Vec<usize> {
+        let mut list = self.lists.pop().unwrap_or_default();
+        list.clear();
+        list
+    }
+}
+
+/// `v` emptied, as a vector of `U`, in `v`'s allocation when `T` and `U`
+/// have the same size and alignment (as the same type for two lifetimes
+/// has): the standard library collects a vector's `into_iter` mapped to
+/// such a type in place. That is an optimisation, not a promise:
+/// `recycled_vectors_keep_their_allocation` tells if it goes.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -333,9 +394,16 @@ fn tokenize<'a>(
     folded: &'a Folded,
     paras: &[Span],
     quotes: &[Quote],
+    spare: &mut Spare,
 ) -> Tokens<'a> {
-    let (mut toks, caps) = scan(text, classes);
-    let mut para_starts = Vec::with_capacity(paras.len() + 1);
+    let (mut toks, caps) = scan(
+        text,
+        classes,
+        recycle(std::mem::take(&mut spare.toks)),
+        spare.list(),
+    );
+    let mut para_starts = spare.list();
+    para_starts.reserve(paras.len() + 1);
     let mut lower = folded.slices();
     let mut place = Place::new(paras, quotes);
     if !toks.is_empty() {
@@ -365,12 +433,17 @@ fn tokenize<'a>(
 /// ASCII words and punctuation, nearly every token of news text, and the
 /// rest is out of line; the letters and digits of a word are skipped by
 /// [`ByteClasses`], many bytes at a step. A function of its own, so that
-/// its loop has the registers to itself.
+/// its loop has the registers to itself. `toks` and `caps` come empty.
 #[inline(never)]
-fn scan<'a>(text: &'a str, classes: &ByteClasses) -> (Vec<Tok<'a>>, Vec<usize>) {
+fn scan<'a>(
+    text: &'a str,
+    classes: &ByteClasses,
+    mut toks: Vec<Tok<'a>>,
+    mut caps: Vec<usize>,
+) -> (Vec<Tok<'a>>, Vec<usize>) {
     let bytes = text.as_bytes();
-    let mut toks = Vec::with_capacity(text.len() / 4 + 16);
-    let mut caps = Vec::with_capacity(text.len() / 16 + 4);
+    toks.reserve(text.len() / 4 + 16);
+    caps.reserve(text.len() / 16 + 4);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         // ASCII by table: nearly every character of news text.
@@ -745,12 +818,13 @@ impl<'a> Doc<'a> {
         folded: &'a Folded,
         quotes: &[Quote],
         registry: &'a Registry,
+        spare: &mut Spare,
     ) -> Doc<'a> {
         let Tokens {
             mut toks,
             caps,
             para_starts,
-        } = tokenize(text, classes, folded, paras, quotes);
+        } = tokenize(text, classes, folded, paras, quotes, spare);
         for &i in &caps {
             toks[i].name = Doc::names(&toks, i);
         }
@@ -780,12 +854,15 @@ impl<'a> Doc<'a> {
             cited: RefCell::new(None),
             barren: RefCell::new(Barren::default()),
         };
-        doc.matches = doc
-            .matches
-            .iter()
-            .copied()
-            .filter(|m| doc.names_registry_speaker(m))
-            .collect();
+        let mut standing = std::mem::take(&mut spare.matches);
+        standing.clear();
+        standing.extend(
+            doc.matches
+                .iter()
+                .copied()
+                .filter(|m| doc.names_registry_speaker(m)),
+        );
+        spare.matches = std::mem::replace(&mut doc.matches, standing);
         // One pass for every list of token positions, over the paragraphs
         // the rules read them in: a quote's own, and the one before it (a
         // block quote's lead-in, the lead-in of a quote that opens its
@@ -793,7 +870,9 @@ impl<'a> Doc<'a> {
         // lists are searched by ranges inside those paragraphs only, so
         // leaving the others out changes no answer, and most paragraphs of
         // an article hold no quote.
-        let mut read = vec![false; paras.len()];
+        let mut read = std::mem::take(&mut spare.read);
+        read.clear();
+        read.resize(paras.len(), false);
         for q in quotes {
             for p in q.paragraph.saturating_sub(1)..=q.paragraph {
                 if let Some(r) = read.get_mut(p) {
@@ -804,12 +883,18 @@ impl<'a> Doc<'a> {
         // Sized so that they seldom grow: a list grown from empty was
         // reallocated several times per article.
         let some = doc.toks.len() / 16 + 8;
-        let (mut sentence_ends, mut plain_ends) =
-            (Vec::with_capacity(some), Vec::with_capacity(some));
-        let mut openers = Vec::with_capacity(2 * some);
-        let (mut cue_words, mut credit_words) =
-            (Vec::with_capacity(some), Vec::with_capacity(some));
-        let mut bounds = vec![(usize::MAX, 0usize); quotes.len()];
+        let mut list = |room| {
+            let mut list = spare.list();
+            list.reserve(room);
+            list
+        };
+        let (mut sentence_ends, mut plain_ends) = (list(some), list(some));
+        let mut openers = list(2 * some);
+        let (mut cue_words, mut credit_words) = (list(some), list(some));
+        let mut quote_starts = list(quotes.len());
+        let mut bounds = std::mem::take(&mut spare.bounds);
+        bounds.clear();
+        bounds.resize(quotes.len(), (usize::MAX, 0));
         let mut from = 0;
         while let Some(para) = doc.toks.get(from).map(|t| t.para) {
             let (_, to) = doc.para_tokens(para);
@@ -877,16 +962,59 @@ impl<'a> Doc<'a> {
         doc.openers = openers;
         doc.cue_words = cue_words;
         doc.credit_words = credit_words;
-        doc.quote_starts = bounds
-            .iter()
-            .map(|&(first, _)| first)
-            .filter(|&first| first != usize::MAX)
-            .collect();
+        quote_starts.extend(
+            bounds
+                .iter()
+                .map(|&(first, _)| first)
+                .filter(|&first| first != usize::MAX),
+        );
+        doc.quote_starts = quote_starts;
         doc.quote_tokens = bounds;
-        doc.alone = Doc::lone_names(&doc.toks, &doc.caps);
+        spare.read = read;
+        doc.alone = Doc::lone_names(
+            &doc.toks,
+            &doc.caps,
+            recycle(std::mem::take(&mut spare.alone)),
+        );
         // In text order already, and noted in that order.
-        doc.entities = doc.collect_entities();
+        doc.entities = doc.collect_entities(
+            recycle(std::mem::take(&mut spare.entities)),
+            &mut spare.covering,
+        );
         doc
+    }
+
+    /// Hand this article's vectors to `spare` for the next.
+    fn release(self, spare: &mut Spare) {
+        let Doc {
+            toks,
+            caps,
+            para_starts,
+            sentence_ends,
+            plain_ends,
+            cue_words,
+            openers,
+            credit_words,
+            entities,
+            alone,
+            quote_tokens,
+            quote_starts,
+            ..
+        } = self;
+        spare.toks = recycle(toks);
+        spare.lists.extend([
+            caps,
+            para_starts,
+            sentence_ends,
+            plain_ends,
+            cue_words,
+            openers,
+            credit_words,
+            quote_starts,
+        ]);
+        spare.entities = recycle(entities);
+        spare.alone = recycle(alone);
+        spare.bounds = quote_tokens;
     }
 
     /// Add an entity after those at or before its position.
@@ -1519,11 +1647,17 @@ impl<'a> Doc<'a> {
 
     /// Persons and institutions named outside quotes, in order: registry
     /// names and roles, and capitalised names of two words or more.
-    fn collect_entities(&self) -> Vec<Entity<'a>> {
-        let mut out = Vec::with_capacity(self.caps.len() / 4 + self.matches.len());
+    /// `out` comes empty; `covering` is room for a list of spans.
+    fn collect_entities(
+        &self,
+        mut out: Vec<Entity<'a>>,
+        covering: &mut Vec<Span>,
+    ) -> Vec<Entity<'a>> {
+        out.reserve(self.caps.len() / 4 + self.matches.len());
         // The registry matches that take their words from the runs below,
         // in order and apart, as the matches are.
-        let mut covering = Vec::with_capacity(self.matches.len());
+        covering.clear();
+        covering.reserve(self.matches.len());
         for m in &self.matches {
             let Some(ti) = self.token_at(m.span.start) else {
                 continue;
@@ -1633,9 +1767,14 @@ impl<'a> Doc<'a> {
     /// Every capitalised word that stands alone outside quotes (no
     /// capitalised word on either side), with its token, in order, less a
     /// possessive: what [`Doc::used_alone`] asks.
-    fn lone_names(toks: &[Tok<'a>], caps: &[usize]) -> Vec<(usize, &'a str)> {
+    /// `out` comes empty.
+    fn lone_names(
+        toks: &[Tok<'a>],
+        caps: &[usize],
+        mut out: Vec<(usize, &'a str)>,
+    ) -> Vec<(usize, &'a str)> {
         let capital = |k: usize| toks.get(k).is_some_and(|t| t.cap && t.kind == Kind::Word);
-        let mut out = Vec::with_capacity(caps.len());
+        out.reserve(caps.len());
         for &k in caps {
             let t = &toks[k];
             if t.quote.is_none() && !capital(k + 1) && !(k > 0 && capital(k - 1)) {
@@ -1920,7 +2059,7 @@ impl<'a> Doc<'a> {
 
     // ----- the rules ---------------------------------------------------------
 
-    fn run(mut self, quotes: Vec<Quote>) -> Analysis {
+    fn run(&mut self, quotes: &[Quote]) -> Analysis {
         let mut quotations: Vec<Quotation> = Vec::with_capacity(quotes.len());
         let mut asides = Vec::new();
         for (qi, quote) in quotes.iter().enumerate() {
@@ -3197,6 +3336,8 @@ mod tests {
     #[test]
     fn paragraph_token_ranges_agree_with_a_search() {
         let registry = Registry::default();
+        // One set of buffers for all of them, as an ingest's thread uses.
+        let mut spare = Spare::default();
         for text in [
             "",
             "One.",
@@ -3207,7 +3348,9 @@ mod tests {
             let classes = ByteClasses::new(text.as_bytes());
             let quotes = crate::extract::extract_quotes_in(text, &paras, &classes);
             let folded = Folded::new(text);
-            let doc = Doc::new(text, &paras, &classes, &folded, &quotes, &registry);
+            let doc = Doc::new(
+                text, &paras, &classes, &folded, &quotes, &registry, &mut spare,
+            );
             for para in 0..paras.len() + 2 {
                 let searched = (
                     doc.toks.partition_point(|t| t.para < para),
@@ -3215,7 +3358,19 @@ mod tests {
                 );
                 assert_eq!(doc.para_tokens(para), searched, "{text:?} {para}");
             }
+            doc.release(&mut spare);
         }
+    }
+
+    #[test]
+    fn recycled_vectors_keep_their_allocation() {
+        let text = String::from("a b c");
+        let mut toks: Vec<(usize, &str)> = Vec::with_capacity(100);
+        toks.extend(text.split(' ').enumerate());
+        let (at, room) = (toks.as_ptr() as usize, toks.capacity());
+        let kept: Vec<(usize, &'static str)> = recycle(toks);
+        assert!(kept.is_empty());
+        assert_eq!((kept.as_ptr() as usize, kept.capacity()), (at, room));
     }
 
     #[test]
@@ -3248,7 +3403,8 @@ mod tests {
         let text = "Sen. Öncu’s “U.S.” AT&T—TrÃ©vidic said.";
         let folded = Folded::new(text);
         let classes = ByteClasses::new(text.as_bytes());
-        let toks = tokenize(text, &classes, &folded, &paragraphs(text), &[]).toks;
+        let paras = paragraphs(text);
+        let toks = tokenize(text, &classes, &folded, &paras, &[], &mut Spare::default()).toks;
         let words: Vec<(&str, &str)> = toks.iter().map(|t| (t.span.slice(text), t.lower)).collect();
         for (original, lower) in &words {
             assert_eq!(fold(original), *lower);

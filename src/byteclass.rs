@@ -14,6 +14,7 @@
 
 /// The byte classes of a text, 64 bytes to a word: bit `k % 64` of entry
 /// `k / 64` is byte `k`. Bits past the end of the text are clear.
+#[derive(Default)]
 pub struct ByteClasses {
     /// ASCII letters and digits (`u8::is_ascii_alphanumeric`).
     word: Vec<u64>,
@@ -25,19 +26,26 @@ pub struct ByteClasses {
 
 impl ByteClasses {
     pub fn new(bytes: &[u8]) -> ByteClasses {
+        let mut classes = ByteClasses::default();
+        classes.reclassify(bytes);
+        classes
+    }
+
+    /// Classify `bytes` in place of the text classified before, in the
+    /// same buffers: see [`crate::analyze::Scratch`].
+    pub fn reclassify(&mut self, bytes: &[u8]) {
         let blocks = bytes.len().div_ceil(64);
-        let mut classes = ByteClasses {
-            word: Vec::with_capacity(blocks),
-            marks: Vec::with_capacity(blocks),
-        };
+        for bits in [&mut self.word, &mut self.marks] {
+            bits.clear();
+            bits.reserve(blocks);
+        }
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2, as just asked.
-            unsafe { classes.push_avx2(bytes) };
-            return classes;
+            unsafe { self.push_avx2(bytes) };
+            return;
         }
-        classes.push(bytes, classify);
-        classes
+        self.push(bytes, classify);
     }
 
     /// Classify `bytes` with `classify`, 64 at a time.

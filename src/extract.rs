@@ -57,8 +57,16 @@ pub struct Quote {
 /// The paragraphs of `text`: its non-blank lines (any of `\n`, `\r\n`,
 /// `\r`), trimmed of surrounding white space.
 pub fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    paragraphs_into(text, &mut out);
+    out
+}
+
+/// [`paragraphs`] in place of what `out` held.
+pub fn paragraphs_into(text: &str, out: &mut Vec<Span>) {
+    out.clear();
     // News paragraphs run to a few hundred bytes: sized so it seldom grows.
-    let mut out = Vec::with_capacity(text.len() / 128 + 4);
+    out.reserve(text.len() / 128 + 4);
     let mut push = |s: usize, e: usize| {
         let line = &text[s..e];
         let lead = line.len() - line.trim_start().len();
@@ -73,7 +81,6 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
         start = i + 1;
     }
     push(start, text.len());
-    out
 }
 
 /// Every quoted span in `text`, in order.

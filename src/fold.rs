@@ -19,7 +19,7 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use crate::span::Span;
 
 /// Text folded for matching, with an offset map back to the original.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Folded {
     text: String,
     /// Every non-ASCII character of the original, in order, with where its
@@ -40,10 +40,25 @@ struct Wide {
 
 impl Folded {
     pub fn new(original: &str) -> Folded {
-        let mut text = String::with_capacity(original.len());
+        let mut folded = Folded::default();
+        folded.refold(original);
+        folded
+    }
+
+    /// Fold `original` in place of the text folded before, in the same
+    /// buffers: see [`crate::analyze::Scratch`].
+    pub fn refold(&mut self, original: &str) {
+        let Folded {
+            text,
+            wide,
+            original_len,
+        } = self;
+        text.clear();
+        wide.clear();
+        text.reserve(original.len());
         // Curly quotes, apostrophes and dashes: about one in two hundred
         // bytes of news text, so it seldom grows.
-        let mut wide = Vec::with_capacity(original.len() / 64);
+        wide.reserve(original.len() / 64);
         #[cfg(target_arch = "x86_64")]
         let avx2 = std::arch::is_x86_feature_detected!("avx2");
         let mut offset = 0;
@@ -52,16 +67,16 @@ impl Folded {
             #[cfg(target_arch = "x86_64")]
             let ascii = if avx2 {
                 // SAFETY: the processor has AVX2, as asked above.
-                unsafe { push_ascii_run_avx2(rest, &mut text) }
+                unsafe { push_ascii_run_avx2(rest, text) }
             } else {
-                push_ascii_run(rest, &mut text)
+                push_ascii_run(rest, text)
             };
             #[cfg(not(target_arch = "x86_64"))]
-            let ascii = push_ascii_run(rest, &mut text);
+            let ascii = push_ascii_run(rest, text);
             offset += ascii;
             if let Some(c) = original[offset..].chars().next() {
                 let folded = text.len();
-                fold_char(c, &mut text);
+                fold_char(c, text);
                 wide.push(Wide {
                     original: offset,
                     original_len: c.len_utf8(),
@@ -71,11 +86,7 @@ impl Folded {
                 offset += c.len_utf8();
             }
         }
-        Folded {
-            text,
-            wide,
-            original_len: original.len(),
-        }
+        *original_len = original.len();
     }
 
     /// The folded text.

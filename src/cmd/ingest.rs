@@ -32,7 +32,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::analyze::{Analysis, analyze};
+use crate::analyze::{Analysis, Scratch, analyze_with};
 use crate::article::{self, Article, Loaded, Manifest, ManifestRow, Problem, Source};
 use crate::cli::{GlobalArgs, IngestArgs};
 use crate::registry::Registry;
@@ -275,9 +275,18 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
                                         .par_iter()
                                         .zip(chunk_rows)
                                         .zip(&known)
-                                        .map(|((source, row), known)| {
-                                            load_and_analyze(source, *row, known.as_ref(), registry)
-                                        })
+                                        .map_init(
+                                            Scratch::default,
+                                            |scratch, ((source, row), known)| {
+                                                load_and_analyze(
+                                                    source,
+                                                    *row,
+                                                    known.as_ref(),
+                                                    registry,
+                                                    scratch,
+                                                )
+                                            },
+                                        )
                                         .collect::<Vec<Outcome>>();
                                 },
                             );
@@ -331,13 +340,14 @@ pub fn ingest(db: &Path, registry: &Registry, opts: &IngestOptions) -> anyhow::R
     Ok(summary)
 }
 
-/// Load one article and analyse it, unless its content is the one stored
-/// (`known`).
+/// Load one article and analyse it in `scratch`, unless its content is
+/// the one stored (`known`).
 fn load_and_analyze(
     source: &Source,
     row: Option<&ManifestRow>,
     known: Option<&StoredArticle>,
     registry: &Registry,
+    scratch: &mut Scratch,
 ) -> Outcome {
     let loaded = article::load(source, row)?;
     let work = match known {
@@ -348,7 +358,7 @@ fn load_and_analyze(
                 Work::Refresh
             }
         }
-        _ => Work::Store(analyze_guarded(&loaded, registry)?),
+        _ => Work::Store(analyze_guarded(&loaded, registry, scratch)?),
     };
     Ok((loaded, work))
 }
@@ -612,9 +622,15 @@ impl Feedback {
 
 /// Analyse one article. A panic in the analysis is a bug, but it should
 /// cost one article, not the batch: it becomes that article's problem.
-fn analyze_guarded(loaded: &Loaded, registry: &Registry) -> Result<Analysis, Problem> {
+fn analyze_guarded(
+    loaded: &Loaded,
+    registry: &Registry,
+    scratch: &mut Scratch,
+) -> Result<Analysis, Problem> {
     let text = &loaded.article.text;
-    catch_unwind(AssertUnwindSafe(|| analyze(text, registry))).map_err(|panic| {
+    // After a panic the buffers may hold anything: the next analysis
+    // clears each before it fills it.
+    catch_unwind(AssertUnwindSafe(|| analyze_with(text, registry, scratch))).map_err(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())

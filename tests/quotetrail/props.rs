@@ -1,10 +1,11 @@
 //! Invariants under proptest: decoding never panics and keeps UTF-8 as it
 //! is; analysis never panics and every span it returns (quote, mention, cue)
 //! is a slice of the text on character boundaries; every stored quotation is
-//! exactly the bytes its offsets name; TSV fields never break a line.
+//! exactly the bytes its offsets name; an analysis in buffers an earlier
+//! one left is the analysis in fresh ones; TSV fields never break a line.
 
 use proptest::prelude::*;
-use quotetrail::analyze::analyze;
+use quotetrail::analyze::{Scratch, analyze, analyze_with};
 use quotetrail::article::{Article, Metadata, decode, sha256_hex};
 use quotetrail::registry::Registry;
 use quotetrail::report::escape_tsv;
@@ -146,6 +147,23 @@ proptest! {
     #[test]
     fn analysis_spans_are_slices_of_any_text(text in any::<String>()) {
         check_analysis(&text)?;
+    }
+
+    #[test]
+    fn reused_buffers_change_no_analysis(
+        texts in proptest::collection::vec(prop_oneof![newsish(), marky()], 1..6),
+    ) {
+        // One scratch for texts of every size and shape in a row, as an
+        // ingest's thread analyses them, each time against a fresh one.
+        let registry = Registry::default();
+        let mut scratch = Scratch::default();
+        for text in texts.iter().chain(texts.iter().rev()) {
+            prop_assert_eq!(
+                analyze_with(text, &registry, &mut scratch),
+                analyze(text, &registry),
+                "{:?}", text
+            );
+        }
     }
 
     #[test]
