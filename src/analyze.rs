@@ -9,7 +9,7 @@
 
 use crate::attribute::{Attribution, Buffers, attribute_in};
 use crate::byteclass::ByteClasses;
-use crate::extract::{Quote, extract_quotes_in, paragraphs_into};
+use crate::extract::{Quote, Room, extract_quotes_into, paragraphs_into};
 use crate::registry::Registry;
 use crate::span::Span;
 
@@ -43,17 +43,21 @@ pub fn analyze(text: &str, registry: &Registry) -> Analysis {
 }
 
 /// The buffers an analysis fills for its article and no longer needs when
-/// it is done (the bytes' classes, the paragraphs, the folded text, the
-/// tokens and the lists built from them), kept for the next analysis to
-/// fill again: one per thread, passed to [`analyze_with`], as a regex
-/// crate's `Cache` is. An article made about 50 allocations, seven of them
-/// larger than the allocator's per-thread caches hold; reusing these 20
-/// buffers took 7,500 of the 231,000 instructions an article and made
-/// the analysis 2.5% faster (BENCHMARKS.md, the eighteenth session).
+/// it is done (the bytes' classes, the paragraphs, the quotes, the folded
+/// text, the tokens and the lists built from them, the registry's
+/// matches), kept for the next analysis to fill again: one per thread,
+/// passed to [`analyze_with`], as a regex crate's `Cache` is. An article
+/// made about 45 allocations, seven of them larger than the allocator's
+/// per-thread caches hold; now it makes about 15, most for what it
+/// returns.
+/// That took 5,500 of the 229,700 instructions an article and made the
+/// analysis 3% faster (BENCHMARKS.md, the eighteenth session).
 #[derive(Default)]
 pub struct Scratch {
     classes: ByteClasses,
     paras: Vec<Span>,
+    quotes: Vec<Quote>,
+    extraction: Room,
     attribution: Buffers,
 }
 
@@ -69,13 +73,15 @@ pub fn analyze_with(text: &str, registry: &Registry, scratch: &mut Scratch) -> A
     let Scratch {
         classes,
         paras,
+        quotes,
+        extraction,
         attribution,
     } = scratch;
     // Both stages read every byte's class: computed once.
     classes.reclassify(text.as_bytes());
     paragraphs_into(text, paras);
-    let quotes = extract_quotes_in(text, paras, classes);
-    let analysis = attribute_in(text, paras, classes, &quotes, registry, attribution);
+    extract_quotes_into(text, paras, classes, extraction, quotes);
+    let analysis = attribute_in(text, paras, classes, quotes, registry, attribution);
     if text.len() > KEPT_TEXT {
         *scratch = Scratch::default();
     }

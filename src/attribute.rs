@@ -41,7 +41,7 @@ use crate::lexicon::{
     is_preposition, is_role_noun, is_time_word, is_title, is_verb_filler, is_verbish, is_weak_cue,
     is_work_noun, looks_adjectival, pronoun_gender, title_gender,
 };
-use crate::registry::{Gender, Registry, RegistryMatch, SpeakerKind, Via};
+use crate::registry::{Gender, Registry, RegistryMatch, Room, SpeakerKind, Via};
 use crate::span::Span;
 
 /// Who a quotation is attributed to.
@@ -131,9 +131,13 @@ struct Spare {
     entities: Vec<Entity<'static>>,
     alone: Vec<(usize, &'static str)>,
     covering: Vec<Span>,
-    /// Room for the registry's matches that name a speaker where they
-    /// stand ([`Doc::names_registry_speaker`]).
+    /// Room for the registry's search, and for its matches: all of
+    /// them, and those that name a speaker where they stand
+    /// ([`Doc::names_registry_speaker`]).
+    registry: Room,
     matches: Vec<RegistryMatch>,
+    standing: Vec<RegistryMatch>,
+    barren: Barren,
 }
 
 impl Spare {
@@ -315,6 +319,15 @@ struct Barren {
     /// word that may not be barren stands: walking left from entry `i`, go
     /// on at `skip[i] - 1`. Shortened as walks pass (path compression).
     skip: Vec<usize>,
+}
+
+impl Barren {
+    /// `barren` with nothing found barren, for another article.
+    fn emptied(mut barren: Barren) -> Barren {
+        barren.floor.clear();
+        barren.skip.clear();
+        barren
+    }
 }
 
 /// The clause subjects of paragraph `para`, from
@@ -831,7 +844,14 @@ impl<'a> Doc<'a> {
         // Only matches outside quotes are read: a quote's words name nobody
         // attribution notes (entities, subjects and the phrases around a
         // quote stop at its marks).
-        let matches = registry.find_outside(text, folded, quotes.iter().map(|q| q.outer));
+        let mut matches = std::mem::take(&mut spare.matches);
+        registry.find_outside_in(
+            text,
+            folded,
+            quotes.iter().map(|q| q.outer),
+            &mut spare.registry,
+            &mut matches,
+        );
         debug_assert!(matches.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         let mut doc = Doc {
             text,
@@ -852,9 +872,9 @@ impl<'a> Doc<'a> {
             quote_starts: Vec::new(),
             subjects: RefCell::new(None),
             cited: RefCell::new(None),
-            barren: RefCell::new(Barren::default()),
+            barren: RefCell::new(Barren::emptied(std::mem::take(&mut spare.barren))),
         };
-        let mut standing = std::mem::take(&mut spare.matches);
+        let mut standing = std::mem::take(&mut spare.standing);
         standing.clear();
         standing.extend(
             doc.matches
@@ -999,6 +1019,8 @@ impl<'a> Doc<'a> {
             alone,
             quote_tokens,
             quote_starts,
+            matches,
+            barren,
             ..
         } = self;
         spare.toks = recycle(toks);
@@ -1015,6 +1037,8 @@ impl<'a> Doc<'a> {
         spare.entities = recycle(entities);
         spare.alone = recycle(alone);
         spare.bounds = quote_tokens;
+        spare.standing = matches;
+        spare.barren = barren.into_inner();
     }
 
     /// Add an entity after those at or before its position.
@@ -2597,8 +2621,10 @@ impl<'a> Doc<'a> {
         let mut hi = lo + Doc::between(&self.cue_words, floor, first).len();
         let mut barren = self.barren.borrow_mut();
         if barren.floor.len() != self.cue_words.len() {
-            barren.floor = vec![usize::MAX; self.cue_words.len()];
-            barren.skip = vec![0; self.cue_words.len()];
+            // First asked for this article (they come empty).
+            let Barren { floor, skip } = &mut *barren;
+            floor.resize(self.cue_words.len(), usize::MAX);
+            skip.resize(self.cue_words.len(), 0);
         }
         // The barren entries walked over since the last live one: they all
         // skip to wherever the walk goes on.

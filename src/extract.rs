@@ -92,16 +92,42 @@ pub fn extract_quotes(text: &str) -> Vec<Quote> {
 /// [`extract_quotes`] with the text's [`paragraphs`] already split and
 /// its bytes classified: the attribution stage needs both too.
 pub fn extract_quotes_in(text: &str, paras: &[Span], classes: &ByteClasses) -> Vec<Quote> {
-    let mut quotes = Vec::with_capacity(paras.len());
-    let mut quoted = vec![false; paras.len()];
-    // One list of marks for every paragraph, cleared for each.
-    let mut marks = Vec::new();
+    let mut quotes = Vec::new();
+    extract_quotes_into(text, paras, classes, &mut Room::default(), &mut quotes);
+    quotes
+}
+
+/// The vectors extraction fills on its way to the quotes, kept for the
+/// next article: [`extract_quotes_into`].
+#[derive(Default)]
+pub struct Room {
+    /// Whether each paragraph has a quote.
+    quoted: Vec<bool>,
+    /// The marks of a paragraph.
+    marks: Vec<Found>,
+}
+
+/// [`extract_quotes_in`] into `quotes` (whatever it held is replaced), in
+/// the buffers of `room`, which an earlier article may have left (see
+/// [`crate::analyze::Scratch`]).
+pub fn extract_quotes_into(
+    text: &str,
+    paras: &[Span],
+    classes: &ByteClasses,
+    room: &mut Room,
+    quotes: &mut Vec<Quote>,
+) {
+    let Room { quoted, marks } = room;
+    quotes.clear();
+    quotes.reserve(paras.len());
+    quoted.clear();
+    quoted.resize(paras.len(), false);
     for (index, &para) in paras.iter().enumerate() {
         let before = quotes.len();
-        find_marks(text, para, classes, &mut marks);
-        extract_marked(text, para, index, &marks, &mut quotes);
+        find_marks(text, para, classes, marks);
+        extract_marked(text, para, index, marks, quotes);
         if quotes.len() == before {
-            extract_single(text, para, index, &mut quotes);
+            extract_single(text, para, index, quotes);
         }
         quoted[index] = quotes.len() > before;
     }
@@ -121,7 +147,6 @@ pub fn extract_quotes_in(text: &str, paras: &[Span], classes: &ByteClasses) -> V
         }
     }
     quotes.sort_by_key(|q| q.span.start);
-    quotes
 }
 
 /// The kind of a double quotation mark, which decides what may close it.

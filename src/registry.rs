@@ -107,6 +107,18 @@ pub struct RegistryMatch {
     pub span: Span,
 }
 
+/// The vectors a search of the registry fills on its way to its matches,
+/// kept for the next search: [`Registry::find_outside_in`].
+#[derive(Default)]
+pub struct Room {
+    /// The folded text's spans outside the skipped ones.
+    between: Vec<Span>,
+    /// Every pattern's leftmost-longest matches, before [`Registry::stand`].
+    found: Vec<(usize, usize, usize)>,
+    /// [`Scan::pieces`].
+    pieces: Vec<Span>,
+}
+
 #[derive(Clone, Debug)]
 struct Pattern {
     entry: usize,
@@ -273,9 +285,30 @@ impl Registry {
         folded: &Folded,
         skip: impl Iterator<Item = Span>,
     ) -> Vec<RegistryMatch> {
+        let mut out = Vec::new();
+        self.find_outside_in(text, folded, skip, &mut Room::default(), &mut out);
+        out
+    }
+
+    /// [`Registry::find_outside`] into `out` (whatever it held is
+    /// replaced), in the buffers of `room`, which an earlier search may
+    /// have left (see [`crate::analyze::Scratch`]).
+    pub fn find_outside_in(
+        &self,
+        text: &str,
+        folded: &Folded,
+        skip: impl Iterator<Item = Span>,
+        room: &mut Room,
+        out: &mut Vec<RegistryMatch>,
+    ) {
         let f = folded.as_str();
         let whole = [Span::new(0, f.len())];
-        let mut between = Vec::new();
+        let Room {
+            between,
+            found,
+            pieces,
+        } = room;
+        between.clear();
         let gaps = match &self.scan {
             Some(_) if !self.crosses_marks => {
                 // The folded text between the skipped spans.
@@ -291,15 +324,17 @@ impl Registry {
             }
             _ => &whole[..],
         };
-        let found = match &self.scan {
-            Some(scan) => scan.find_all(f.as_bytes(), gaps),
-            None => self
-                .matcher
-                .find_iter(f)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect(),
-        };
-        self.stand(text, folded, found, gaps)
+        found.clear();
+        match &self.scan {
+            Some(scan) => scan.find_all(f.as_bytes(), gaps, pieces, found),
+            None => found.extend(
+                self.matcher
+                    .find_iter(f)
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
+            ),
+        }
+        out.clear();
+        self.stand(text, folded, found, gaps, out);
     }
 
     /// Of `found` (the leftmost-longest matches of every pattern in the
@@ -313,16 +348,18 @@ impl Registry {
     /// the paper, but "New York Times" after it is). Such a match is rare
     /// (a "the" before a medium, an "rt" inside "report"), so the search
     /// over every byte is left as it is, and this costs next to nothing.
+    /// They go to `out`, which comes empty.
     fn stand(
         &self,
         text: &str,
         folded: &Folded,
-        found: Vec<(usize, usize, usize)>,
+        found: &[(usize, usize, usize)],
         gaps: &[Span],
-    ) -> Vec<RegistryMatch> {
+        out: &mut Vec<RegistryMatch>,
+    ) {
         let f = folded.as_str();
         let bytes = f.as_bytes();
-        let mut out = Vec::with_capacity(found.len());
+        out.reserve(found.len());
         let mut push = |end: usize, pattern: usize, span: Span| {
             if is_word_boundary(f, end) {
                 let pattern = &self.patterns[pattern];
@@ -343,7 +380,7 @@ impl Registry {
         // match found again moves it past the end of one of `found`.
         let mut from = 0;
         let mut gaps = gaps.iter().peekable();
-        for (start, end, pattern) in found {
+        for &(start, end, pattern) in found {
             if end <= from {
                 continue;
             }
@@ -387,7 +424,6 @@ impl Registry {
                 }
             }
         }
-        out
     }
 
     /// Find a speaker by a forgiving name: any case, accents optional, an
@@ -672,11 +708,18 @@ impl Scan {
     /// side. A run ends after a byte that no pattern holds, where a walk
     /// over the whole text would be back at the start state with no match
     /// pending: so the lanes find what one walk over each gap finds.
-    fn find_all(&self, haystack: &[u8], gaps: &[Span]) -> Vec<(usize, usize, usize)> {
+    /// `pieces` is room for [`Scan::pieces`]; `out` comes empty.
+    fn find_all(
+        &self,
+        haystack: &[u8],
+        gaps: &[Span],
+        pieces: &mut Vec<Span>,
+        out: &mut Vec<(usize, usize, usize)>,
+    ) {
         // Most matches are pieces of words ("rt" in "report"), about one
         // in a few hundred bytes.
-        let mut out = Vec::with_capacity(haystack.len() / 128 + 4);
-        let (pieces, bounds) = self.pieces(haystack, gaps);
+        out.reserve(haystack.len() / 128 + 4);
+        let bounds = self.pieces(haystack, gaps, pieces);
         let trans = &self.trans[..=self.mask];
         let step = |sid: u32, byte: u8| {
             trans[(sid + u32::from(self.classes[usize::from(byte)])) as usize & self.mask]
@@ -713,13 +756,13 @@ impl Scan {
                         lane.sid = next;
                         lane.at += lane.stride;
                     } else {
-                        lane.crawl(self, &mut out);
+                        lane.crawl(self, out);
                     }
                 }
             } else {
                 for lane in &mut lanes {
                     if lane.at + 8 > lane.hay.len() {
-                        lane.crawl(self, &mut out);
+                        lane.crawl(self, out);
                     }
                 }
             }
@@ -727,22 +770,22 @@ impl Scan {
         // Each lane found its matches in order, and the lanes' runs follow
         // one another.
         out.sort_unstable_by_key(|&(start, ..)| start);
-        out
     }
 
-    /// `gaps` cut into pieces, each to be searched on its own, and the
-    /// pieces each lane searches: those from `bounds[k]` to `bounds[k + 1]`.
-    /// A gap is cut only just after a byte no pattern holds (see
-    /// [`Scan::find_all`]); a registry without such a byte, or a short
-    /// text, keeps to fewer lanes.
-    fn pieces(&self, haystack: &[u8], gaps: &[Span]) -> (Vec<Span>, [usize; LANES + 1]) {
+    /// `gaps` cut into pieces, each to be searched on its own, in place of
+    /// what `pieces` held, and the pieces each lane searches: those from
+    /// `bounds[k]` to `bounds[k + 1]`, returned. A gap is cut only just
+    /// after a byte no pattern holds (see [`Scan::find_all`]); a registry
+    /// without such a byte, or a short text, keeps to fewer lanes.
+    fn pieces(&self, haystack: &[u8], gaps: &[Span], pieces: &mut Vec<Span>) -> [usize; LANES + 1] {
         let gaps = gaps
             .iter()
             .map(|gap| Span::new(gap.start, gap.end.min(haystack.len())));
         let total: usize = gaps.clone().map(|gap| gap.len()).sum();
         // Below this a lane's start and end cost more than it saves.
         let share = total.div_ceil(LANES).max(256);
-        let mut pieces = Vec::with_capacity(gaps.len() + LANES);
+        pieces.clear();
+        pieces.reserve(gaps.len() + LANES);
         let mut bounds = [0; LANES + 1];
         let mut lane = 0;
         let mut room = share;
@@ -770,7 +813,7 @@ impl Scan {
             }
         }
         bounds[lane + 1..].fill(pieces.len());
-        (pieces, bounds)
+        bounds
     }
 }
 
@@ -909,6 +952,13 @@ fn is_word_boundary(text: &str, at: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// [`Scan::find_all`] in vectors of its own.
+    fn scanned(scan: &Scan, hay: &[u8], gaps: &[Span]) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        scan.find_all(hay, gaps, &mut Vec::new(), &mut found);
+        found
+    }
+
     #[test]
     fn matches_outside_skipped_spans_are_those_of_the_whole_text() {
         let registry = Registry::default();
@@ -1028,7 +1078,7 @@ mod tests {
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
             let whole = [Span::new(0, hay.len())];
-            assert_eq!(scan.find_all(hay.as_bytes(), &whole), want, "{hay:?}");
+            assert_eq!(scanned(&scan, hay.as_bytes(), &whole), want, "{hay:?}");
         }
         // Longer texts from the patterns' letters, so that matches, and
         // the dead states after them, fall anywhere in the eight bytes
@@ -1044,10 +1094,11 @@ mod tests {
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
             let whole = [Span::new(0, hay.len())];
-            assert_eq!(scan.find_all(hay.as_bytes(), &whole), want, "{hay:?}");
+            assert_eq!(scanned(&scan, hay.as_bytes(), &whole), want, "{hay:?}");
         }
         // Texts long enough to be cut between lanes (at the commas, which
         // no pattern holds), searched in gaps, as each gap on its own.
+        let mut pieces = Vec::new();
         for len in (0..6000).step_by(97) {
             let hay: String = (0..len)
                 .map(|_| char::from(letters[next() % letters.len()]))
@@ -1072,11 +1123,12 @@ mod tests {
                 })
                 .collect();
             assert_eq!(
-                scan.find_all(hay.as_bytes(), &gaps),
+                scanned(&scan, hay.as_bytes(), &gaps),
                 want,
                 "{hay:?} {gaps:?}"
             );
-            let (pieces, bounds) = scan.pieces(hay.as_bytes(), &gaps);
+            // The last text's pieces are still there: replaced.
+            let bounds = scan.pieces(hay.as_bytes(), &gaps, &mut pieces);
             let total: usize = gaps.iter().map(Span::len).sum();
             assert!(
                 total < 2000 || bounds[LANES - 1] < bounds[LANES],
