@@ -806,11 +806,15 @@ fn is_abbreviation(word: &str) -> bool {
     static SET: LazyLock<WordList> = LazyLock::new(|| WordList::of(ABBREVIATIONS.iter().copied()));
     if word.is_ascii() {
         // Lower-cased on the stack: most words before a period are no
-        // abbreviation, and this runs for all of them.
+        // abbreviation, and this runs for all of them. Most are turned
+        // away before, by their length or the sieve.
         let mut buf = [0u8; LONGEST];
         let Some(lower) = buf.get_mut(..word.len()) else {
             return false;
         };
+        if !SET.may_hold(word.as_bytes()) {
+            return false;
+        }
         // A byte at a time: `copy_from_slice` of a length not known when
         // compiled is a call to `memcpy`, which cost more than the rest.
         for (l, b) in lower.iter_mut().zip(word.bytes()) {
@@ -3421,6 +3425,13 @@ mod tests {
     fn abbreviations_fit_the_lower_casing_buffer() {
         assert!(ABBREVIATIONS.iter().all(|a| a.len() <= LONGEST));
         assert!(is_abbreviation("Messrs") && is_abbreviation("U.S"));
+        // In any case: the sieve is asked before the word is lower-cased.
+        for a in ABBREVIATIONS {
+            let capital = a[..1].to_uppercase() + &a[1..];
+            for word in [a.to_string(), a.to_uppercase(), capital] {
+                assert!(is_abbreviation(&word), "{word}");
+            }
+        }
         assert!(!is_abbreviation("Senator") && !is_abbreviation("said"));
     }
 

@@ -358,6 +358,15 @@ impl<V> WordTable<V> {
         }
     }
 
+    /// False only if `word` is not in the list, as its sieve tells
+    /// without hashing it. ASCII case does not matter to the sieve (it
+    /// reads a letter's low five bits), so a word can be asked before it
+    /// is lower-cased.
+    #[inline(always)]
+    pub(crate) fn may_hold(&self, word: &[u8]) -> bool {
+        self.sieve.may_hold(word)
+    }
+
     #[inline(always)]
     pub(crate) fn contains(&self, word: &str) -> bool {
         self.get(word).is_some()
