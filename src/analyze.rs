@@ -47,11 +47,10 @@ pub fn analyze(text: &str, registry: &Registry) -> Analysis {
 /// text, the tokens and the lists built from them, the registry's
 /// matches), kept for the next analysis to fill again: one per thread,
 /// passed to [`analyze_with`], as a regex crate's `Cache` is. An article
-/// made about 45 allocations, seven of them larger than the allocator's
+/// made about 50 allocations, seven of them larger than the allocator's
 /// per-thread caches hold; now it makes about 15, most for what it
-/// returns.
-/// That took 5,500 of the 229,700 instructions an article and made the
-/// analysis 3% faster (BENCHMARKS.md, the eighteenth session).
+/// returns. That took 5,500 of the 229,700 instructions an article and
+/// made the analysis 3% faster (BENCHMARKS.md, the eighteenth session).
 #[derive(Default)]
 pub struct Scratch {
     classes: ByteClasses,
