@@ -1010,39 +1010,22 @@ impl<'a> Doc<'a> {
 
     /// Hand this article's vectors to `spare` for the next.
     fn release(self, spare: &mut Spare) {
-        let Doc {
-            toks,
-            caps,
-            para_starts,
-            sentence_ends,
-            plain_ends,
-            cue_words,
-            openers,
-            credit_words,
-            entities,
-            alone,
-            quote_tokens,
-            quote_starts,
-            matches,
-            barren,
-            ..
-        } = self;
-        spare.toks = recycle(toks);
+        spare.toks = recycle(self.toks);
         spare.lists.extend([
-            caps,
-            para_starts,
-            sentence_ends,
-            plain_ends,
-            cue_words,
-            openers,
-            credit_words,
-            quote_starts,
+            self.caps,
+            self.para_starts,
+            self.sentence_ends,
+            self.plain_ends,
+            self.cue_words,
+            self.openers,
+            self.credit_words,
+            self.quote_starts,
         ]);
-        spare.entities = recycle(entities);
-        spare.alone = recycle(alone);
-        spare.bounds = quote_tokens;
-        spare.standing = matches;
-        spare.barren = barren.into_inner();
+        spare.entities = recycle(self.entities);
+        spare.alone = recycle(self.alone);
+        spare.bounds = self.quote_tokens;
+        spare.standing = self.matches;
+        spare.barren = self.barren.into_inner();
     }
 
     /// Add an entity after those at or before its position.
