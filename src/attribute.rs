@@ -118,9 +118,10 @@ pub struct Buffers {
     spare: Spare,
 }
 
-/// The vectors of a [`Doc`], empty, with the room an earlier article
-/// gave them. Those whose items borrow an article are held for the
-/// longest lifetime and [`recycle`]d into the next article's.
+/// The vectors that a [`Doc`] and its registry search fill, empty, with
+/// the room an earlier article gave them. Those whose items borrow an
+/// article are held for the longest lifetime and [`recycle`]d into the
+/// next article's.
 #[derive(Default)]
 struct Spare {
     toks: Vec<Tok<'static>>,
