@@ -125,6 +125,55 @@ fn html_report_shows_article_text_as_text() {
     assert!(json.to_string().contains("alert(4)"));
 }
 
+/// What a browser makes of the hostile report: Chromium parses it and
+/// prints the document it built (`--dump-dom`). No element comes from an
+/// article, the manifest or the registry; their markup is all text.
+/// Skipped (with a note) where Chromium is not installed; CI installs it.
+#[test]
+fn html_report_parsed_by_chromium_holds_article_markup_as_text() {
+    let sb = hostile();
+    let Some(mut chromium) = crate::util::chromium(&sb.path("chromium")) else {
+        eprintln!(
+            "chromium is not installed: \
+             html_report_parsed_by_chromium_holds_article_markup_as_text skipped"
+        );
+        return;
+    };
+    let html = sb.stdout(["report", "--format", "html"]);
+    let page = sb.write("report.html", &html);
+    let out = chromium
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("</main>"),
+        "no document from chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lower = dom.to_lowercase();
+    for element in ["<script", "<img", "<x>", "<x "] {
+        assert!(!lower.contains(element), "{element:?} in the DOM:\n{dom}");
+    }
+    // The serialised DOM escapes text's `<`, `>` and `&` again, so each
+    // payload shows up as text the way the report wrote it.
+    for text in [
+        "&lt;script&gt;alert(1)&lt;/script&gt; is not a plan, &amp; '&lt;&gt;' either,",
+        "&lt;script&gt;alert(2)&lt;/script&gt;\"&amp;'&lt;&gt;",
+        "Jane &lt;script&gt;alert(4)&lt;/script&gt; \"&amp;'&lt;&gt;,",
+        "&lt;/blockquote&gt;&lt;img src=x onerror=alert(6)&gt;,",
+        "Out\"let' &lt;x&gt;, Inc.",
+    ] {
+        assert!(dom.contains(text), "{text:?} missing from the DOM:\n{dom}");
+    }
+    // The page's own quotations are the only ones the browser found.
+    assert_eq!(
+        dom.matches("<blockquote").count(),
+        html.matches("<blockquote").count()
+    );
+}
+
 #[test]
 fn csv_export_parses_back_to_the_stored_values() {
     let sb = hostile();

@@ -7,12 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::util::{Sandbox, samples_dir, seeds_gold};
+use crate::util::{Sandbox, chromium, samples_dir, seeds_gold};
 
 /// One exported quotation: where it is and how it was grouped.
 #[derive(Clone, Debug)]
@@ -458,32 +457,16 @@ fn html_report_escapes_what_articles_say() {
 /// (docs/report.png is made so).
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
+    let sb = Sandbox::with_samples();
+    let Some(mut chromium) = chromium(&sb.path("chromium")) else {
         eprintln!("chromium is not installed: html_report_renders_in_headless_chromium skipped");
         return;
     };
-    let sb = Sandbox::with_samples();
     sb.cmd(["ingest", "samples"]).assert().success();
     let html = sb.stdout(["report", "--speaker", "putin", "--format", "html"]);
     let page = sb.write("report.html", &html);
     let png = sb.path("report.png");
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", sb.path("chromium").display()))
+    let out = chromium
         .arg(format!("--screenshot={}", png.display()))
         .arg("--window-size=1280,2000")
         .arg(format!("file://{}", page.display()))

@@ -133,6 +133,31 @@ pub fn bare() -> Command {
     cmd
 }
 
+/// Headless Chromium (Debian's `chromium`, which CI installs) with the
+/// flags for a run that needs no display, no network and no profile but
+/// `profile`; `None` where no Chromium is installed.
+pub fn chromium(profile: &Path) -> Option<std::process::Command> {
+    let binary = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })?;
+    let mut cmd = std::process::Command::new(binary);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    Some(cmd)
+}
+
 /// The stderr of a finished command, as text.
 pub fn stderr(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
