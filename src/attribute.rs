@@ -162,6 +162,15 @@ fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
         .collect()
 }
 
+/// The vector in `slot`, emptied but with its room, leaving an empty one
+/// in its place: a spare vector of the same type, as [`recycle`] gives
+/// one for another lifetime.
+fn taken<T>(slot: &mut Vec<T>) -> Vec<T> {
+    let mut v = std::mem::take(slot);
+    v.clear();
+    v
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Word,
@@ -879,8 +888,7 @@ impl<'a> Doc<'a> {
             cited: RefCell::new(None),
             barren: RefCell::new(Barren::emptied(std::mem::take(&mut spare.barren))),
         };
-        let mut standing = std::mem::take(&mut spare.standing);
-        standing.clear();
+        let mut standing = taken(&mut spare.standing);
         standing.extend(
             doc.matches
                 .iter()
@@ -895,8 +903,7 @@ impl<'a> Doc<'a> {
         // lists are searched by ranges inside those paragraphs only, so
         // leaving the others out changes no answer, and most paragraphs of
         // an article hold no quote.
-        let mut read = std::mem::take(&mut spare.read);
-        read.clear();
+        let mut read = taken(&mut spare.read);
         read.resize(paras.len(), false);
         for q in quotes {
             for p in q.paragraph.saturating_sub(1)..=q.paragraph {
@@ -917,8 +924,7 @@ impl<'a> Doc<'a> {
         let mut openers = list(2 * some);
         let (mut cue_words, mut credit_words) = (list(some), list(some));
         let mut quote_starts = list(quotes.len());
-        let mut bounds = std::mem::take(&mut spare.bounds);
-        bounds.clear();
+        let mut bounds = taken(&mut spare.bounds);
         bounds.resize(quotes.len(), (usize::MAX, 0));
         let mut from = 0;
         while let Some(para) = doc.toks.get(from).map(|t| t.para) {
